@@ -1,0 +1,43 @@
+import importlib
+import importlib.util
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from branches import demo
+from branches.models import Organization
+
+# Each later app may add a `demo.build(context)` that extends what the tree demo made.
+LATER_APPS = ["cultivation", "evaluations"]
+
+
+class Command(BaseCommand):
+    help = "建立演示数据：一所大学的组织树、约300个党支部、各角色演示账号及各阶段的培育批次。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="在 DEBUG 关闭时也执行")
+        parser.add_argument("--if-empty", action="store_true", help="数据库已有组织时静默跳过")
+
+    def handle(self, *args, force, if_empty, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG 已关闭（生产环境），拒绝写入演示数据；确需写入请加 --force")
+        if Organization.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库已有数据，跳过演示数据。")
+                return
+            raise CommandError("数据库中已有组织数据，演示数据只能写入空数据库")
+        password = settings.DEMO_PASSWORD
+        with transaction.atomic():
+            context = demo.build(timezone.localdate())
+            demo.create_demo_users(context, password)
+            for app in LATER_APPS:
+                if importlib.util.find_spec(f"{app}.demo"):
+                    importlib.import_module(f"{app}.demo").build(context)
+        branches = Organization.objects.branches().count()
+        units = Organization.objects.secondary().count()
+        self.stdout.write(self.style.SUCCESS(f"已建立演示大学：{units} 个二级党组织，{branches} 个党支部。"))
+        self.stdout.write("演示账号（密码均为 %s）：" % password)
+        for username, description, _ in demo.DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {description}")

@@ -1,0 +1,393 @@
+"""The organization roster in Excel: template, checked import (dry run first) and export."""
+
+import datetime
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .audit import log_event, log_events
+from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
+from .models import Organization
+from .services import TRACKED_FIELDS, refresh_tree
+
+COLUMNS = [
+    ("code", "组织编码"),
+    ("name", "组织名称"),
+    ("kind", "组织类型"),
+    ("parent", "上级组织编码"),
+    ("branch_type", "支部类型"),
+    ("category", "支部分类"),
+    ("founded_on", "成立日期"),
+    ("secretary_name", "支部书记"),
+    ("secretary_is_double_leader", "双带头人"),
+    ("full_members", "正式党员数"),
+    ("probationary_members", "预备党员数"),
+    ("status", "状态"),
+]
+# Columns the export adds for reading; an import of an exported file ignores them.
+EXPORT_ONLY = ["所属二级党组织", "组织层级", "下属党支部数", "党员总数（含下级）"]
+HEADER_TO_KEY = {header: key for key, header in COLUMNS}
+ACTIVE, DISSOLVED = "正常", "已撤销"
+YES, NO = "是", "否"
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+ROOT_KINDS = {OrgKind.UPPER, OrgKind.SCHOOL}
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class RosterCheck:
+    problems: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    to_create: list = field(default_factory=list)
+    to_update: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def add(self, row, column, message):
+        self.problems.append(Problem(row, column, message))
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        raise ValueError("日期格式应为 2019-06-14")
+    return datetime.date(*map(int, match.groups()))
+
+
+def _count(value):
+    text = _text(value)
+    if text == "":
+        return 0
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise ValueError("应为不小于0的整数")
+    return int(text)
+
+
+def _choice(text, choices, label):
+    by_label = {choice.label: choice.value for choice in choices}
+    if text not in by_label:
+        raise ValueError(f"{label}应为：{'、'.join(by_label)}")
+    return by_label[text]
+
+
+def read_workbook(uploaded):
+    """Open the upload as xlsx, judged by its content, or raise ValueError with a Chinese message."""
+    size = getattr(uploaded, "size", None)
+    if size == 0:
+        raise ValueError("文件是空的")
+    if size is not None and size > settings.ORG_IMPORT_MAX_BYTES:
+        raise ValueError(f"文件超过 {settings.ORG_IMPORT_MAX_BYTES // (1024 * 1024)} MB 的上限")
+    uploaded.seek(0)
+    head = uploaded.read(4)
+    uploaded.seek(0)
+    if not head:
+        raise ValueError("文件是空的")
+    if head != b"PK\x03\x04":
+        raise ValueError("文件不是 Excel（.xlsx）格式，请下载模板填写后上传")
+    try:
+        return load_workbook(uploaded, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        raise ValueError("文件不是有效的 Excel（.xlsx）文件，可能已损坏")
+
+
+def check(uploaded):
+    """Read and check every row; nothing is written. Returns every problem found."""
+    result = RosterCheck()
+    try:
+        workbook = read_workbook(uploaded)
+    except ValueError as error:
+        result.add(None, "", str(error))
+        return result
+    try:
+        _check_sheet(workbook.worksheets[0], result)
+    finally:
+        workbook.close()
+    return result
+
+
+def _check_sheet(sheet, result):
+    rows = sheet.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    headers = [_text(value) for value in (header_row or [])]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        result.add(None, "", "文件是空的：第1行应为表头")
+        return
+    missing = [header for _, header in COLUMNS if header not in headers]
+    unknown = [h for h in headers if h not in HEADER_TO_KEY and h not in EXPORT_ONLY]
+    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+    for header in missing:
+        result.add(1, header, f"缺少表头“{header}”")
+    for header in unknown:
+        result.add(1, header or "（空白）", f"无法识别的表头“{header}”，请使用模板的表头")
+    for header in duplicated:
+        result.add(1, header, f"表头“{header}”重复出现")
+    if result.problems:
+        return
+    position = {HEADER_TO_KEY[h]: i for i, h in enumerate(headers) if h in HEADER_TO_KEY}
+    limit = settings.ORG_IMPORT_MAX_ROWS
+    parsed = []
+    for number, values in enumerate(rows, start=2):
+        values = list(values or [])
+        if all(_text(v) == "" for v in values):
+            continue
+        if len(parsed) >= limit:
+            total = len(parsed) + 1 + sum(1 for rest in rows if any(_text(v) for v in (rest or [])))
+            result.problems = [Problem(None, "", f"文件共有 {total} 行数据，超过单次导入上限 {limit} 行，请拆分后分批导入")]
+            return
+        raw = {key: values[i] if i < len(values) else None for key, i in position.items()}
+        parsed.append(_check_row(number, raw, result))
+    if not parsed:
+        result.add(None, "", "文件中没有数据行：请在表头下方逐行填写组织")
+        return
+    _check_across_rows(parsed, result)
+    if not result.problems:
+        result.rows = parsed
+
+
+def _check_row(number, raw, result):
+    row = {"number": number}
+    for key, header in COLUMNS:
+        value = raw[key]
+        try:
+            if key == "code":
+                text = _text(value)
+                if not CODE_PATTERN.match(text):
+                    raise ValueError("必填，1–32位字母、数字、下划线或短横线")
+                row[key] = text
+            elif key == "name":
+                text = _text(value)
+                if not text or len(text) > 100:
+                    raise ValueError("必填，不超过100个字")
+                row[key] = text
+            elif key == "kind":
+                row[key] = _choice(_text(value), OrgKind, "组织类型")
+            elif key == "parent":
+                row[key] = _text(value)
+            elif key == "branch_type":
+                text = _text(value)
+                row[key] = _choice(text, BranchType, "支部类型") if text else ""
+            elif key == "category":
+                text = _text(value)
+                row[key] = _choice(text, BranchCategory, "支部分类") if text else ""
+            elif key == "founded_on":
+                day = _date(value)
+                if day and day > timezone.localdate():
+                    raise ValueError("成立日期不能晚于今天")
+                if day and day.year < 1921:
+                    raise ValueError("成立日期过早，请核对")
+                row[key] = day
+            elif key == "secretary_name":
+                text = _text(value)
+                if len(text) > 50:
+                    raise ValueError("不超过50个字")
+                row[key] = text
+            elif key == "secretary_is_double_leader":
+                text = _text(value) or NO
+                if text not in (YES, NO):
+                    raise ValueError("应填“是”或“否”")
+                row[key] = text == YES
+            elif key in ("full_members", "probationary_members"):
+                row[key] = _count(value)
+            elif key == "status":
+                text = _text(value) or ACTIVE
+                if text not in (ACTIVE, DISSOLVED):
+                    raise ValueError("应填“正常”或“已撤销”")
+                row["is_active"] = text == ACTIVE
+        except ValueError as error:
+            result.add(number, header, str(error))
+            row[key] = None
+    kind = row.get("kind")
+    if kind in BRANCH_KINDS:
+        if not row.get("branch_type") and raw["branch_type"] in (None, ""):
+            result.add(number, "支部类型", "党支部必须填写支部类型")
+        if not row.get("category") and raw["category"] in (None, ""):
+            result.add(number, "支部分类", "党支部必须填写支部分类")
+        student_type = row.get("branch_type") == BranchType.STUDENT
+        if row.get("category") and row.get("branch_type") and (row["category"] in STUDENT_CATEGORIES) != student_type:
+            result.add(number, "支部分类", "学生党支部的分类应为学生(本科生)或学生(研究生)，教职工党支部反之")
+    if kind and kind not in ROOT_KINDS and row.get("parent") == "":
+        result.add(number, "上级组织编码", "除学校党委和上级党组织外，必须填写上级组织编码")
+    return row
+
+
+def _check_across_rows(parsed, result):
+    first_seen = {}
+    for row in parsed:
+        code = row.get("code")
+        if not code:
+            continue
+        if code in first_seen:
+            result.add(row["number"], "组织编码", f"组织编码“{code}”与第{first_seen[code]}行重复")
+        else:
+            first_seen[code] = row["number"]
+    codes = set(first_seen)
+    parent_codes = {row["parent"] for row in parsed if row.get("parent")}
+    existing = {
+        org.code: org
+        for org in Organization.objects.filter(code__in=codes | parent_codes).select_related("parent").only(
+            "id", "code", "parent__code", "path", "kind")
+    }
+    parent_of = {}
+    for row in parsed:
+        code, parent = row.get("code"), row.get("parent")
+        if not code:
+            continue
+        if parent:
+            if parent == code:
+                result.add(row["number"], "上级组织编码", "上级组织不能是自己")
+            elif parent not in codes and parent not in existing:
+                result.add(row["number"], "上级组织编码", f"找不到上级组织“{parent}”：既不在本文件中，也不在系统中")
+        parent_of[code] = parent or None
+    # A cycle can only pass through rows of this file: organizations outside it keep their parents,
+    # and the stored tree has none. The chain of an outside parent is read from its stored path.
+    for row in parsed:
+        code = row.get("code")
+        if not code or parent_of.get(code) in (None, code):
+            continue
+        seen, current = {code}, parent_of[code]
+        while current in parent_of:
+            if current in seen:
+                result.add(row["number"], "上级组织编码", "上下级关系形成循环，请核对上级组织编码")
+                break
+            seen.add(current)
+            current = parent_of[current]
+        else:
+            outside = existing.get(current)
+            if outside is not None and seen & _stored_ancestor_codes(outside, existing):
+                result.add(row["number"], "上级组织编码", "上下级关系形成循环，请核对上级组织编码")
+    result.to_update = [row["code"] for row in parsed if row.get("code") in existing]
+    result.to_create = [row["code"] for row in parsed if row.get("code") and row["code"] not in existing]
+
+
+def _stored_ancestor_codes(organization, existing):
+    ancestor_ids = [int(part) for part in organization.path.strip("/").split("/") if part]
+    return set(Organization.objects.filter(pk__in=ancestor_ids).values_list("code", flat=True))
+
+
+@transaction.atomic
+def apply(check_result, *, actor):
+    """Write a clean check: create new codes, update known ones, then fix the tree in one pass."""
+    if not check_result.ok:
+        raise ValueError("名册存在问题，未导入")
+    rows = check_result.rows
+    codes = [row["code"] for row in rows]
+    existing = {org.code: org for org in Organization.objects.select_for_update().filter(code__in=codes)}
+    before = {code: {f: getattr(org, f) for f in TRACKED_FIELDS} for code, org in existing.items()}
+    fields = ["name", "kind", "branch_type", "category", "founded_on", "secretary_name",
+              "secretary_is_double_leader", "full_members", "probationary_members", "is_active"]
+    new = []
+    for row in rows:
+        organization = existing.get(row["code"]) or Organization(code=row["code"])
+        for name in fields:
+            setattr(organization, name, row[name])
+        if organization.pk is None:
+            new.append(organization)
+    Organization.objects.bulk_create(new, batch_size=1000)
+    parent_codes = {row["parent"] for row in rows if row["parent"]}
+    by_code = {
+        org.code: org
+        for org in Organization.objects.filter(code__in=set(codes) | parent_codes)
+    }
+    for row in rows:
+        organization = by_code[row["code"]]
+        for name in fields:
+            setattr(organization, name, row[name])
+        organization.parent_id = by_code[row["parent"]].pk if row["parent"] else None
+    Organization.objects.bulk_update([by_code[c] for c in codes], fields + ["parent"], batch_size=1000)
+    refresh_tree()
+    created = [by_code[code] for code in codes if code not in before]
+    updated = []
+    changes = {}
+    for code, old in before.items():
+        after = {f: getattr(by_code[code], f) for f in TRACKED_FIELDS}
+        diff = {f: [str(old[f] or ""), str(after[f] or "")] for f in TRACKED_FIELDS if old[f] != after[f]}
+        if diff:
+            updated.append(by_code[code])
+            changes[by_code[code].pk] = diff
+    log_events(actor=actor, action="organization.created", targets=created, data_for=lambda org: {"导入": True})
+    log_events(actor=actor, action="organization.updated", targets=updated, data_for=lambda org: changes[org.pk])
+    log_event(actor=actor, action="organization.imported", data={
+        "行数": len(rows), "新建": len(created), "更新": len(updated), "未变": len(rows) - len(created) - len(updated)})
+    return {"created": len(created), "updated": len(updated), "unchanged": len(rows) - len(created) - len(updated)}
+
+
+def template_workbook():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "组织名册"
+    sheet.append([header for _, header in COLUMNS])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 16
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列", "说明"])
+    guide.append(["组织编码", "必填，唯一；再次导入同一编码时更新该组织而不新建"])
+    guide.append(["组织名称", "必填，不超过100个字"])
+    guide.append(["组织类型", "、".join(OrgKind.labels)])
+    guide.append(["上级组织编码", "学校党委可留空；其余必填，可以是本文件中的组织或系统中已有的组织"])
+    guide.append(["支部类型", "党支部、直属党支部必填：" + "、".join(BranchType.labels)])
+    guide.append(["支部分类", "党支部、直属党支部必填：" + "、".join(BranchCategory.labels)])
+    guide.append(["成立日期", "如 2019-06-14，不能晚于今天"])
+    guide.append(["支部书记", "姓名"])
+    guide.append(["双带头人", "是 / 否"])
+    guide.append(["正式党员数、预备党员数", "不小于0的整数"])
+    guide.append(["状态", "正常 / 已撤销，留空为正常"])
+    return workbook
+
+
+def export_rows(queryset):
+    """Rows of the export in tree order, with sub-tree counts computed in one pass."""
+    organizations = list(queryset.select_related("parent", "unit").order_by("path"))
+    branch_totals, member_totals = {}, {}
+    for org in organizations:
+        for ancestor_id in org.ancestor_ids + [org.pk]:
+            if org.is_branch:
+                branch_totals[ancestor_id] = branch_totals.get(ancestor_id, 0) + 1
+            member_totals[ancestor_id] = member_totals.get(ancestor_id, 0) + org.member_count
+    for org in organizations:
+        yield [
+            org.code, org.name, org.get_kind_display(), org.parent.code if org.parent else "",
+            org.get_branch_type_display(), org.get_category_display(),
+            org.founded_on, org.secretary_name, YES if org.secretary_is_double_leader else NO,
+            org.full_members, org.probationary_members, ACTIVE if org.is_active else DISSOLVED,
+            org.unit.name if org.unit else "", org.depth + 1, branch_totals.get(org.pk, 0), member_totals.get(org.pk, 0),
+        ]
+
+
+def export_workbook(queryset, target):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("组织名册")
+    sheet.append([header for _, header in COLUMNS] + EXPORT_ONLY)
+    for row in export_rows(queryset):
+        sheet.append(row)
+    workbook.save(target)

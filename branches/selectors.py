@@ -1,0 +1,89 @@
+"""Reads that pages list, already scoped to the user through `access`."""
+
+from django.db.models import Count, Q, Sum
+
+from . import access
+from .enums import BranchCategory, BranchType
+from .models import Event, Organization
+from .rules import add_years
+
+
+def organization_list(user, *, unit=None, branch_type="", category="", q="", status="", kind=""):
+    queryset = access.visible_organizations(user).select_related("unit", "parent")
+    if unit:
+        queryset = queryset.filter(unit=unit)
+    if branch_type:
+        queryset = queryset.filter(branch_type=branch_type)
+    if category:
+        queryset = queryset.filter(category=category)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status == "active":
+        queryset = queryset.filter(is_active=True)
+    elif status == "dissolved":
+        queryset = queryset.filter(is_active=False)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(secretary_name__icontains=q))
+    return queryset.order_by("path")
+
+
+def visible_units(user):
+    return access.visible_organizations(user).secondary().order_by("path")
+
+
+def branch_summary(user, *, today):
+    """Active branches the user may see: totals, then counts by category and by unit."""
+    branches = access.visible_organizations(user).branches().active()
+    two_years_ago = add_years(today, -2)
+    totals = branches.aggregate(
+        branches=Count("id"),
+        faculty=Count("id", filter=Q(branch_type=BranchType.FACULTY)),
+        student=Count("id", filter=Q(branch_type=BranchType.STUDENT)),
+        double_leaders=Count("id", filter=Q(secretary_is_double_leader=True)),
+        old_enough=Count("id", filter=Q(founded_on__lte=two_years_ago)),
+        full_members=Sum("full_members"),
+        probationary_members=Sum("probationary_members"),
+    )
+    labels = dict(BranchCategory.choices)
+    order = list(labels)
+    by_category = sorted(
+        (
+            {"category": row["category"], "label": labels.get(row["category"], "未分类"), "count": row["count"]}
+            for row in branches.values("category").annotate(count=Count("id")).order_by()
+        ),
+        key=lambda row: order.index(row["category"]) if row["category"] in order else len(order),
+    )
+    by_unit = list(
+        branches.values("unit_id", "unit__name")
+        .annotate(
+            count=Count("id"),
+            faculty=Count("id", filter=Q(branch_type=BranchType.FACULTY)),
+            student=Count("id", filter=Q(branch_type=BranchType.STUDENT)),
+            members=Sum("full_members") + Sum("probationary_members"),
+        )
+        .order_by("-count", "unit__name")
+    )
+    return {"totals": totals, "by_category": by_category, "by_unit": by_unit}
+
+
+def events_for(target):
+    from django.contrib.contenttypes.models import ContentType
+
+    return Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
+    ).select_related("actor")
+
+
+def event_list(*, action="", actor="", q="", date_from=None, date_to=None):
+    queryset = Event.objects.select_related("actor", "content_type")
+    if action:
+        queryset = queryset.filter(action=action)
+    if actor:
+        queryset = queryset.filter(actor__username=actor)
+    if q:
+        queryset = queryset.filter(object_repr__icontains=q)
+    if date_from:
+        queryset = queryset.filter(created_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(created_at__date__lte=date_to)
+    return queryset

@@ -1,0 +1,162 @@
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from . import access, roster, selectors, services
+from .audit import action_label
+from .enums import Role
+from .forms import DeclarationForm, EventFilterForm, OrganizationFilterForm, RosterImportForm
+from .pagination import paginate, query_without_page
+from .rules import eligibility_problems
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        connection.close()
+        return JsonResponse({"status": "unavailable", "database": "不可用"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    context = {"today": today, "panels": []}
+    if access.is_org_staff(user):
+        context["school_summary"] = selectors.branch_summary(user, today=today)
+    units = access.organizations_for(user, Role.UNIT_STAFF)
+    if units:
+        context["units"] = units
+        context["unit_summary"] = selectors.branch_summary(user, today=today)
+    branches = access.organizations_for(user, Role.SECRETARY)
+    context["my_branches"] = [
+        {"branch": branch, "problems": eligibility_problems(branch, deadline=today)} for branch in branches
+    ]
+    if access.has_role(user, Role.REVIEWER):
+        context["reviewer_units"] = access.organizations_for(user, Role.REVIEWER)
+    for contribute in HOME_PANELS:
+        panel = contribute(request)
+        if panel:
+            context["panels"].append(panel)
+    return render(request, "branches/home.html", context)
+
+
+# Later apps add their own sections to the home page: a function of the request returning
+# {"template": ..., **context}, or None when the user has nothing there.
+HOME_PANELS = []
+
+
+@login_required
+def organization_list(request):
+    units = selectors.visible_units(request.user)
+    form = OrganizationFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organizations = selectors.organization_list(request.user, **{k: v for k, v in filters.items() if v})
+    page = paginate(request, organizations)
+    return render(request, "branches/organization_list.html", {
+        "form": form, "page": page, "query": query_without_page(request),
+        "can_export": access.is_org_staff(request.user),
+    })
+
+
+@login_required
+def organization_detail(request, pk):
+    organization = access.visible_organization_or_404(request.user, pk)
+    ancestors = (
+        access.visible_organizations(request.user).filter(pk__in=organization.ancestor_ids).order_by("depth")
+    )
+    children = access.visible_organizations(request.user).filter(parent=organization).order_by("code")
+    can_declare = organization.is_branch and (
+        access.is_secretary_of(request.user, organization) or access.can_manage_subtree(request.user, organization)
+    )
+    context = {
+        "organization": organization,
+        "ancestors": ancestors,
+        "children_page": paginate(request, children),
+        "problems": eligibility_problems(organization) if organization.is_branch else [],
+        "can_declare": can_declare,
+        "declaration_form": DeclarationForm(initial={
+            "no_violation": organization.declares_no_violation,
+            "no_conduct_issue": organization.declares_no_conduct_issue,
+            "no_safety_risk": organization.declares_no_safety_risk,
+        }),
+    }
+    if access.is_org_staff(request.user):
+        context["events"] = selectors.events_for(organization)[:50]
+    return render(request, "branches/organization_detail.html", context)
+
+
+@login_required
+@require_POST
+def organization_declare(request, pk):
+    organization = access.visible_organization_or_404(request.user, pk)
+    form = DeclarationForm(request.POST)
+    if form.is_valid():
+        services.declare_basic_requirements(actor=request.user, branch=organization, **form.cleaned_data)
+        messages.success(request, "已保存基本要求声明")
+    return redirect("branches:organization_detail", pk=organization.pk)
+
+
+@login_required
+def roster_template(request):
+    access.require_org_staff(request.user)
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, "组织名册模板.xlsx")
+    roster.template_workbook().save(response)
+    return response
+
+
+@login_required
+def roster_export(request):
+    access.require_org_staff(request.user)
+    units = selectors.visible_units(request.user)
+    form = OrganizationFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organizations = selectors.organization_list(request.user, **{k: v for k, v in filters.items() if v})
+    spool = tempfile.TemporaryFile()
+    roster.export_workbook(organizations, spool)
+    spool.seek(0)
+    name = f"组织名册-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def roster_import(request):
+    access.require_org_staff(request.user)
+    result = outcome = None
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = roster.check(form.cleaned_data["file"])
+        if result.ok and not form.cleaned_data["dry_run"]:
+            outcome = roster.apply(result, actor=request.user)
+            messages.success(
+                request, f"导入完成：新建 {outcome['created']} 个，更新 {outcome['updated']} 个，未变 {outcome['unchanged']} 个"
+            )
+            return redirect("branches:roster_import")
+    return render(request, "branches/roster_import.html", {"form": form, "result": result})
+
+
+@login_required
+def event_list(request):
+    access.require_org_staff(request.user)
+    form = EventFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.event_list(**{k: v for k, v in filters.items() if v})
+    page = paginate(request, events, per_page=50)
+    for event in page:
+        event.action_label = action_label(event.action)
+    return render(request, "branches/event_list.html", {
+        "form": form, "page": page, "query": query_without_page(request)})

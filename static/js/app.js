@@ -1,0 +1,19 @@
+// Widths come from data attributes, so no inline style is needed and the CSP stays strict.
+document.querySelectorAll("[data-width]").forEach(function (el) {
+  var value = parseFloat(el.getAttribute("data-width"));
+  if (!isNaN(value)) {
+    el.style.width = Math.max(0, Math.min(100, value)) + "%";
+  }
+});
+// Forms marked data-once disable their submit buttons on submit, so a double click sends once.
+document.querySelectorAll("form[data-once]").forEach(function (form) {
+  form.addEventListener("submit", function () {
+    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+  });
+});
+// Buttons with data-confirm ask before they submit.
+document.querySelectorAll("[data-confirm]").forEach(function (el) {
+  el.addEventListener("click", function (event) {
+    if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+});

@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from branches.enums import Role
+from branches.models import Organization, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_a_university_with_one_account_per_role(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert 25 <= Organization.objects.secondary().count() <= 35
+    assert 250 <= Organization.objects.branches().count() <= 330
+    assert Organization.objects.branches().values("founded_on").distinct().count() > 100
+    for username in ["staff", "unit", "secretary", "reviewer"]:
+        assert username in out
+    secretary = RoleAssignment.objects.get(user__username="secretary", role=Role.SECRETARY).organization
+    unit = RoleAssignment.objects.get(user__username="unit", role=Role.UNIT_STAFF).organization
+    reviewer_unit = RoleAssignment.objects.get(user__username="reviewer", role=Role.REVIEWER).organization
+    assert secretary.unit == unit and reviewer_unit != unit
+    assert RoleAssignment.objects.get(user__username="staff").user.check_password("demo12345")
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not Organization.objects.exists()
+
+
+def test_seed_demo_skips_a_database_that_has_data(settings, tree, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--if-empty")
+    assert "跳过" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_demo_password_can_be_set(settings):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "another-pass-2026"
+    call_command("seed_demo")
+    assert RoleAssignment.objects.get(user__username="unit").user.check_password("another-pass-2026")

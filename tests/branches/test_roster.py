@@ -1,0 +1,166 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from branches import roster
+from branches.models import Event, Organization
+from tests.branches.xlsx import HEADERS, row, small_roster, upload, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def problems_of(file):
+    result = roster.check(file)
+    return [(p.row, p.column, p.message) for p in result.problems]
+
+
+def test_a_clean_roster_imports_the_tree():
+    result = roster.check(upload(small_roster()))
+    assert result.ok and result.to_create == ["SCH", "U1", "B1", "B2"]
+    assert roster.apply(result, actor=None) == {"created": 4, "updated": 0, "unchanged": 0}
+    branch = Organization.objects.get(code="B2")
+    assert branch.unit.code == "U1" and branch.path.startswith(Organization.objects.get(code="SCH").path)
+    assert branch.get_category_display() == "学生(本科生)"
+
+
+def test_reimport_updates_by_code_instead_of_duplicating():
+    roster.apply(roster.check(upload(small_roster())), actor=None)
+    rows = small_roster()
+    rows[2] = row("B1", "内科学教研室党支部", parent="U1", full=30)
+    outcome = roster.apply(roster.check(upload(rows)), actor=None)
+    assert outcome == {"created": 0, "updated": 1, "unchanged": 3}
+    assert Organization.objects.count() == 4
+    assert Organization.objects.get(code="B1").full_members == 30
+    event = Event.objects.filter(action="organization.updated").get()
+    assert event.data["name"] == ["内科教研室党支部", "内科学教研室党支部"]
+
+
+def test_a_parent_may_be_an_organization_already_in_the_system():
+    roster.apply(roster.check(upload(small_roster())), actor=None)
+    result = roster.check(upload([row("B9", "新党支部", parent="U1")]))
+    assert result.ok and result.to_create == ["B9"]
+
+
+def nothing_written():
+    return Organization.objects.count() == 0 and not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (upload(content=b"MZ\x90\x00" + b"\x00" * 200, name="名册.xlsx"), "不是 Excel"),
+        (upload(content=b"", name="名册.xlsx"), "文件是空的"),
+        (upload(content=b"PK\x03\x04broken zip", name="名册.xlsx"), "可能已损坏"),
+        (upload(rows=[], headers=None), "文件是空的"),
+        (upload(rows=[]), "没有数据行"),
+    ],
+    ids=["executable", "zero-bytes", "corrupt", "blank-sheet", "headers-only"],
+)
+def test_files_that_are_not_rosters_are_refused(file, message):
+    problems = problems_of(file)
+    assert len(problems) == 1 and message in problems[0][2]
+    assert nothing_written()
+
+
+def test_wrong_and_missing_headers_are_each_named():
+    headers = [h for h in HEADERS if h != "成立日期"] + ["备注"]
+    problems = problems_of(upload([row("B1", "x")[:-1]], headers=headers))
+    assert (1, "成立日期", "缺少表头“成立日期”") in problems
+    assert (1, "备注", "无法识别的表头“备注”，请使用模板的表头") in problems
+
+
+def test_every_bad_row_is_reported_with_row_column_and_reason():
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    rows = small_roster() + [
+        row("B1", "重复编码党支部", parent="U1"),
+        row("B3", "未知上级党支部", parent="NOPE"),
+        row("B4", "未来党支部", parent="U1", founded=future),
+        row("B5", "类型错党支部", parent="U1", kind="党小组"),
+        row("B6", "人数错党支部", parent="U1", full=-3),
+        row("B7", "分类错党支部", parent="U1", branch_type="学生党支部", category="教学一线"),
+        row("bad code!", "编码错党支部", parent="U1"),
+    ]
+    problems = problems_of(upload(rows))
+    assert (6, "组织编码", "组织编码“B1”与第4行重复") in problems
+    assert (7, "上级组织编码", "找不到上级组织“NOPE”：既不在本文件中，也不在系统中") in problems
+    assert (8, "成立日期", "成立日期不能晚于今天") in problems
+    assert any(p[:2] == (9, "组织类型") for p in problems)
+    assert (10, "正式党员数", "应为不小于0的整数") in problems
+    assert any(p[:2] == (11, "支部分类") for p in problems)
+    assert any(p[:2] == (12, "组织编码") for p in problems)
+    assert nothing_written()
+
+
+def test_a_cycle_within_the_file_is_refused():
+    rows = [
+        row("U1", "甲党委", kind="基层党委", parent="U2", branch_type="", category=""),
+        row("U2", "乙党委", kind="基层党委", parent="U1", branch_type="", category=""),
+    ]
+    problems = problems_of(upload(rows))
+    assert any("循环" in p[2] for p in problems)
+    assert nothing_written()
+
+
+def test_a_cycle_through_the_stored_tree_is_refused():
+    roster.apply(roster.check(upload(small_roster())), actor=None)
+    before = Event.objects.count()
+    rows = [row("SCH", "测试大学党委", kind="学校党委", parent="B1", branch_type="", category="")]
+    problems = problems_of(upload(rows))
+    assert any("循环" in p[2] for p in problems)
+    assert Event.objects.count() == before
+    assert Organization.objects.get(code="SCH").parent is None
+
+
+def test_ten_thousand_rows_are_refused_with_the_limit_named():
+    rows = [row(f"B{n}", f"党支部{n}", parent="U1") for n in range(10_000)]
+    problems = problems_of(upload(rows))
+    assert problems == [(None, "", "文件共有 10000 行数据，超过单次导入上限 5000 行，请拆分后分批导入")]
+    assert nothing_written()
+
+
+def test_an_oversized_file_is_refused(settings):
+    settings.ORG_IMPORT_MAX_BYTES = 1000
+    problems = problems_of(upload(small_roster()))
+    assert problems and "上限" in problems[0][2]
+
+
+def test_export_reimports_unchanged(tree):
+    buffer = io.BytesIO()
+    roster.export_workbook(Organization.objects.all(), buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:len(HEADERS)] == tuple(HEADERS)
+    school = next(r for r in rows if r[0] == tree.school.code)
+    assert school[-2] == 4  # branches in the sub-tree, 直属党支部 included
+    result = roster.check(upload(content=buffer.getvalue()))
+    assert result.ok, result.problems
+    assert roster.apply(result, actor=None)["updated"] == 0
+
+
+def test_the_template_is_a_valid_empty_roster():
+    buffer = io.BytesIO()
+    roster.template_workbook().save(buffer)
+    assert problems_of(upload(content=buffer.getvalue())) == [(None, "", "文件中没有数据行：请在表头下方逐行填写组织")]
+
+
+def test_the_command_dry_run_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(workbook_bytes(small_roster()))
+    call_command("import_organizations", str(path), "--dry-run")
+    assert "将新建 4 个" in capsys.readouterr().out
+    assert nothing_written()
+    call_command("import_organizations", str(path))
+    assert Organization.objects.count() == 4
+    assert Event.objects.filter(action="organization.imported", source="命令行").exists()
+
+
+def test_the_command_lists_problems_and_fails(tmp_path, capsys):
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(workbook_bytes([row("B3", "未知上级党支部", parent="NOPE")]))
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_organizations", str(path))
+    assert "第2行「上级组织编码」" in capsys.readouterr().err
+    assert nothing_written()

@@ -1,0 +1,54 @@
+import pytest
+
+from tests.factories import Tree
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def tree(db):
+    return Tree()
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+CHROMIUM = "/usr/bin/chromium"
+_skipped_browser_tests = []
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.path.exists(CHROMIUM):
+        return
+    browser_tests = [item for item in items if item.get_closest_marker("e2e")]
+    if not browser_tests:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        raise pytest.UsageError(f"CI=true: {CHROMIUM} is missing, and the browser tests may not be skipped in CI")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found: browser tests skipped")
+    for item in browser_tests:
+        item.add_marker(skip)
+    _skipped_browser_tests.extend(browser_tests)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_browser_tests:
+        terminalreporter.write_line(
+            f"SKIPPED {len(_skipped_browser_tests)} browser tests: {CHROMIUM} is not installed "
+            "(apt-get install chromium fonts-noto-cjk to run them).",
+            yellow=True, bold=True,
+        )
