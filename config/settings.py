@@ -73,6 +73,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Lets several suites run side by side on one PostgreSQL server.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Waiting on a lock beats failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -178,3 +180,5 @@ LOGGING = {
     },
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")
+# The address users reach the site by, for links in mail.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -16,6 +16,9 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organizations/", include("branches.urls")),
+    path("cultivation/", include("cultivation.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("public/", include("cultivation.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

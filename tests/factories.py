@@ -83,3 +83,71 @@ class Tree:
         for org in vars(self).values():
             if isinstance(org, Organization):
                 org.refresh_from_db()
+
+    def with_reviewers(self):
+        """Adds the reviewers an access matrix needs besides `reviewer` (who stays the assigned one).
+
+        Opt-in, so suites that count reviewers see the same Tree as before:
+        - `reviewer_unassigned`: a reviewer of the other unit who is given no assignment;
+        - `reviewer_conflicted`: a reviewer whose own unit is 甲学院党委, the unit of `branch_a1`,
+          so the 回避 rule forbids them that branch even if an assignment exists.
+        """
+        if not hasattr(self, "reviewer_unassigned"):
+            self.reviewer_unassigned = user_with_role(Role.REVIEWER, self.unit_b, username="reviewer_unassigned")
+            self.reviewer_conflicted = user_with_role(Role.REVIEWER, self.unit_a, username="reviewer_conflicted")
+        return self
+
+
+# ---- cultivation ----------------------------------------------------------------------------
+
+def batch_windows(start):
+    """Five consecutive phase windows from `start`: 选苗 30 days, 认定 30, 培育 300, 中期 30, 收获 180."""
+    from datetime import timedelta
+
+    spans = [("selection", 30), ("recognition", 30), ("cultivation", 300), ("midterm", 30), ("harvest", 180)]
+    windows, day = {}, start
+    for phase, length in spans:
+        windows[f"{phase}_start"] = day
+        windows[f"{phase}_end"] = day + timedelta(days=length - 1)
+        day += timedelta(days=length)
+    return windows
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cultivation.Batch"
+
+    name = factory.Sequence(lambda n: f"第{n + 1}批“样板党支部”培育工程")
+    year = 2019
+    nomination_deadline = datetime.date(2019, 6, 20)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        start = kwargs.pop("start", datetime.date(2019, 6, 1))
+        for key, value in batch_windows(start).items():
+            kwargs.setdefault(key, value)
+        return kwargs
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cultivation.Project"
+        skip_postgeneration_save = True
+
+    batch = factory.SubFactory(BatchFactory)
+    organization = factory.SubFactory(BranchFactory)
+    unit = factory.LazyAttribute(lambda o: o.organization.unit or o.organization)
+    title = "“三会一课”提质增效"
+    concept = "以政治建设为统领，推动党建与业务深度融合。"
+    practice = "坚持“三会一课”，开展主题党日。"
+    experience = "形成了“支部+教研室”工作法。"
+    plan = "18个月内形成可复制的经验。"
+
+    @factory.post_generation
+    def activities(obj, create, extracted, **kwargs):
+        if create:
+            from cultivation.models import FeaturedActivity
+
+            for order, name in enumerate(extracted if extracted is not None else ["经典诵读进课堂"], start=1):
+                FeaturedActivity.objects.create(project=obj, name=name, description="每月一次", planned_budget=5000,
+                                                order=order)

@@ -1,0 +1,127 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..enums import PHASE_ORDER, BatchKind, Level, Phase
+
+
+class Batch(models.Model):
+    """A cultivation batch (培育批次) and its five phase windows."""
+
+    name = models.CharField("批次名称", max_length=100)
+    kind = models.CharField("项目类型", max_length=20, choices=BatchKind.choices, default=BatchKind.MODEL_BRANCH)
+    level = models.CharField("级别", max_length=12, choices=Level.choices, default=Level.SCHOOL)
+    year = models.PositiveSmallIntegerField("年度")
+    description = models.TextField("说明", blank=True)
+    quota_total = models.PositiveIntegerField("培育名额（总数）", default=15)
+    quota_faculty = models.PositiveIntegerField("其中教职工党支部", default=10)
+    quota_student = models.PositiveIntegerField("其中学生党支部", default=5)
+    cultivation_months = models.PositiveSmallIntegerField("培育周期（月）", default=18)
+    notice_working_days = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
+    nomination_deadline = models.DateField("申报截止日期", help_text="判断“党支部创建2年以上”的基准日")
+    selection_start = models.DateField("选苗开始")
+    selection_end = models.DateField("选苗结束")
+    recognition_start = models.DateField("认定开始")
+    recognition_end = models.DateField("认定结束")
+    cultivation_start = models.DateField("培育开始")
+    cultivation_end = models.DateField("培育结束")
+    midterm_start = models.DateField("中期评估开始")
+    midterm_end = models.DateField("中期评估结束")
+    harvest_start = models.DateField("收获推广开始")
+    harvest_end = models.DateField("收获推广结束")
+    report_every_months = models.PositiveSmallIntegerField("进展报告周期（月）", default=1)
+    report_due_day = models.PositiveSmallIntegerField("报告截止日（每期第几天）", default=25)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培育批次"
+        verbose_name_plural = "培育批次"
+        ordering = ["-year", "-selection_start"]
+
+    def __str__(self):
+        return self.name
+
+    def window(self, phase):
+        return getattr(self, f"{phase}_start"), getattr(self, f"{phase}_end")
+
+    def windows(self):
+        return [(Phase(phase), *self.window(phase)) for phase in PHASE_ORDER]
+
+    def phase_on(self, day):
+        """The phase whose window holds the day; between windows, the last one begun; None before."""
+        current = None
+        for phase, start, end in self.windows():
+            if start <= day:
+                current = phase
+        return current
+
+    def is_finished(self, day):
+        return day > self.harvest_end
+
+    def progress_percent(self, day):
+        total = (self.harvest_end - self.selection_start).days or 1
+        done = (min(max(day, self.selection_start), self.harvest_end) - self.selection_start).days
+        return round(100 * done / total)
+
+    def clean(self):
+        errors = {}
+        previous_end = None
+        for phase, start, end in self.windows():
+            if start and end and start > end:
+                errors[f"{phase}_end"] = f"{phase.label}的结束日期不能早于开始日期"
+            if previous_end and start and start < previous_end:
+                errors[f"{phase}_start"] = f"{phase.label}不能早于上一阶段结束"
+            previous_end = end
+        if self.quota_faculty + self.quota_student > self.quota_total:
+            errors["quota_total"] = "教职工与学生党支部名额之和不能超过总名额"
+        if self.nomination_deadline and self.selection_end and self.nomination_deadline > self.selection_end:
+            errors["nomination_deadline"] = "申报截止日期应在选苗阶段之内"
+        if errors:
+            raise ValidationError(errors)
+
+
+class UnitQuota(models.Model):
+    """An optional cap on how many nominations one 二级党组织 may forward in a batch."""
+
+    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.CASCADE, related_name="unit_quotas")
+    unit = models.ForeignKey("branches.Organization", verbose_name="二级党组织", on_delete=models.PROTECT)
+    quota = models.PositiveIntegerField("推荐名额")
+
+    class Meta:
+        verbose_name = "二级党组织推荐名额"
+        verbose_name_plural = "二级党组织推荐名额"
+        constraints = [models.UniqueConstraint(fields=["batch", "unit"], name="unique_unit_quota")]
+
+    def __str__(self):
+        return f"{self.unit} {self.quota}"
+
+
+class Holiday(models.Model):
+    """Public holidays, and weekend days made working days (调休), for counting 公示 working days."""
+
+    date = models.DateField("日期", unique=True)
+    name = models.CharField("名称", max_length=30)
+    is_workday = models.BooleanField("调休上班", default=False)
+
+    class Meta:
+        verbose_name = "节假日"
+        verbose_name_plural = "节假日"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+def add_working_days(start, days, *, holidays=None, workdays=None):
+    """The date on which a period of `days` working days that begins on `start` ends."""
+    holidays = holidays if holidays is not None else set()
+    workdays = workdays if workdays is not None else set()
+    day, counted = start, 0
+    while True:
+        working = (day.weekday() < 5 and day not in holidays) or day in workdays
+        if working:
+            counted += 1
+            if counted >= days:
+                return day
+        day += datetime.timedelta(days=1)

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """An in-app message in one user's inbox."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="收件人", on_delete=models.CASCADE,
+                             related_name="notifications")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class OutboundEmail(models.Model):
+    """A mail waiting to be sent. Written in the action's transaction and sent afterwards, with
+    retries, so an unreachable mail server never fails the user's action nor loses the mail."""
+
+    to = models.EmailField("收件地址")
+    subject = models.CharField("主题", max_length=200)
+    body = models.TextField("正文")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "待发邮件"
+        verbose_name_plural = "待发邮件"
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.to} {self.subject}"

@@ -1,0 +1,294 @@
+"""The one place where a project's state changes.
+
+`move()` checks the role, the state, the phase window and the move's own guards, locks the row,
+writes the new state with a compare-and-swap on (state, version), writes the event log and queues
+the notifications, all in one transaction. The named functions below are what views and the
+admin call.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from branches import access
+from branches.audit import ACTION_LABELS, log_event
+from branches.rules import eligibility_problems
+
+from . import notify
+from branches.enums import BranchType
+
+from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
+from .models import Notice, Objection, Project, UnitQuota, WindowExtension
+
+ACTION_LABELS.update({f"project.{name}": move.label for name, move in MOVES.items()})
+ACTION_LABELS.update({"project.created": "新建申报", "project.edited": "修改申报", "project.window_extended": "延长阶段时限"})
+
+
+class MoveRefused(Exception):
+    """A move that may not happen now; the message is Chinese and meant for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def project_url(project):
+    return f"/cultivation/projects/{project.pk}/"
+
+
+def actor_roles(user, project):
+    """How the user stands to the project's organization: secretary, unit staff, school staff."""
+    organization = project.organization
+    roles = set()
+    if access.is_secretary_of(user, organization):
+        roles.add(Actor.SECRETARY)
+    if access.is_org_staff(user) and access.can_manage_subtree(user, organization):
+        roles.add(Actor.SCHOOL)
+    if any(a.role == "unit_staff" and organization.path.startswith(a.organization.path)
+           for a in access.assignments(user)):
+        roles.add(Actor.UNIT)
+    return roles
+
+
+def window_end(project, phase):
+    start, end = project.batch.window(phase)
+    extended = [e.until for e in project.extensions.all() if e.phase == phase]
+    return start, max([end] + extended)
+
+
+def check_window(project, move, roles, today):
+    start, end = window_end(project, move.phase)
+    phase_label = Phase(move.phase).label
+    if today < start:
+        raise MoveRefused(f"{phase_label}阶段尚未开始（{start:%Y年%m月%d日}开始），暂不能{move.label}")
+    # Deadlines bind those who submit; the school's decisions may come after a window closes.
+    if Actor.SCHOOL not in roles and today > end:
+        raise MoveRefused(f"{phase_label}阶段已于{end:%Y年%m月%d日}截止，不能{move.label}；如需延期请联系党委组织部")
+
+
+def refusals(user, project, name, *, today=None):
+    """Why the user may not make the move now (an empty list when they may); no guards run here."""
+    move = MOVES[name]
+    today = today or timezone.localdate()
+    roles = actor_roles(user, project) & set(move.actors)
+    if not roles:
+        return [f"您无权{move.label}"]
+    if project.state not in move.sources:
+        return [f"当前状态为“{ProjectState(project.state).label}”，不能{move.label}"]
+    try:
+        check_window(project, move, roles, today)
+    except MoveRefused as refused:
+        return [refused.message]
+    return []
+
+
+def allowed_moves(user, project, *, today=None):
+    return [MOVES[name] for name in MOVES if not refusals(user, project, name, today=today)]
+
+
+# ---- guards: what must hold for a move beyond role, state and window --------------------------
+
+def _guard_submit(project, today, fields):
+    missing = [label for field, label in [("title", "创建主题"), ("concept", "立意"), ("practice", "做法"),
+                                          ("experience", "经验"), ("plan", "培育思路")]
+               if not getattr(project, field).strip()]
+    if missing:
+        raise MoveRefused(f"申报书尚未填写：{'、'.join(missing)}")
+    activities = project.activities.count()
+    if not 1 <= activities <= 2:
+        raise MoveRefused("请填写1至2项重点推动的特色活动")
+    organization = project.organization
+    if project.batch.kind == BatchKind.BENCHMARK_UNIT:
+        if not organization.is_secondary:
+            raise MoveRefused("标杆院系只能由二级党组织申报")
+        return
+    problems = eligibility_problems(organization, deadline=project.batch.nomination_deadline)
+    if problems:
+        raise MoveRefused("不符合申报基本要求：" + "；".join(problems))
+    if project.batch.kind == BatchKind.STUDIO and not organization.secretary_is_double_leader:
+        raise MoveRefused("“双带头人”教师党支部书记工作室须由“双带头人”支部书记领衔")
+
+
+def _guard_nominate(project, today, fields):
+    quota = UnitQuota.objects.filter(batch=project.batch, unit=project.unit).first()
+    if quota is None:
+        return
+    used = Project.objects.filter(batch=project.batch, unit=project.unit, state__in=NOMINATED_STATES).count()
+    if used >= quota.quota:
+        raise MoveRefused(f"本单位推荐名额为 {quota.quota} 个，已全部报送，不能再推荐")
+
+
+def _guard_shortlist(project, today, fields):
+    batch = project.batch
+    taken = Project.objects.filter(batch=batch, state__in={ProjectState.SHORTLISTED, ProjectState.RECOGNIZED})
+    if taken.count() >= batch.quota_total:
+        raise MoveRefused(f"拟认定名单已达总名额 {batch.quota_total} 个")
+    branch_type = project.organization.branch_type
+    limits = {BranchType.FACULTY: batch.quota_faculty, BranchType.STUDENT: batch.quota_student}
+    if branch_type in limits and taken.filter(organization__branch_type=branch_type).count() >= limits[branch_type]:
+        raise MoveRefused(f"{BranchType(branch_type).label}名额为 {limits[branch_type]} 个，已满")
+
+
+def _guard_recognize(project, today, fields):
+    notices = list(Notice.objects.filter(items__project=project, kind="recognition"))
+    if not notices:
+        raise MoveRefused("须先发布拟认定公示，公示期满后才能确定为培育对象")
+    if any(notice.ends_on >= today for notice in notices):
+        raise MoveRefused("公示期尚未结束，不能确定为培育对象")
+    pending = Objection.objects.filter(notice__in=notices, answered_at__isnull=True).filter(
+        item__project=project) | Objection.objects.filter(notice__in=notices, answered_at__isnull=True,
+                                                            item__isnull=True)
+    if pending.exists():
+        raise MoveRefused("公示期间收到的异议尚未全部处理，处理完毕后才能确定为培育对象")
+
+
+def _guard_grade(field):
+    def guard(project, today, fields):
+        if fields.get(field) not in Grade.values:
+            raise MoveRefused("请选择评定等次")
+    return guard
+
+
+def _guard_fail_grade(project, today, fields):
+    fields.setdefault("final_grade", Grade.FAIL)
+
+
+GUARDS = {
+    "submit": [_guard_submit],
+    "nominate": [_guard_nominate],
+    "shortlist": [_guard_shortlist],
+    "recognize": [_guard_recognize],
+    "conclude_midterm": [_guard_grade("midterm_grade")],
+    "accept": [_guard_grade("final_grade")],
+    "fail": [_guard_fail_grade],
+}
+
+# Who hears of each move, besides the person making it.
+AUDIENCE = {
+    "submit": [Actor.UNIT],
+    "withdraw": [Actor.UNIT],
+    "return_application": [Actor.SECRETARY],
+    "nominate": [Actor.SECRETARY, Actor.SCHOOL],
+    "return_nomination": [Actor.UNIT, Actor.SECRETARY],
+    "shortlist": [Actor.SECRETARY, Actor.UNIT],
+    "reject": [Actor.SECRETARY, Actor.UNIT],
+    "recognize": [Actor.SECRETARY, Actor.UNIT],
+    "submit_midterm": [Actor.UNIT, Actor.SCHOOL],
+    "return_midterm": [Actor.SECRETARY, Actor.UNIT],
+    "conclude_midterm": [Actor.SECRETARY, Actor.UNIT],
+    "submit_final": [Actor.UNIT, Actor.SCHOOL],
+    "return_final": [Actor.SECRETARY, Actor.UNIT],
+    "accept": [Actor.SECRETARY, Actor.UNIT],
+    "fail": [Actor.SECRETARY, Actor.UNIT],
+}
+
+
+def audience(project, actors):
+    people = []
+    organization = project.organization
+    if Actor.SECRETARY in actors:
+        people += notify.secretaries(organization)
+    if Actor.UNIT in actors:
+        people += notify.unit_staff(organization)
+    if Actor.SCHOOL in actors:
+        people += notify.school_staff(organization)
+    return people
+
+
+@transaction.atomic
+def move(*, project, name, actor, reason="", expected_version=None, fields=None, today=None):
+    """Make the named move; raise MoveRefused with a Chinese message when it may not happen."""
+    move_ = MOVES[name]
+    today = today or timezone.localdate()
+    fields = dict(fields or {})
+    locked = (
+        Project.objects.select_for_update()
+        .select_related("batch", "organization", "unit")
+        .get(pk=project.pk)
+    )
+    if expected_version is not None and locked.version != int(expected_version):
+        raise MoveRefused("该项目已被他人更新，请刷新页面查看最新情况后再操作")
+    problems = refusals(actor, locked, name, today=today)
+    if problems:
+        raise MoveRefused(problems[0])
+    reason = (reason or "").strip()
+    if move_.needs_reason and not reason:
+        raise MoveRefused(f"{move_.label}须填写原因")
+    for guard in GUARDS.get(name, []):
+        guard(locked, today, fields)
+    updates = {"state": move_.target, "version": F("version") + 1, "updated_at": timezone.now(), **fields}
+    if name in ("submit",):
+        updates["submitted_at"] = timezone.now()
+    # Compare-and-swap: of two people deciding at once, exactly one changes the row.
+    changed = Project.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(**updates)
+    if not changed:
+        raise MoveRefused("该项目刚刚已被他人处理，请刷新页面查看最新情况")
+    previous = locked.state
+    locked.refresh_from_db()
+    data = {"从": ProjectState(previous).label, "到": ProjectState(locked.state).label}
+    if reason:
+        data["原因"] = reason
+    for field, value in fields.items():
+        data[Project._meta.get_field(field).verbose_name] = str(value)
+    log_event(actor=actor, action=f"project.{name}", target=locked, data=data)
+    title = f"{locked.organization.name}：{move_.label}"
+    body = f"“{locked.batch.name}”中{locked.organization.name}的申报已{move_.label}。" + (f"原因：{reason}" if reason else "")
+    recipients = [person for person in audience(locked, AUDIENCE.get(name, [])) if person.pk != actor.pk]
+    notify.notify(recipients, title=title, body=body, url=project_url(locked))
+    return locked
+
+
+def _named(name):
+    def make(*, project, actor, reason="", expected_version=None, fields=None, today=None):
+        return move(project=project, name=name, actor=actor, reason=reason, expected_version=expected_version,
+                    fields=fields, today=today)
+
+    make.__name__ = f"project_{name}"
+    make.__doc__ = f"{MOVES[name].label}：{'、'.join(ProjectState(s).label for s in MOVES[name].sources)} → " \
+                   f"{ProjectState(MOVES[name].target).label}"
+    return make
+
+
+project_submit = _named("submit")
+project_withdraw = _named("withdraw")
+project_return_application = _named("return_application")
+project_nominate = _named("nominate")
+project_return_nomination = _named("return_nomination")
+project_shortlist = _named("shortlist")
+project_reject = _named("reject")
+project_recognize = _named("recognize")
+project_submit_midterm = _named("submit_midterm")
+project_return_midterm = _named("return_midterm")
+project_conclude_midterm = _named("conclude_midterm")
+project_submit_final = _named("submit_final")
+project_return_final = _named("return_final")
+project_accept = _named("accept")
+project_fail = _named("fail")
+
+
+@transaction.atomic
+def extend_window(*, project, phase, until, reason, actor):
+    if Actor.SCHOOL not in actor_roles(actor, project):
+        raise MoveRefused("只有党委组织部可以延长阶段时限")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MoveRefused("延期须填写原因")
+    start, end = project.batch.window(phase)
+    if until <= end:
+        raise MoveRefused(f"延长后的日期应晚于原截止日期 {end:%Y年%m月%d日}")
+    extension = WindowExtension.objects.create(project=project, phase=phase, until=until, reason=reason,
+                                               created_by=actor)
+    Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
+    log_event(actor=actor, action="project.window_extended", target=project,
+              data={"阶段": Phase(phase).label, "延长至": until.isoformat(), "原因": reason})
+    notify.notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
+                  body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
+    return extension
+
+
+def validation_message(error):
+    """A ValidationError's messages as one Chinese sentence, for flashing."""
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error)

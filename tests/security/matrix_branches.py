@@ -1,0 +1,73 @@
+"""Access-matrix rows for the URLs of config/urls.py and branches/urls.py (format: see matrix.Row)."""
+
+from tests.branches.xlsx import row as roster_row
+from tests.branches.xlsx import upload
+
+from .matrix import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, expect
+
+NEW_PASSWORD = "Dangzhibu-2024-xin"
+
+
+def organization(world, which):
+    return {"pk": world.branch(which).pk}
+
+
+def declaration(world, which):
+    return {"no_violation": "on", "no_conduct_issue": "on"}
+
+
+def sign_in(world, which):
+    return {"username": "secretary", "password": "demo12345"}
+
+
+def password_change(world, which):
+    return {"old_password": "demo12345", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+
+
+def roster_dry_run(world, which):
+    return {"file": upload([roster_row("MX1", "矩阵测试党支部", parent=world.unit("own").code)]), "dry_run": "on"}
+
+
+SIGNED_IN = expect(OK, anonymous=LOGIN)
+ORG_STAFF_ONLY = expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)
+
+ROWS = [
+    Row("home", SIGNED_IN),
+    Row("healthz", expect(OK)),
+    Row("login", expect(REDIRECT, anonymous=OK)),
+    # A signed-in user posting the form is sent home without a new sign-in; a visitor signs in.
+    Row("login", expect(REDIRECT), method="post", data=sign_in),
+    Row("logout", expect(NOT_ALLOWED)),
+    Row("logout", expect(LOGIN), method="post"),
+    Row("password_change", SIGNED_IN),
+    Row("password_change", expect(REDIRECT, anonymous=LOGIN), method="post", data=password_change),
+    Row("password_change_done", SIGNED_IN),
+    # Everyone signed in has a list; what it holds is scoped (tests/branches/test_views.py).
+    Row("branches:organization_list", SIGNED_IN),
+    Row(
+        "branches:organization_detail",
+        own=expect(NOT_FOUND, anonymous=LOGIN, org_staff=OK, unit_staff=OK, secretary=OK),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, org_staff=OK, other_unit_staff=OK, other_secretary=OK),
+        kwargs=organization,
+    ),
+    Row(
+        "branches:organization_declare",
+        own=expect(NOT_FOUND, anonymous=LOGIN, org_staff=REDIRECT, unit_staff=REDIRECT, secretary=REDIRECT),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, org_staff=REDIRECT, other_unit_staff=REDIRECT,
+                       other_secretary=REDIRECT),
+        kwargs=organization,
+        method="post",
+        data=declaration,
+    ),
+    Row(
+        "branches:organization_declare",
+        own=expect(NOT_ALLOWED, anonymous=LOGIN),
+        foreign=expect(NOT_ALLOWED, anonymous=LOGIN),
+        kwargs=organization,
+    ),
+    Row("branches:roster_template", ORG_STAFF_ONLY),
+    Row("branches:roster_export", ORG_STAFF_ONLY),
+    Row("branches:roster_import", ORG_STAFF_ONLY),
+    Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_dry_run),
+    Row("branches:event_list", ORG_STAFF_ONLY),
+]

@@ -1,0 +1,148 @@
+"""Every named URL × every role × own/foreign object gives the answer its row in matrix_*.py expects."""
+
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from .db import changed_tables, row_counts
+from .matrix import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, REDIRECT, ROLES, all_rows
+
+ROWS = all_rows()
+CASES = [
+    pytest.param(row, which, role, expected, id=f"{row.id}-{which}-{role}")
+    for row in ROWS
+    for which, role, expected in row.cases()
+]
+# Django's own admin is covered by test_the_admin_turns_away_everyone_who_is_not_staff instead.
+ADMIN_NAMESPACE = "admin"
+
+
+def walk(resolver, namespace=""):
+    """(full name or None, pattern text) for every URL pattern, through every include."""
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            for name, text in walk(pattern, inner):
+                yield name, f"{pattern.pattern}{text}"
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), str(pattern.pattern)
+
+
+def request(client, row, world, which):
+    kwargs = row.kwargs(world, which) if row.kwargs else {}
+    data = row.data(world, which) if row.data else {}
+    url = reverse(row.name, kwargs=kwargs)
+    return getattr(client, row.method)(url, data)
+
+
+def assert_answer(response, expected, label):
+    status = response.status_code
+    if expected in (LOGIN, REDIRECT):
+        assert status == 302, f"{label}: expected a redirect ({expected}), got {status}"
+        to_login = urlsplit(response.url).path == reverse("login")
+        assert to_login == (expected == LOGIN), f"{label}: expected {expected}, redirected to {response.url}"
+    else:
+        assert status == expected, f"{label}: expected {expected}, got {status}"
+    if status == NOT_FOUND:
+        assert "页面不存在" in response.content.decode(), f"{label}: 404 without the Chinese page"
+    if status == FORBIDDEN:
+        assert "无权访问" in response.content.decode(), f"{label}: 403 without the Chinese page"
+
+
+def is_refusal(role, expected):
+    # A redirect to the login page is a refusal for a visitor; for a signed-in user it is how
+    # logging out succeeds.
+    return expected in (FORBIDDEN, NOT_FOUND, NOT_ALLOWED) or (expected == LOGIN and role == "anonymous")
+
+
+@pytest.mark.parametrize("row, which, role, expected", CASES)
+def test_access_matrix(world, caplog, row, which, role, expected):
+    client = Client()
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    before = row_counts()
+    with caplog.at_level(logging.WARNING, logger="branches.access"):
+        response = request(client, row, world, which)
+    label = f"{row.id} as {role} on the {which} object"
+    assert_answer(response, expected, label)
+    if is_refusal(role, expected):
+        assert not changed_tables(before, row_counts()), f"{label}: a refused request wrote to the database"
+    if user is not None and expected in (FORBIDDEN, NOT_FOUND):
+        # Refusals go through branches.access.refuse, which logs them for the security review.
+        refused = [r for r in caplog.records if r.name == "branches.access" and "refused" in r.getMessage()]
+        assert refused, f"{label}: refused without a log record from branches.access"
+
+
+def test_every_url_name_has_a_row():
+    covered = {row.name for row in ROWS}
+    missing, unnamed = [], []
+    for name, text in walk(get_resolver()):
+        if name is None:
+            if not text.startswith(f"{ADMIN_NAMESPACE}/"):
+                unnamed.append(text)
+        elif not name.startswith(f"{ADMIN_NAMESPACE}:") and name not in covered:
+            missing.append(name)
+    assert not missing, f"URL names without a row in tests/security/matrix_*.py: {sorted(set(missing))}"
+    assert not unnamed, f"URL patterns without a name (the access matrix cannot cover them): {unnamed}"
+
+
+def test_every_row_names_a_url_that_exists():
+    known = {name for name, _ in walk(get_resolver()) if name}
+    stale = sorted({row.name for row in ROWS} - known)
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+
+
+def test_the_matrix_has_every_role_and_both_kinds_of_object():
+    roles_seen = {role for row in ROWS for _, role, _ in row.cases()}
+    assert roles_seen == set(ROLES)
+    assert any(row.foreign for row in ROWS)
+
+
+ADMIN_KWARGS = {"object_id": "1", "app_label": "branches", "content_type_id": "1", "url": "nothing"}
+
+
+def admin_urls():
+    urls = {}
+    for name, text in walk(get_resolver()):
+        if name and name.startswith(f"{ADMIN_NAMESPACE}:"):
+            pattern_kwargs = {key: value for key, value in ADMIN_KWARGS.items() if f"{key}>" in text
+                              or f"<{key}" in text or f"(?P<{key}>" in text}
+            urls[name] = reverse(name, kwargs=pattern_kwargs)  # NoReverseMatch here: extend ADMIN_KWARGS
+    return urls
+
+
+def test_the_admin_turns_away_everyone_who_is_not_staff(world):
+    urls = admin_urls()
+    assert len(urls) > 20  # the admin of every registered model is in there
+    login = reverse("admin:login")
+    for role in ROLES:
+        client = Client()
+        if world.user(role) is not None:
+            client.force_login(world.user(role))
+        for name, url in urls.items():
+            response = client.get(url)
+            label = f"{name} ({url}) as {role}"
+            if name == "admin:login":
+                assert response.status_code == 200, label
+            elif name == "admin:logout":
+                assert response.status_code == 405, label
+            else:
+                assert response.status_code == 302, f"{label}: {response.status_code}"
+                assert urlsplit(response.url).path == login, f"{label}: redirected to {response.url}"
+    # ...and a superuser does get in, so the redirects above are the admin refusing, not a broken admin.
+    admin = get_user_model().objects.create_superuser("root", "root@example.edu.cn", "Dangzhibu-2024-xin")
+    client = Client()
+    client.force_login(admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_admin_kwargs_cover_every_admin_url():
+    try:
+        admin_urls()
+    except NoReverseMatch as error:  # pragma: no cover - only when Django adds a new admin URL kwarg
+        pytest.fail(f"extend ADMIN_KWARGS: {error}")
