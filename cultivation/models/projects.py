@@ -4,6 +4,11 @@ from django.db import models
 from ..enums import Grade, Phase, ProjectState
 
 
+# Other apps may let more people read a project's materials (never change them): each entry is a
+# function of the user returning a queryset of project ids, e.g. a reviewer's assignments.
+EXTRA_READERS = []
+
+
 class ProjectQuerySet(models.QuerySet):
     def in_states(self, states):
         return self.filter(state__in=states)
@@ -26,6 +31,15 @@ class ProjectQuerySet(models.QuerySet):
                 condition |= models.Q(organization__path__startswith=assignment.organization.path)
             elif assignment.role == Role.SECRETARY:
                 condition |= models.Q(organization_id=assignment.organization_id)
+        return self.filter(condition)
+
+    def readable_by(self, user):
+        """Projects whose materials the user may read: their own scope plus what other apps grant."""
+        if not user.is_authenticated:
+            return self.none()
+        condition = models.Q(pk__in=self.visible_to(user).values("pk"))
+        for readers in EXTRA_READERS:
+            condition |= models.Q(pk__in=readers(user))
         return self.filter(condition)
 
 
