@@ -21,15 +21,16 @@ CASES = [
 ADMIN_NAMESPACE = "admin"
 
 
-def walk(resolver, namespace=""):
-    """(full name or None, pattern text) for every URL pattern, through every include."""
+def walk(resolver, namespace="", prefix="", groups=()):
+    """(full name or None, pattern text, kwarg names) for every URL pattern, through every include."""
     for pattern in resolver.url_patterns:
+        text = f"{prefix}{pattern.pattern}"
+        names = (*groups, *pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            for name, text in walk(pattern, inner):
-                yield name, f"{pattern.pattern}{text}"
+            yield from walk(pattern, inner, text, names)
         elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}{pattern.name}" if pattern.name else None), str(pattern.pattern)
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), text, names
 
 
 def request(client, row, world, which):
@@ -81,7 +82,7 @@ def test_access_matrix(world, caplog, row, which, role, expected):
 def test_every_url_name_has_a_row():
     covered = {row.name for row in ROWS}
     missing, unnamed = [], []
-    for name, text in walk(get_resolver()):
+    for name, text, _ in walk(get_resolver()):
         if name is None:
             if not text.startswith(f"{ADMIN_NAMESPACE}/"):
                 unnamed.append(text)
@@ -92,7 +93,7 @@ def test_every_url_name_has_a_row():
 
 
 def test_every_row_names_a_url_that_exists():
-    known = {name for name, _ in walk(get_resolver()) if name}
+    known = {name for name, _, _ in walk(get_resolver()) if name}
     stale = sorted({row.name for row in ROWS} - known)
     assert not stale, f"rows for URL names that no longer exist: {stale}"
 
@@ -103,16 +104,15 @@ def test_the_matrix_has_every_role_and_both_kinds_of_object():
     assert any(row.foreign for row in ROWS)
 
 
-ADMIN_KWARGS = {"object_id": "1", "app_label": "branches", "content_type_id": "1", "url": "nothing"}
+# Values for the admin's URL kwargs; any other kwarg (object_id, id, content_type_id...) gets "1".
+ADMIN_KWARGS = {"app_label": "branches", "url": "nothing"}
 
 
 def admin_urls():
     urls = {}
-    for name, text in walk(get_resolver()):
+    for name, _, kwargs in walk(get_resolver()):
         if name and name.startswith(f"{ADMIN_NAMESPACE}:"):
-            pattern_kwargs = {key: value for key, value in ADMIN_KWARGS.items() if f"{key}>" in text
-                              or f"<{key}" in text or f"(?P<{key}>" in text}
-            urls[name] = reverse(name, kwargs=pattern_kwargs)  # NoReverseMatch here: extend ADMIN_KWARGS
+            urls[name] = reverse(name, kwargs={key: ADMIN_KWARGS.get(key, "1") for key in kwargs})
     return urls
 
 
@@ -130,7 +130,8 @@ def test_the_admin_turns_away_everyone_who_is_not_staff(world):
             if name == "admin:login":
                 assert response.status_code == 200, label
             elif name == "admin:logout":
-                assert response.status_code == 405, label
+                # GET does not log out (POST only); Django answers 405 or sends the visitor on.
+                assert response.status_code in (302, 405), label
             else:
                 assert response.status_code == 302, f"{label}: {response.status_code}"
                 assert urlsplit(response.url).path == login, f"{label}: redirected to {response.url}"
