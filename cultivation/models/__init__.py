@@ -4,3 +4,7 @@ from .batches import Batch, Holiday, UnitQuota  # noqa: F401
 from .notices import Notice, NoticeItem, Objection  # noqa: F401
 from .notifications import Notification, OutboundEmail  # noqa: F401
 from .projects import FeaturedActivity, Project, WindowExtension  # noqa: F401
+from .reviews import (  # noqa: F401
+    AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, ReviewAttachment,
+    ReviewStage,
+)
