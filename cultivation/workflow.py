@@ -19,7 +19,10 @@ from . import notify
 from branches.enums import BranchType
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
-from .models import Notice, Objection, Project, UnitQuota, WindowExtension
+from .models import (
+    AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice, Objection,
+    Project, UnitQuota, WindowExtension,
+)
 
 ACTION_LABELS.update({f"project.{name}": move.label for name, move in MOVES.items()})
 ACTION_LABELS.update({"project.created": "新建申报", "project.edited": "修改申报", "project.window_extended": "延长阶段时限"})
@@ -154,14 +157,51 @@ def _guard_fail_grade(project, today, fields):
     fields.setdefault("final_grade", Grade.FAIL)
 
 
+def _guard_midterm_materials(project, today, fields):
+    report = MidtermReport.objects.filter(project=project).first()
+    missing = [label for field, label in [("summary", "阶段性工作总结"), ("outcome_report", "成果报告")]
+               if report is None or not getattr(report, field).strip()]
+    if missing:
+        raise MoveRefused(f"中期材料尚未填写：{'、'.join(missing)}")
+
+
+def _guard_feedback_given(project, today, fields):
+    if not FeedbackItem.objects.filter(project=project).exists():
+        raise MoveRefused("请先填写至少一条整改意见，再完成中期评估")
+
+
+def _guard_final_materials(project, today, fields):
+    report = FinalReport.objects.filter(project=project).first()
+    if report is None or not report.summary.strip():
+        raise MoveRefused("验收材料尚未填写：工作总结报告")
+    present = set(FinalDeliverable.objects.filter(project=project).values_list("kind", flat=True))
+    missing = [label for kind, label in DeliverableKind.choices if kind not in present]
+    if missing:
+        raise MoveRefused("“四个一”成果每项至少一个，尚缺：" + "、".join(missing))
+    unanswered = FeedbackItem.objects.filter(project=project, response="").count()
+    if unanswered:
+        raise MoveRefused(f"还有 {unanswered} 条整改意见未填写整改情况")
+
+
+def _guard_acceptance_done(project, today, fields):
+    record = AcceptanceRecord.objects.filter(project=project).first()
+    if record is None or not record.is_complete:
+        raise MoveRefused("须先记录验收情况（材料审查、专题汇报的日期与意见）")
+    unchecked = FeedbackItem.objects.filter(project=project, verified__isnull=True).count()
+    if unchecked:
+        raise MoveRefused(f"还有 {unchecked} 条整改意见未核查整改情况")
+
+
 GUARDS = {
     "submit": [_guard_submit],
     "nominate": [_guard_nominate],
     "shortlist": [_guard_shortlist],
     "recognize": [_guard_recognize],
-    "conclude_midterm": [_guard_grade("midterm_grade")],
-    "accept": [_guard_grade("final_grade")],
-    "fail": [_guard_fail_grade],
+    "submit_midterm": [_guard_midterm_materials],
+    "conclude_midterm": [_guard_grade("midterm_grade"), _guard_feedback_given],
+    "submit_final": [_guard_final_materials],
+    "accept": [_guard_grade("final_grade"), _guard_acceptance_done],
+    "fail": [_guard_fail_grade, _guard_acceptance_done],
 }
 
 # Who hears of each move, besides the person making it.

@@ -151,3 +151,34 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             for order, name in enumerate(extracted if extracted is not None else ["经典诵读进课堂"], start=1):
                 FeaturedActivity.objects.create(project=obj, name=name, description="每月一次", planned_budget=5000,
                                                 order=order)
+
+
+# ---- cultivation: reviews, notices ----------------------------------------------------------
+
+def materials_for(project, move_name, *, user):
+    """Create what the guards of `move_name` ask for beyond state, role and window (tests only).
+
+    submit_midterm: both mid-term texts; conclude_midterm: one 整改意见; submit_final: the summary,
+    one item of each of the 四个一 and an answer to every 整改意见; accept/fail: a complete acceptance
+    record and every 整改意见 checked.
+    """
+    from django.utils import timezone
+
+    from cultivation.models import (AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport,
+                                    MidtermReport)
+
+    if move_name == "submit_midterm":
+        MidtermReport.objects.update_or_create(project=project, defaults={
+            "summary": "坚持“三会一课”，开展主题党日12次。", "outcome_report": "形成工作法1项、案例2个。", "updated_by": user})
+    elif move_name == "conclude_midterm":
+        FeedbackItem.objects.create(project=project, content="宣传平台更新不够及时", created_by=user)
+    elif move_name == "submit_final":
+        FinalReport.objects.update_or_create(project=project, defaults={"summary": "培育期工作总结", "updated_by": user})
+        for kind, label in DeliverableKind.choices:
+            FinalDeliverable.objects.create(project=project, kind=kind, title=label, created_by=user)
+        FeedbackItem.objects.filter(project=project, response="").update(response="已整改", responded_at=timezone.now())
+    elif move_name in ("accept", "fail"):
+        AcceptanceRecord.objects.update_or_create(project=project, defaults={
+            "material_review_on": project.batch.harvest_start, "material_review_notes": "材料齐全",
+            "presentation_on": project.batch.harvest_start, "presentation_notes": "汇报清楚", "recorded_by": user})
+        FeedbackItem.objects.filter(project=project, verified__isnull=True).update(verified=True, verified_at=timezone.now())

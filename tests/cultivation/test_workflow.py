@@ -6,7 +6,7 @@ import pytest
 from cultivation import workflow
 from cultivation.enums import MOVES, Actor, Grade, ProjectState
 from cultivation.models import Notice, NoticeItem, Objection, Project, UnitQuota
-from tests.factories import BatchFactory, ProjectFactory
+from tests.factories import BatchFactory, ProjectFactory, materials_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def test_every_move_from_every_state(tree, state, name):
     Project.objects.filter(pk=project.pk).update(state=state)
     if name == "recognize":
         closed_notice(project, tree)
+    materials_for(project, name, user=tree.staff)
     fields = {"conclude_midterm": {"midterm_grade": Grade.GOOD}, "accept": {"final_grade": Grade.EXCELLENT}}.get(name)
     today = day_in(project.batch, move.phase) + datetime.timedelta(days=5)
     kwargs = dict(project=project, name=name, actor=actor_for(tree, move), reason="材料不完整", fields=fields,
