@@ -8,3 +8,6 @@ from .reviews import (  # noqa: F401
     AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, ReviewAttachment,
     ReviewStage,
 )
+from .reports import (  # noqa: F401
+    ActivityProgress, Attachment, Exemplar, Milestone, Outcome, ProgressReport, Publication, Reminder, Spending,
+)

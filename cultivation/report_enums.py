@@ -1,0 +1,101 @@
+"""Progress reports (培育阶段进展报告): their states and allowed moves, and the kinds of evidence, as data.
+
+A report goes 草稿 → 已提交 → 二级党组织已审核 → 组织部已确认, or back to 已退回修改 (from 已提交 or from
+二级党组织已审核) with comments, whence the secretary corrects and submits again. Every move happens in
+`cultivation.reports.report_move`, which reads this table.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from .enums import CULTIVATED_STATES, Actor, ProjectState
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交，待二级党组织审核"
+    ENDORSED = "endorsed", "二级党组织已审核，待组织部确认"
+    ACCEPTED = "accepted", "组织部已确认"
+    RETURNED = "returned", "已退回修改"
+
+
+@dataclass(frozen=True)
+class ReportMove:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    actors: tuple
+    needs_reason: bool = False
+    # The report field that keeps the mover's comment (the reason, for a return).
+    comment_field: str = ""
+
+
+R = ReportState
+REPORT_MOVES = {
+    move.name: move
+    for move in [
+        ReportMove("submit", "提交报告", (R.DRAFT, R.RETURNED), R.SUBMITTED, (Actor.SECRETARY,)),
+        # A 直属党支部 has no 二级党组织 staff above it, so 组织部 may endorse as well.
+        ReportMove("endorse", "审核通过", (R.SUBMITTED,), R.ENDORSED, (Actor.UNIT, Actor.SCHOOL),
+                   comment_field="unit_comment"),
+        ReportMove("accept", "确认报告", (R.ENDORSED,), R.ACCEPTED, (Actor.SCHOOL,), comment_field="school_comment"),
+        ReportMove("return_submitted", "退回修改", (R.SUBMITTED,), R.RETURNED, (Actor.UNIT, Actor.SCHOOL),
+                   needs_reason=True, comment_field="return_reason"),
+        # Once endorsed the report sits with 组织部; the 二级党组织 has had its say.
+        ReportMove("return_endorsed", "退回修改", (R.ENDORSED,), R.RETURNED, (Actor.SCHOOL,),
+                   needs_reason=True, comment_field="return_reason"),
+    ]
+}
+
+# The secretary may still edit the report and its evidence.
+EDITABLE_REPORT_STATES = {R.DRAFT, R.RETURNED}
+# Handed in: neither due nor overdue any more.
+HANDED_IN_STATES = {R.SUBMITTED, R.ENDORSED, R.ACCEPTED}
+# Projects still being built: their periods fall due and are reminded. A project that passed or
+# failed acceptance keeps its reports for reading, but nothing of it is due any more.
+OPEN_PROJECT_STATES = CULTIVATED_STATES - {ProjectState.ACCEPTED, ProjectState.FAILED}
+
+
+def report_moves_from(state):
+    return [move for move in REPORT_MOVES.values() if state in move.sources]
+
+
+class Channel(models.TextChoices):
+    CAMPUS_NEWS = "campus_news", "数字校园新闻"
+    WECHAT_GROUP = "wechat_group", "微信群"
+    WECHAT_ACCOUNT = "wechat_account", "微信公众号"
+    XUEXI = "xuexi", "学习强国"
+    E_PIONEER = "e_pioneer", "党员E先锋"
+    OTHER = "other", "其他"
+
+
+class OutcomeType(models.TextChoices):
+    """The six kinds of 培育成果 of seed 002, 五(三), in its order."""
+
+    SYSTEM = "system", "党建工作制度体系、机制办法"
+    METHOD = "method", "基层党建工作法、典型案例"
+    BRAND = "brand", "思想政治工作品牌、育人载体"
+    PLATFORM = "platform", "宣传平台、网络阵地"
+    RESEARCH = "research", "研究论文、专著"
+    PROMOTION = "promotion", "经验推广示范、辐射带动成效"
+
+
+class ExemplarKind(models.TextChoices):
+    PIONEER_POST = "pioneer_post", "党员先锋岗"
+    PLEDGE = "pledge", "承诺践诺"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "即将到期提醒"
+    OVERDUE = "overdue", "逾期提醒"
+
+
+class EvidenceKind(models.TextChoices):
+    """What a secretary records besides the report text; names the delete URL's kinds."""
+
+    ATTACHMENT = "attachment", "佐证材料"
+    PUBLICATION = "publication", "宣传报道"
+    OUTCOME = "outcome", "培育成果"
+    EXEMPLAR = "exemplar", "先进典型"
