@@ -3,11 +3,17 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from branches.audit import log_event
+from branches import access
+from branches.audit import ACTION_LABELS, log_event
 
-from .enums import EDITABLE_STATES, Actor
-from .models import FeaturedActivity, Project
+from .enums import EDITABLE_STATES, Actor, ProjectState
+from .models import (
+    AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project,
+    ReviewAttachment, ReviewStage, UnitQuota,
+)
+from . import notify
 from .workflow import MoveRefused, actor_roles
 
 APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
@@ -68,3 +74,302 @@ def _replace_activities(project, activities):
         item = FeaturedActivity(project=project, order=order, **activity)
         item.full_clean()
         item.save()
+
+
+# ---- batches and quotas --------------------------------------------------------------------
+
+
+ACTION_LABELS.update({
+    "batch.created": "新建培育批次",
+    "batch.updated": "修改培育批次",
+    "batch.quota_set": "设置推荐名额",
+    "project.recommended": "填写推荐意见",
+    "project.screened": "填写筛选意见",
+    "midterm.saved": "保存中期材料",
+    "final.saved": "保存验收材料",
+    "attachment.added": "上传材料附件",
+    "attachment.removed": "删除材料附件",
+    "deliverable.added": "填写“四个一”成果",
+    "deliverable.removed": "删除“四个一”成果",
+    "feedback.added": "提出整改意见",
+    "feedback.answered": "填写整改情况",
+    "feedback.verified": "核查整改情况",
+    "acceptance.recorded": "记录验收情况",
+})
+
+BATCH_FIELDS = [field.name for field in Batch._meta.concrete_fields if field.name not in ("id", "created_at")]
+
+
+def _require_school(actor):
+    if not access.is_org_staff(actor):
+        raise MoveRefused("只有党委组织部可以进行此操作")
+
+
+def _changes(before, after):
+    return {Batch._meta.get_field(name).verbose_name: [str(before[name]), str(after[name])]
+            for name in BATCH_FIELDS if before[name] != after[name]}
+
+
+@transaction.atomic
+def batch_create(*, actor, **fields):
+    _require_school(actor)
+    batch = Batch(**fields)
+    batch.full_clean()
+    batch.save()
+    log_event(actor=actor, action="batch.created", target=batch, data={"批次": batch.name})
+    return batch
+
+
+@transaction.atomic
+def batch_update(*, actor, batch, **fields):
+    _require_school(actor)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    before = {name: getattr(batch, name) for name in BATCH_FIELDS}
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.full_clean()
+    batch.save()
+    changes = _changes(before, {name: getattr(batch, name) for name in BATCH_FIELDS})
+    if changes:
+        log_event(actor=actor, action="batch.updated", target=batch, data=changes)
+    return batch
+
+
+@transaction.atomic
+def unit_quota_set(*, actor, batch, unit, quota):
+    """Cap one 二级党组织's nominations in the batch; None removes the cap."""
+    _require_school(actor)
+    if not unit.is_secondary:
+        raise MoveRefused("推荐名额只能分配给二级党组织")
+    if quota is None:
+        UnitQuota.objects.filter(batch=batch, unit=unit).delete()
+    else:
+        UnitQuota.objects.update_or_create(batch=batch, unit=unit, defaults={"quota": quota})
+    log_event(actor=actor, action="batch.quota_set", target=batch,
+              data={"二级党组织": unit.name, "推荐名额": "不限" if quota is None else quota})
+
+
+# ---- recommendation (二级党组织) and screening (组织部) -------------------------------------
+
+def _locked(project, expected_version=None):
+    locked = Project.objects.select_for_update().select_related("organization", "batch", "unit").get(pk=project.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise MoveRefused("该项目已在别处被修改，请刷新页面后再操作，以免覆盖他人的修改")
+    return locked
+
+
+def _bump(project):
+    Project.objects.filter(pk=project.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def project_recommend(*, project, actor, rank, recommendation, expected_version=None):
+    """The 二级党组织 ranks a submitted application among its own and writes its 推荐意见."""
+    locked = _locked(project, expected_version)
+    if not actor_roles(actor, locked) & {Actor.UNIT, Actor.SCHOOL}:
+        raise MoveRefused("只有二级党组织或党委组织部可以填写推荐意见")
+    if locked.state != ProjectState.SUBMITTED:
+        raise MoveRefused("只有待推荐的申报可以排序和填写推荐意见")
+    if rank is not None and rank < 1:
+        raise MoveRefused("推荐排序应为正整数")
+    locked.nomination_rank = rank
+    locked.recommendation = (recommendation or "").strip()
+    locked.full_clean(exclude=["created_by"])
+    locked.save(update_fields=["nomination_rank", "recommendation"])
+    log_event(actor=actor, action="project.recommended", target=locked,
+              data={"推荐排序": rank if rank is not None else "", "推荐意见": locked.recommendation})
+    return _bump(locked)
+
+
+@transaction.atomic
+def project_screen(*, project, actor, note, expected_version=None):
+    """组织部's 筛选意见 on a nomination, kept beside the application."""
+    locked = _locked(project, expected_version)
+    if Actor.SCHOOL not in actor_roles(actor, locked):
+        raise MoveRefused("只有党委组织部可以填写筛选意见")
+    locked.screening_note = (note or "").strip()
+    locked.full_clean(exclude=["created_by"])
+    locked.save(update_fields=["screening_note"])
+    log_event(actor=actor, action="project.screened", target=locked, data={"筛选意见": locked.screening_note})
+    return _bump(locked)
+
+
+# ---- mid-term and final materials (支部书记) -----------------------------------------------
+
+# Which state lets the secretary work on each stage's materials.
+STAGE_STATE = {ReviewStage.MIDTERM: ProjectState.RECOGNIZED, ReviewStage.FINAL: ProjectState.RECTIFYING}
+
+
+def _require_secretary(actor, project, stage):
+    if Actor.SECRETARY not in actor_roles(actor, project):
+        raise MoveRefused("只有本支部书记可以填写材料")
+    if project.state != STAGE_STATE[stage]:
+        label = "中期材料" if stage == ReviewStage.MIDTERM else "验收材料"
+        raise MoveRefused(f"当前状态为“{ProjectState(project.state).label}”，不能修改{label}")
+
+
+@transaction.atomic
+def midterm_report_save(*, project, actor, summary, outcome_report, expected_version=None):
+    locked = _locked(project, expected_version)
+    _require_secretary(actor, locked, ReviewStage.MIDTERM)
+    report, _ = MidtermReport.objects.get_or_create(project=locked, defaults={"updated_by": actor})
+    report.summary, report.outcome_report, report.updated_by = summary.strip(), outcome_report.strip(), actor
+    report.full_clean()
+    report.save()
+    log_event(actor=actor, action="midterm.saved", target=locked,
+              data={"阶段性工作总结": f"{len(report.summary)} 字", "成果报告": f"{len(report.outcome_report)} 字"})
+    _bump(locked)
+    return report
+
+
+@transaction.atomic
+def final_report_save(*, project, actor, summary, expected_version=None):
+    locked = _locked(project, expected_version)
+    _require_secretary(actor, locked, ReviewStage.FINAL)
+    report, _ = FinalReport.objects.get_or_create(project=locked, defaults={"updated_by": actor})
+    report.summary, report.updated_by = summary.strip(), actor
+    report.full_clean()
+    report.save()
+    log_event(actor=actor, action="final.saved", target=locked, data={"工作总结报告": f"{len(report.summary)} 字"})
+    _bump(locked)
+    return report
+
+
+@transaction.atomic
+def attachment_add(*, project, actor, stage, file):
+    """Check the file by its content and store it; a refused file leaves nothing behind."""
+    from branches.uploads import check_upload, store_upload
+
+    locked = _locked(project)
+    _require_secretary(actor, locked, stage)
+    try:
+        checked = check_upload(file, allowed=("image", "pdf", "office"))
+        path = store_upload(checked, folder=f"reviews/{stage}")
+    except ValidationError as error:
+        raise MoveRefused("；".join(error.messages))
+    attachment = ReviewAttachment.objects.create(
+        project=locked, stage=stage, path=path, display_name=checked.display_name, content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256, uploaded_by=actor)
+    log_event(actor=actor, action="attachment.added", target=locked,
+              data={"阶段": ReviewStage(stage).label, "文件": checked.display_name})
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, actor):
+    locked = _locked(attachment.project)
+    _require_secretary(actor, locked, attachment.stage)
+    log_event(actor=actor, action="attachment.removed", target=locked,
+              data={"阶段": attachment.get_stage_display(), "文件": attachment.display_name})
+    # The file stays on disk: the event log may still refer to it and disk space is cheap.
+    attachment.delete()
+
+
+@transaction.atomic
+def deliverable_add(*, project, actor, kind, title, description="", link=""):
+    locked = _locked(project)
+    _require_secretary(actor, locked, ReviewStage.FINAL)
+    item = FinalDeliverable(project=locked, kind=kind, title=(title or "").strip(),
+                            description=(description or "").strip(), link=(link or "").strip(), created_by=actor)
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        raise MoveRefused("；".join(error.messages))
+    item.save()
+    log_event(actor=actor, action="deliverable.added", target=locked, data={"类型": item.get_kind_display(), "名称": item.title})
+    return item
+
+
+@transaction.atomic
+def deliverable_remove(*, deliverable, actor):
+    locked = _locked(deliverable.project)
+    _require_secretary(actor, locked, ReviewStage.FINAL)
+    log_event(actor=actor, action="deliverable.removed", target=locked,
+              data={"类型": deliverable.get_kind_display(), "名称": deliverable.title})
+    deliverable.delete()
+
+
+# ---- feedback and acceptance (组织部) --------------------------------------------------------
+
+def _require_school_of(actor, project):
+    if Actor.SCHOOL not in actor_roles(actor, project):
+        raise MoveRefused("只有党委组织部可以进行此操作")
+
+
+@transaction.atomic
+def feedback_add(*, project, actor, content):
+    locked = _locked(project)
+    _require_school_of(actor, locked)
+    if locked.state not in (ProjectState.MIDTERM_SUBMITTED, ProjectState.RECTIFYING):
+        raise MoveRefused("只有中期材料已提交或整改中的项目可以提出整改意见")
+    content = (content or "").strip()
+    if not content:
+        raise MoveRefused("请填写整改意见")
+    item = FeedbackItem.objects.create(project=locked, content=content, created_by=actor)
+    log_event(actor=actor, action="feedback.added", target=locked, data={"整改意见": content})
+    if locked.state == ProjectState.RECTIFYING:
+        # Before the mid-term is concluded the branch hears of all items at once, with the result.
+        notify.notify(notify.secretaries(locked.organization), title=f"{locked.organization.name}：新的整改意见",
+                      body=content, url=f"/cultivation/projects/{locked.pk}/")
+    return item
+
+
+@transaction.atomic
+def feedback_respond(*, item, actor, response):
+    locked = _locked(item.project)
+    if Actor.SECRETARY not in actor_roles(actor, locked):
+        raise MoveRefused("只有本支部书记可以填写整改情况")
+    if locked.state != ProjectState.RECTIFYING:
+        raise MoveRefused("只有整改中的项目可以填写整改情况")
+    response = (response or "").strip()
+    if not response:
+        raise MoveRefused("请填写整改情况")
+    FeedbackItem.objects.filter(pk=item.pk).update(response=response, responded_at=timezone.now())
+    log_event(actor=actor, action="feedback.answered", target=locked, data={"整改意见": item.content[:100], "整改情况": response})
+    return FeedbackItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def feedback_verify(*, item, actor, verified, note=""):
+    locked = _locked(item.project)
+    _require_school_of(actor, locked)
+    if locked.state != ProjectState.FINAL_SUBMITTED:
+        raise MoveRefused("验收材料提交后才能核查整改情况")
+    if verified not in (True, False):
+        raise MoveRefused("请选择是否整改到位")
+    FeedbackItem.objects.filter(pk=item.pk).update(verified=verified, verification_note=(note or "").strip()[:1000],
+                                                   verified_by=actor, verified_at=timezone.now())
+    log_event(actor=actor, action="feedback.verified", target=locked,
+              data={"整改意见": item.content[:100], "核查": "整改到位" if verified else "未整改到位", "说明": note})
+    return FeedbackItem.objects.get(pk=item.pk)
+
+
+ACCEPTANCE_FIELDS = ["material_review_on", "material_review_notes", "presentation_on", "presentation_notes",
+                     "site_visit_on", "site_visit_notes"]
+
+
+@transaction.atomic
+def acceptance_record_save(*, project, actor, expected_version=None, **fields):
+    locked = _locked(project, expected_version)
+    _require_school_of(actor, locked)
+    if locked.state != ProjectState.FINAL_SUBMITTED:
+        raise MoveRefused("验收材料提交后才能记录验收情况")
+    record = AcceptanceRecord.objects.filter(project=locked).first() or AcceptanceRecord(project=locked)
+    for name in ACCEPTANCE_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(record, name, value.strip() if isinstance(value, str) else value)
+    for day_field in ("material_review_on", "presentation_on", "site_visit_on"):
+        day = getattr(record, day_field)
+        if day and day > timezone.localdate():
+            raise MoveRefused(f"{AcceptanceRecord._meta.get_field(day_field).verbose_name}不能晚于今天")
+    record.recorded_by = actor
+    record.full_clean()
+    record.save()
+    log_event(actor=actor, action="acceptance.recorded", target=locked,
+              data={AcceptanceRecord._meta.get_field(name).verbose_name: str(getattr(record, name) or "")
+                    for name in ACCEPTANCE_FIELDS if name.endswith("_on")})
+    _bump(locked)
+    return record
