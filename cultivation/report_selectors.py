@@ -1,0 +1,310 @@
+"""Reads for progress reports: the schedule, the due/overdue/returned lists, and a project's record.
+
+The schedule is computed, not stored: a batch reports every `report_every_months` months on day
+`report_due_day`, for each such date inside its 培育 window, plus any milestone set for one project.
+A period without a report row is simply not begun. Every list here runs a fixed number of queries,
+whatever the number of projects or periods.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from .enums import CULTIVATED_STATES
+from .models import (
+    ActivityProgress, Attachment, Exemplar, FeaturedActivity, Milestone, Notification, Outcome, ProgressReport,
+    Project, Publication, Spending,
+)
+from .report_enums import (
+    EDITABLE_REPORT_STATES, HANDED_IN_STATES, OPEN_PROJECT_STATES, Channel, OutcomeType, ReportState,
+)
+
+# Which lists exist, in the order their tabs show.
+TABS = {
+    "due": "本期待提交",
+    "overdue": "已逾期",
+    "returned": "已退回修改",
+    "submitted": "待二级党组织审核",
+    "endorsed": "待组织部确认",
+}
+
+
+@dataclass
+class Period:
+    """One due date of one project: its span, its title, and its report if begun."""
+
+    project: object
+    start: datetime.date
+    due: datetime.date
+    title: str
+    milestone: bool = False
+    report: object = None
+
+    def status(self, today):
+        """'handed_in', 'returned', 'overdue', 'due' (the current period) or 'upcoming'."""
+        if self.report is not None and self.report.state in HANDED_IN_STATES:
+            return "handed_in"
+        if self.report is not None and self.report.state == ReportState.RETURNED:
+            return "returned"
+        if self.due < today:
+            return "overdue"
+        if self.start <= today:
+            return "due"
+        return "upcoming"
+
+    def days_left(self, today):
+        return (self.due - today).days
+
+
+def _month_day(year, month, day):
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _add_months(year, month, months):
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def schedule_dates(batch):
+    """The regular due dates of the batch: (due date, title), for each date inside the 培育 window."""
+    step = max(1, batch.report_every_months or 1)
+    day = min(max(1, batch.report_due_day or 1), 31)
+    start, end = batch.cultivation_start, batch.cultivation_end
+    year, month = start.year, start.month
+    dates = []
+    while True:
+        due = _month_day(year, month, day)
+        if due > end:
+            return dates
+        if due >= start:
+            if step == 1:
+                title = f"{year}年{month}月"
+            else:
+                first_year, first_month = _add_months(year, month, 1 - step)
+                first = max(datetime.date(first_year, first_month, 1), start.replace(day=1))
+                title = f"{first.year}年{first.month}月至{year}年{month}月"
+            dates.append((due, title))
+        year, month = _add_months(year, month, step)
+
+
+def periods_of(project, milestones=(), reports=()):
+    """The project's periods in date order, each with its report (if begun)."""
+    batch = project.batch
+    dated = {due: (title, False) for due, title in schedule_dates(batch)}
+    for milestone in milestones:
+        dated.setdefault(milestone.date, (f"节点：{milestone.title}", True))
+    by_due = {report.period_due: report for report in reports}
+    periods, start = [], batch.cultivation_start
+    for due in sorted(dated):
+        title, is_milestone = dated[due]
+        periods.append(Period(project, start, due, title, is_milestone, by_due.get(due)))
+        start = due + datetime.timedelta(days=1)
+    return periods
+
+
+def period_for(project, due):
+    """The project's period due on that date, or None when there is none."""
+    milestones = list(Milestone.objects.filter(project=project, date=due))
+    for period in periods_of(project, milestones):
+        if period.due == due:
+            return period
+    return None
+
+
+def periods_of_projects(projects):
+    """{project: [periods]} for the projects, in three queries."""
+    projects = list(projects)
+    milestones, reports = {}, {}
+    # A literal id list: the projects were just read, and there are at most a few hundred of them.
+    ids = [project.pk for project in projects]
+    if ids:
+        for milestone in Milestone.objects.filter(project_id__in=ids):
+            milestones.setdefault(milestone.project_id, []).append(milestone)
+        for report in ProgressReport.objects.filter(project_id__in=ids).only(
+                "pk", "project_id", "period_due", "state", "version", "title", "period_start"):
+            reports.setdefault(report.project_id, []).append(report)
+    return {project: periods_of(project, milestones.get(project.pk, ()), reports.get(project.pk, ()))
+            for project in projects}
+
+
+def open_projects(user):
+    return (Project.objects.visible_to(user).filter(state__in=OPEN_PROJECT_STATES)
+            .select_related("batch", "organization", "unit").order_by("unit__code", "organization__code", "pk"))
+
+
+def pending_periods(user, *, today, statuses=("due", "overdue")):
+    """Periods of the user's open projects in the given statuses, oldest due first (three queries)."""
+    found = []
+    for periods in periods_of_projects(open_projects(user)).values():
+        found += [period for period in periods if period.status(today) in statuses]
+    found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
+    return found
+
+
+def reports_in_state(user, state):
+    """Reports of the user's projects in one state, oldest due first: a queryset, for pagination."""
+    return (ProgressReport.objects.filter(project__in=Project.objects.visible_to(user).values("pk"), state=state)
+            .select_related("project__organization", "project__unit", "project__batch")
+            .order_by("period_due", "project__organization__code", "pk"))
+
+
+def tab_items(user, tab, *, today):
+    """The list behind a tab: periods (due, overdue) or a queryset of reports (the others)."""
+    if tab == "due":
+        return pending_periods(user, today=today, statuses=("due",))
+    if tab == "overdue":
+        return pending_periods(user, today=today, statuses=("overdue",))
+    return reports_in_state(user, {"returned": ReportState.RETURNED, "submitted": ReportState.SUBMITTED,
+                                   "endorsed": ReportState.ENDORSED}[tab])
+
+
+def tab_counts(user, *, today):
+    """How many items each tab holds, in four queries."""
+    pending = pending_periods(user, today=today)
+    counts = {"due": sum(1 for p in pending if p.status(today) == "due"),
+              "overdue": sum(1 for p in pending if p.status(today) == "overdue")}
+    states = (ProgressReport.objects.filter(project__in=Project.objects.visible_to(user).values("pk"))
+              .values("state").annotate(n=Count("pk")))
+    by_state = {row["state"]: row["n"] for row in states}
+    counts.update(returned=by_state.get(ReportState.RETURNED, 0), submitted=by_state.get(ReportState.SUBMITTED, 0),
+                  endorsed=by_state.get(ReportState.ENDORSED, 0))
+    return counts
+
+
+def readable_report(user, pk):
+    """The report if the user may read its project, else None."""
+    return (ProgressReport.objects.filter(pk=pk, project__in=Project.objects.readable_by(user).values("pk"))
+            .select_related("project__batch", "project__organization", "project__unit",
+                            "submitted_by", "endorsed_by", "accepted_by", "returned_by").first())
+
+
+def readable_project(user, pk):
+    return (Project.objects.readable_by(user).filter(pk=pk)
+            .select_related("batch", "organization", "unit").first())
+
+
+# ---- one project's record ------------------------------------------------------------------
+
+@dataclass
+class Funding:
+    activity: object
+    allocated: Decimal
+    spent: Decimal
+    spendings: list = field(default_factory=list)
+
+    @property
+    def balance(self):
+        return self.allocated - self.spent
+
+    @property
+    def percent_spent(self):
+        return round(100 * self.spent / self.allocated) if self.allocated else 0
+
+
+def funding_of(project, *, with_spendings=False):
+    """Per featured activity: allocation, spending and balance (one or two queries)."""
+    activities = FeaturedActivity.objects.filter(project=project).annotate(
+        spent_total=Sum("spendings__amount")).order_by("order", "pk")
+    rows = [Funding(a, a.allocated_budget, a.spent_total or Decimal("0")) for a in activities]
+    if with_spendings and rows:
+        by_activity = {row.activity.pk: row for row in rows}
+        for spending in Spending.objects.filter(activity__project=project).select_related("created_by"):
+            by_activity[spending.activity_id].spendings.append(spending)
+    return rows
+
+
+def project_record(project, *, today, limit=None):
+    """Everything the 培育 phase recorded for a project, in a fixed number of queries.
+
+    `limit` caps the evidence lists (for the summary on the project page); counts stay whole.
+    """
+    periods = list(periods_of_projects([project]).values())[0] if project.state in CULTIVATED_STATES else []
+
+    def capped(queryset):
+        return list(queryset[:limit] if limit else queryset)
+
+    attachments = Attachment.objects.filter(project=project).select_related("report", "created_by")
+    publications = Publication.objects.filter(project=project).select_related("report")
+    outcomes = Outcome.objects.filter(project=project).select_related("report")
+    exemplars = Exemplar.objects.filter(project=project).select_related("report")
+    counts = Project.objects.filter(pk=project.pk).aggregate(
+        attachments=Count("attachments", distinct=True), publications=Count("publications", distinct=True),
+        outcomes=Count("outcomes", distinct=True), exemplars=Count("exemplars", distinct=True))
+    funding = funding_of(project)
+    return {
+        "periods": periods,
+        "reports": [period.report for period in periods if period.report is not None],
+        "attachments": capped(attachments),
+        "publications": capped(publications),
+        "outcomes": capped(outcomes),
+        "exemplars": capped(exemplars),
+        "counts": counts,
+        "funding": funding,
+        "funding_total": _funding_total(funding),
+        "statuses": {period.due: period.status(today) for period in periods},
+    }
+
+
+def _funding_total(rows):
+    allocated = sum((row.allocated for row in rows), Decimal("0"))
+    spent = sum((row.spent for row in rows), Decimal("0"))
+    return {"allocated": allocated, "spent": spent, "balance": allocated - spent}
+
+
+def project_summary(project):
+    """Read-only totals for a reviewer's side panel: meetings held, reports by state, evidence by kind."""
+    reports = ProgressReport.objects.filter(project=project)
+    totals = reports.filter(state__in=HANDED_IN_STATES).aggregate(
+        handed_in=Count("pk"), congress=Sum("congress_count"), committee=Sum("committee_count"),
+        group=Sum("group_count"), lecture=Sum("lecture_count"), theme_day=Sum("theme_day_count"))
+    by_state = {row["state"]: row["n"] for row in reports.values("state").annotate(n=Count("pk"))}
+    channels = dict(Publication.objects.filter(project=project).values_list("channel").annotate(n=Count("pk")))
+    outcome_kinds = dict(Outcome.objects.filter(project=project).values_list("kind").annotate(n=Count("pk")))
+    progress = ActivityProgress.objects.filter(
+        report__project=project, report__state__in=HANDED_IN_STATES).values("activity__name").annotate(
+        times=Sum("times_held"), people=Sum("participants")).order_by("activity__order")
+    return {
+        "totals": {key: value or 0 for key, value in totals.items()},
+        "by_state": [(ReportState(state).label, by_state[state]) for state in ReportState if state in by_state],
+        "channels": [(Channel(c).label, channels[c]) for c in Channel if c in channels],
+        "outcome_kinds": [(OutcomeType(k).label, outcome_kinds[k]) for k in OutcomeType if k in outcome_kinds],
+        "activity_progress": list(progress),
+        "exemplars": Exemplar.objects.filter(project=project).count(),
+        "attachments": Attachment.objects.filter(project=project).count(),
+        "funding": _funding_total(funding_of(project)),
+    }
+
+
+def report_evidence(report):
+    """The evidence recorded with one report (four queries)."""
+    return {
+        "attachments": list(Attachment.objects.filter(report=report).select_related("created_by")),
+        "publications": list(Publication.objects.filter(report=report)),
+        "outcomes": list(Outcome.objects.filter(report=report)),
+        "exemplars": list(Exemplar.objects.filter(report=report)),
+    }
+
+
+def activity_progress(report):
+    """One row per featured activity of the project, with this report's progress (or None)."""
+    recorded = {row.activity_id: row for row in ActivityProgress.objects.filter(report=report)}
+    return [(activity, recorded.get(activity.pk))
+            for activity in FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk")]
+
+
+def editable_reports(project):
+    return ProgressReport.objects.filter(project=project, state__in=EDITABLE_REPORT_STATES).order_by("period_due")
+
+
+# ---- the inbox -------------------------------------------------------------------------------
+
+def inbox(user, *, unread_only=False):
+    notifications = Notification.objects.filter(user=user)
+    return notifications.filter(read_at__isnull=True) if unread_only else notifications
+
+
+def unread_count(user):
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,314 @@
+"""The one place where a progress report is begun, edited or moved, and where reminders are sent.
+
+`report_move()` reads the moves table of `report_enums`, checks the actor's role (workflow.actor_roles),
+locks the row, writes the new state with a compare-and-swap on (state, version), logs the event and
+queues the notifications, all in one transaction. Views call the named functions; they never set a state.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from branches.audit import ACTION_LABELS, log_event
+
+from . import notify
+from .enums import CULTIVATED_STATES, Actor
+from .models import ActivityProgress, FeaturedActivity, Milestone, ProgressReport, Project, Reminder
+from .report_enums import (
+    EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
+)
+from .report_selectors import period_for, periods_of_projects
+from .workflow import MoveRefused, actor_roles, audience
+
+ACTION_LABELS.update({f"report.{name}": f"进展报告{move.label}" for name, move in REPORT_MOVES.items()})
+ACTION_LABELS.update({
+    "report.started": "开始填写进展报告",
+    "report.edited": "修改进展报告",
+    "report.reminded": "发送进展报告提醒",
+    "milestone.created": "设置报告节点",
+})
+
+# The person fields stamped by each move (…_at, …_by).
+STAMPS = {"submit": "submitted", "endorse": "endorsed", "accept": "accepted",
+          "return_submitted": "returned", "return_endorsed": "returned"}
+# Who hears of each move, besides the person making it.
+AUDIENCE = {
+    "submit": [Actor.UNIT],
+    "endorse": [Actor.SCHOOL, Actor.SECRETARY],
+    "accept": [Actor.SECRETARY, Actor.UNIT],
+    "return_submitted": [Actor.SECRETARY],
+    "return_endorsed": [Actor.SECRETARY, Actor.UNIT],
+}
+REMIND_DAYS_BEFORE = 3
+
+
+def report_url(report):
+    return f"/cultivation/reports/{report.pk}/"
+
+
+def project_reports_url(project):
+    return f"/cultivation/projects/{project.pk}/reports/"
+
+
+def report_refusals(user, report, name):
+    """Why the user may not make the move now (an empty list when they may)."""
+    move = REPORT_MOVES[name]
+    if not actor_roles(user, report.project) & set(move.actors):
+        return [f"您无权{move.label}"]
+    if report.state not in move.sources:
+        return [f"报告当前状态为“{ReportState(report.state).label}”，不能{move.label}"]
+    return []
+
+
+def allowed_report_moves(user, report):
+    return [REPORT_MOVES[name] for name in REPORT_MOVES if not report_refusals(user, report, name)]
+
+
+def _require_secretary(actor, project, doing):
+    if Actor.SECRETARY not in actor_roles(actor, project):
+        raise MoveRefused(f"只有本支部书记可以{doing}")
+
+
+def _require_cultivated(project):
+    if project.state not in CULTIVATED_STATES:
+        raise MoveRefused("该项目尚未确定为培育对象，还不能填写进展报告")
+
+
+@transaction.atomic
+def report_start(*, project, period_due, actor):
+    """Begin the report of one due period (a draft); the report already begun is returned as is."""
+    project = Project.objects.select_for_update().select_related("batch", "organization").get(pk=project.pk)
+    _require_secretary(actor, project, "填写进展报告")
+    _require_cultivated(project)
+    existing = ProgressReport.objects.filter(project=project, period_due=period_due).first()
+    if existing is not None:
+        return existing
+    period = period_for(project, period_due)
+    if period is None:
+        raise MoveRefused(f"{period_due:%Y年%m月%d日}不是本项目的报告截止日期")
+    report = ProgressReport.objects.create(project=project, period_start=period.start, period_due=period.due,
+                                           title=period.title, created_by=actor)
+    log_event(actor=actor, action="report.started", target=report,
+              data={"项目": str(project), "截止日期": period.due.isoformat()})
+    return report
+
+
+@transaction.atomic
+def report_edit(*, report, actor, expected_version, narrative, counts, activities=None):
+    """Save the secretary's text, meeting counts and per-activity progress; a stale form is refused.
+
+    `counts` maps ProgressReport.COUNT_FIELDS to numbers; `activities` maps a featured activity's id
+    to {"times_held", "participants", "progress"}.
+    """
+    locked = ProgressReport.objects.select_for_update().select_related("project__organization").get(pk=report.pk)
+    _require_secretary(actor, locked.project, "修改进展报告")
+    if locked.state not in EDITABLE_REPORT_STATES:
+        raise MoveRefused(f"报告当前状态为“{ReportState(locked.state).label}”，不能修改")
+    if int(expected_version) != locked.version:
+        raise MoveRefused("报告已在别处被修改，请刷新页面后再编辑，以免覆盖他人的修改")
+    locked.narrative = narrative
+    for name in ProgressReport.COUNT_FIELDS:
+        setattr(locked, name, counts.get(name, 0) or 0)
+    try:
+        locked.full_clean(exclude=["created_by"])
+    except ValidationError as error:
+        raise MoveRefused("；".join(error.messages)) from None
+    locked.save(update_fields=["narrative", *ProgressReport.COUNT_FIELDS, "updated_at"])
+    own_activities = {a.pk: a for a in FeaturedActivity.objects.filter(project_id=locked.project_id)}
+    for activity_id, values in (activities or {}).items():
+        if int(activity_id) not in own_activities:
+            raise MoveRefused("特色活动不属于本项目")
+        row = ActivityProgress(report=locked, activity=own_activities[int(activity_id)], **values)
+        try:
+            row.full_clean(exclude=["report", "activity"])
+        except ValidationError as error:
+            raise MoveRefused("；".join(error.messages)) from None
+        ActivityProgress.objects.update_or_create(report=locked, activity_id=int(activity_id), defaults=values)
+    ProgressReport.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    locked.refresh_from_db()
+    log_event(actor=actor, action="report.edited", target=locked,
+              data={"三会一课及主题党日（次）": locked.meetings_total})
+    return locked
+
+
+def _guard_submit(report):
+    _require_cultivated(report.project)
+    if not report.narrative.strip():
+        raise MoveRefused("请先填写本期工作进展，再提交报告")
+
+
+GUARDS = {"submit": [_guard_submit]}
+
+
+@transaction.atomic
+def report_move(*, report, name, actor, comment="", expected_version=None):
+    """Make the named move; raise MoveRefused with a Chinese message when it may not happen."""
+    move = REPORT_MOVES[name]
+    locked = (ProgressReport.objects.select_for_update()
+              .select_related("project__organization", "project__batch").get(pk=report.pk))
+    if expected_version not in (None, "") and locked.version != int(expected_version):
+        raise MoveRefused("该报告已被他人更新，请刷新页面查看最新情况后再操作")
+    problems = report_refusals(actor, locked, name)
+    if problems:
+        raise MoveRefused(problems[0])
+    comment = (comment or "").strip()
+    if move.needs_reason and not comment:
+        raise MoveRefused(f"{move.label}须填写退回意见")
+    if len(comment) > 2000:
+        raise MoveRefused("意见不能超过2000字")
+    for guard in GUARDS.get(name, []):
+        guard(locked)
+    now = timezone.now()
+    stamp = STAMPS[name]
+    updates = {"state": move.target, "version": F("version") + 1, "updated_at": now,
+               f"{stamp}_at": now, f"{stamp}_by": actor}
+    if move.comment_field and (comment or move.needs_reason):
+        updates[move.comment_field] = comment
+    # Compare-and-swap: of two people deciding at once, exactly one changes the row.
+    changed = ProgressReport.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(**updates)
+    if not changed:
+        raise MoveRefused("该报告刚刚已被他人处理，请刷新页面查看最新情况")
+    previous = locked.state
+    locked.refresh_from_db()
+    data = {"从": ReportState(previous).label, "到": ReportState(locked.state).label}
+    if comment:
+        data["意见"] = comment
+    log_event(actor=actor, action=f"report.{name}", target=locked, data=data)
+    project = locked.project
+    actors = list(AUDIENCE[name])
+    if name == "submit" and not notify.unit_staff(project.organization):
+        actors.append(Actor.SCHOOL)  # a 直属党支部: 组织部 endorses
+    recipients = [person for person in audience(project, actors) if person.pk != actor.pk]
+    body = f"{project.organization.name}的{locked.title}进展报告：{move.label}。" + (
+        f"{'退回意见' if move.needs_reason else '意见'}：{comment}" if comment else "")
+    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.label}", body=body,
+                  url=report_url(locked))
+    return locked
+
+
+def _named(name):
+    def make(*, report, actor, comment="", expected_version=None):
+        return report_move(report=report, name=name, actor=actor, comment=comment, expected_version=expected_version)
+
+    move = REPORT_MOVES[name]
+    make.__name__ = f"report_{name}"
+    make.__doc__ = (f"{move.label}：{'、'.join(ReportState(s).label for s in move.sources)} → "
+                    f"{ReportState(move.target).label}")
+    return make
+
+
+report_submit = _named("submit")
+report_endorse = _named("endorse")
+report_accept = _named("accept")
+report_return_submitted = _named("return_submitted")
+report_return_endorsed = _named("return_endorsed")
+
+
+def report_return(*, report, actor, comment, expected_version=None):
+    """退回修改 from whichever state the report is in (已提交 or 二级党组织已审核)."""
+    name = "return_endorsed" if report.state == ReportState.ENDORSED else "return_submitted"
+    return report_move(report=report, name=name, actor=actor, comment=comment, expected_version=expected_version)
+
+
+# ---- the schedule --------------------------------------------------------------------------
+
+@transaction.atomic
+def milestone_add(*, project, date, title, actor):
+    """Staff add one extra due date to a project's schedule, inside the 培育 window."""
+    project = Project.objects.select_for_update().select_related("batch", "organization").get(pk=project.pk)
+    if not actor_roles(actor, project) & {Actor.UNIT, Actor.SCHOOL}:
+        raise MoveRefused("只有二级党组织或党委组织部可以设置报告节点")
+    _require_cultivated(project)
+    start, end = project.batch.window("cultivation")
+    if not start <= date <= end:
+        raise MoveRefused(f"报告节点须在培育阶段之内（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")
+    title = (title or "").strip()
+    if not title:
+        raise MoveRefused("请填写节点名称")
+    if period_for(project, date) is not None:
+        raise MoveRefused(f"{date:%Y年%m月%d日}已是本项目的报告截止日期")
+    milestone = Milestone(project=project, date=date, title=title, created_by=actor)
+    try:
+        milestone.full_clean(exclude=["created_by"])
+    except ValidationError as error:
+        raise MoveRefused("；".join(error.messages)) from None
+    milestone.save()
+    log_event(actor=actor, action="milestone.created", target=project,
+              data={"节点": title, "日期": date.isoformat()})
+    notify.notify(audience(project, [Actor.SECRETARY]), title=f"{project.organization.name}：新增报告节点",
+                  body=f"请于{date:%Y年%m月%d日}前提交“{title}”进展报告。", url=project_reports_url(project))
+    return milestone
+
+
+# ---- reminders -----------------------------------------------------------------------------
+
+def reminders_due(periods, *, today, days_before):
+    """(kind, period) for each reminder the periods call for today, sent or not."""
+    wanted = []
+    for period in periods:
+        status = period.status(today)
+        if status in ("due", "upcoming") and 0 <= period.days_left(today) <= days_before:
+            wanted.append((ReminderKind.DUE_SOON, period))
+        elif status == "overdue":
+            wanted.append((ReminderKind.OVERDUE, period))
+    return wanted
+
+
+def send_reminders(*, today=None, days_before=REMIND_DAYS_BEFORE):
+    """Remind secretaries of reports due within `days_before` days and of overdue ones (cc their unit).
+
+    Each reminder is a Reminder row with the unique key (project, period, kind), written in the same
+    transaction as its notification: however often this runs, and even when two runs overlap, a
+    reminder is sent once. One message per project and kind lists all of its periods.
+    """
+    today = today or timezone.localdate()
+    projects = (Project.objects.filter(state__in=OPEN_PROJECT_STATES)
+                .select_related("batch", "organization", "unit").order_by("pk"))
+    periods_by_project = periods_of_projects(projects)
+    sent = set(Reminder.objects.filter(project__in=[p.pk for p in periods_by_project])
+               .values_list("project_id", "period_due", "kind"))
+    result = {"sent": 0, "skipped": 0}
+    for project, periods in periods_by_project.items():
+        fresh = {}
+        for kind, period in reminders_due(periods, today=today, days_before=days_before):
+            if (project.pk, period.due, kind) not in sent:
+                fresh.setdefault(kind, []).append(period)
+        for kind, due_periods in fresh.items():
+            try:
+                with transaction.atomic():
+                    _remind(project, kind, due_periods, today)
+            except IntegrityError:
+                result["skipped"] += len(due_periods)  # an overlapping run sent it first
+            else:
+                result["sent"] += len(due_periods)
+    return result
+
+
+def _remind(project, kind, periods, today):
+    Reminder.objects.bulk_create(Reminder(project=project, period_due=p.due, kind=kind) for p in periods)
+    listed = "；".join(f"{p.title}（{p.due:%Y年%m月%d日}截止）" for p in periods)
+    if kind == ReminderKind.DUE_SOON:
+        title = f"{project.organization.name}：进展报告即将到期"
+        body = f"请按时提交进展报告：{listed}。"
+        recipients = audience(project, [Actor.SECRETARY])
+    else:
+        title = f"{project.organization.name}：进展报告已逾期"
+        body = f"以下进展报告已超过截止日期尚未提交：{listed}。请尽快填写提交。"
+        recipients = audience(project, [Actor.SECRETARY, Actor.UNIT])
+    notify.notify(recipients, title=title, body=body, url=project_reports_url(project))
+    log_event(actor=None, action="report.reminded", target=project,
+              data={"类型": ReminderKind(kind).label, "报告期": listed, "日期": today.isoformat()})
+
+
+def remind_days_before(value=None):
+    from django.conf import settings
+
+    return value if value is not None else getattr(settings, "REPORT_REMIND_DAYS_BEFORE", REMIND_DAYS_BEFORE)
+
+
+__all__ = [
+    "MoveRefused", "allowed_report_moves", "milestone_add", "remind_days_before", "report_accept", "report_edit",
+    "report_endorse", "report_move", "report_refusals", "report_return", "report_return_endorsed",
+    "report_return_submitted", "report_start", "report_submit", "send_reminders",
+]
