@@ -1,0 +1,295 @@
+"""Sign-in, sessions, passwords, CSRF, the content security policy and the deploy checklist."""
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.management.utils import get_random_secret_key
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from branches.models import Event
+
+from .db import changed_tables, row_counts
+from .matrix import OK, REDIRECT, all_rows
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo12345"
+
+
+def sign_in(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def signed_in(client):
+    response = client.get(reverse("branches:organization_list"))
+    return response.status_code == 200
+
+
+# Sign-in and lock-out
+
+def test_five_wrong_passwords_lock_the_user_name_and_are_logged(client, tree):
+    for attempt in range(5):
+        response = sign_in(client, "secretary", "wrong-password")
+        assert response.status_code in (200, 429)
+    response = sign_in(client, "secretary")  # the right password, too late
+    assert response.status_code == 429
+    assert "账号已暂时锁定" in response.content.decode()
+    assert not signed_in(client)
+    attempt = AccessAttempt.objects.get(username="secretary")
+    assert attempt.failures_since_start >= 5
+    failures = Event.objects.filter(action="user.login_failed", data__用户名="secretary")
+    assert failures.count() >= 5 and not Event.objects.filter(action="user.login", actor=tree.secretary).exists()
+
+
+def test_four_wrong_passwords_do_not_lock(client, tree):
+    for attempt in range(4):
+        sign_in(client, "secretary", "wrong-password")
+    assert sign_in(client, "secretary").status_code == 302 and signed_in(client)
+
+
+def test_the_lock_is_by_user_name_not_by_address(client, tree):
+    for attempt in range(5):
+        sign_in(client, "secretary", "wrong-password")
+    # A colleague behind the same campus NAT address still signs in.
+    assert sign_in(Client(), "unit").status_code == 302
+
+
+def test_the_lock_lifts_after_an_hour(client, tree):
+    for attempt in range(5):
+        sign_in(client, "secretary", "wrong-password")
+    AccessAttempt.objects.filter(username="secretary").update(
+        attempt_time=timezone.now() - datetime.timedelta(minutes=59))
+    assert sign_in(client, "secretary").status_code == 429
+    AccessAttempt.objects.filter(username="secretary").update(
+        attempt_time=timezone.now() - datetime.timedelta(minutes=61))
+    assert sign_in(client, "secretary").status_code == 302 and signed_in(client)
+
+
+# Sessions
+
+def test_signing_in_issues_a_new_session_key_and_drops_the_old_one(client, tree):
+    session = client.session
+    session["seen_login_page"] = True
+    session.save()
+    before = session.session_key
+    assert sign_in(client, "secretary").status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert not Session.objects.filter(session_key=before).exists()
+    assert Session.objects.filter(session_key=after).exists()
+
+
+def test_signing_out_deletes_the_session_and_its_cookie_is_useless_afterwards(client, tree):
+    sign_in(client, "secretary")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert Event.objects.filter(action="user.logout", actor=tree.secretary).exists()
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert replay.get(reverse("branches:organization_list")).status_code == 302
+
+
+def test_every_request_pushes_the_idle_timeout_back(client, tree):
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    sign_in(client, "secretary")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    assert signed_in(client)
+    expires = Session.objects.get(session_key=key).expire_date
+    expected = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert abs((expires - expected).total_seconds()) < 60
+
+
+def test_an_idle_session_is_sent_to_the_login_page(client, tree):
+    sign_in(client, "secretary")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("branches:organization_list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_session_cookies_are_not_readable_by_scripts():
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+# Passwords
+
+@pytest.mark.parametrize("password, says", [
+    ("ab1", "密码太短，至少需要 8 个字符"),
+    ("password", "这个密码太常见了"),
+    ("12345678", "这个密码太常见了"),
+    ("83920174", "密码只包含数字"),
+])
+def test_the_password_change_form_refuses_weak_passwords_in_chinese(client_for, tree, password, says):
+    client = client_for(tree.secretary)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": password, "new_password2": password})
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    tree.secretary.refresh_from_db()
+    assert tree.secretary.check_password(PASSWORD)
+
+
+def test_a_good_password_is_accepted(client_for, tree):
+    client = client_for(tree.secretary)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "Zhibu-Jianshe-2024", "new_password2": "Zhibu-Jianshe-2024"})
+    assert response.status_code == 302
+    tree.secretary.refresh_from_db()
+    assert tree.secretary.check_password("Zhibu-Jianshe-2024")
+
+
+def test_the_password_rules_are_explained_in_chinese(client_for, tree):
+    page = client_for(tree.secretary).get(reverse("password_change")).content.decode()
+    assert "你的密码必须包含至少 8 个字符" in page and "Your password" not in page
+
+
+# CSRF: every POST row of the access matrix, replayed without and then with a token
+
+POST_ROWS = [row for row in all_rows() if row.method == "post"]
+
+
+def allowed_role(row):
+    # Someone whose request would succeed; signing out has no such answer, so any signed-in user.
+    return next((role for role, expected in row.own.items() if expected in (OK, REDIRECT)), "org_staff")
+
+
+@pytest.mark.parametrize("row", POST_ROWS, ids=[row.id for row in POST_ROWS])
+def test_every_post_needs_a_csrf_token(world, row):
+    role = allowed_role(row)
+    client = Client(enforce_csrf_checks=True)
+    if world.user(role) is not None:
+        client.force_login(world.user(role))
+    url = reverse(row.name, kwargs=row.kwargs(world, "own") if row.kwargs else {})
+    before = row_counts()
+    response = client.post(url, row.data(world, "own") if row.data else {})
+    assert response.status_code == 403, f"{row.id} as {role} accepted a POST without a CSRF token"
+    assert not changed_tables(before, row_counts())
+    # The same request with a token goes through, so the 403 above was the CSRF check.
+    token = get_random_string(32)
+    client.cookies[settings.CSRF_COOKIE_NAME] = token
+    response = client.post(url, row.data(world, "own") if row.data else {}, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code != 403
+
+
+def test_the_csrf_failure_page_is_chinese(client, tree):
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403 and "禁止访问" in response.content.decode()
+
+
+# Content security policy and templates
+
+@pytest.mark.parametrize("who", [None, "staff", "secretary"])
+def test_every_page_carries_a_strict_content_security_policy(client_for, client, tree, who):
+    if who:
+        client = client_for(getattr(tree, who))
+    for url in [reverse("login") if who is None else reverse("branches:organization_list"), "/no-such-page/"]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy
+        assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+INLINE_PATTERNS = {
+    "inline <script> (no src)": re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>", re.IGNORECASE),
+    "<script> with a body": re.compile(r"<script\b[^>]*>\s*[^\s<][\s\S]*?</script>", re.IGNORECASE),
+    "<style> element": re.compile(r"<style\b", re.IGNORECASE),
+    "style= attribute": re.compile(r"\sstyle\s*=", re.IGNORECASE),
+    "on*= event handler": re.compile(r"\son[a-z]+\s*=", re.IGNORECASE),
+    "javascript: URL": re.compile(r"javascript\s*:", re.IGNORECASE),
+}
+
+
+def inline_code(text):
+    """(line, what) for every piece of inline script or style in a template's text."""
+    found = []
+    for what, pattern in INLINE_PATTERNS.items():
+        for match in pattern.finditer(text):
+            found.append((text.count("\n", 0, match.start()) + 1, what))
+    return found
+
+
+def project_templates():
+    base = Path(settings.BASE_DIR)
+    roots = [Path(directory) for config in settings.TEMPLATES for directory in config["DIRS"]]
+    roots += [path for path in base.glob("*/templates") if path.is_dir()]
+    return sorted({path for root in roots for path in root.rglob("*.html")})
+
+
+def test_no_template_has_inline_script_style_or_handlers():
+    templates = project_templates()
+    assert len(templates) >= 10
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line}: {what}"
+        for path in templates
+        for line, what in inline_code(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "inline code breaks the strict CSP:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize("snippet", [
+    "<script>alert(1)</script>",
+    "<SCRIPT type='text/javascript'>var a = 1;</SCRIPT>",
+    '<script src="/static/a.js">alert(1)</script>',
+    "<style>.a{}</style>",
+    '<div style="width: 3%">',
+    "<button onclick='go()'>",
+    '<body onload="x()">',
+    '<a href="javascript:void(0)">',
+])
+def test_the_template_scan_catches_inline_code(snippet):
+    assert inline_code(f"<div>\n{snippet}\n</div>")
+
+
+@pytest.mark.parametrize("snippet", [
+    '<script src="{% static \'js/app.js\' %}"></script>',
+    '<form method="post" data-once>',
+    '<div data-width="30" data-confirm="确定吗？">',
+    "<p>请选择 online 或 offline</p>",
+])
+def test_the_template_scan_leaves_clean_markup_alone(snippet):
+    assert not inline_code(snippet)
+
+
+# Production settings
+
+def deploy_check(**overrides):
+    environment = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith(("SECURE_", "DJANGO_", "CSRF_", "SESSION_")) and key not in ("DEBUG", "SECRET_KEY")
+    }
+    environment.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false",
+                        "SECRET_KEY": get_random_secret_key(), **overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = deploy_check()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_when_https_is_switched_off():
+    result = deploy_check(SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr and "security.W012" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = deploy_check(SECRET_KEY="")
+    assert result.returncode != 0
