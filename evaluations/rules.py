@@ -1,0 +1,78 @@
+"""Who may do what in evaluations, as plain functions returning a Chinese reason or None.
+
+The 回避 rule lives here and only here; services call it before every assignment and every score,
+and selectors apply the same rule as a query, so neither a page, the admin nor an import can pass it.
+"""
+
+from django.db.models import Q
+
+from branches import access
+from branches.enums import Role
+
+from .models import ConflictDeclaration
+
+
+def reviewer_units(user):
+    """The 二级党组织 of the user's 评审专家 roles (an organization that is itself a unit counts as one)."""
+    units = []
+    for assignment in access.assignments(user):
+        if assignment.role == Role.REVIEWER:
+            organization = assignment.organization
+            unit_id = organization.unit_id or (organization.pk if organization.is_secondary else None)
+            if unit_id and unit_id not in units:
+                units.append(unit_id)
+    return units
+
+
+def is_reviewer(user):
+    return user.is_authenticated and access.has_role(user, Role.REVIEWER)
+
+
+def declared_paths(user):
+    """Tree paths of the organizations the reviewer has declared a conflict with, read once per request."""
+    cached = getattr(user, "_conflict_paths", None)
+    if cached is None:
+        cached = list(ConflictDeclaration.objects.filter(reviewer=user).values_list("organization__path", flat=True))
+        user._conflict_paths = cached
+    return cached
+
+
+def forget(user):
+    user.__dict__.pop("_conflict_paths", None)
+    access.forget(user)
+
+
+def conflict_reason(reviewer, project):
+    """Why the reviewer may not review the project (回避), or None. `project.organization` must be loaded."""
+    if project.unit_id in reviewer_units(reviewer):
+        return "评审专家与该党支部属于同一二级党组织，按回避规则不能评审"
+    path = project.organization.path
+    if any(path.startswith(declared) for declared in declared_paths(reviewer)):
+        return "评审专家已申报与该党组织存在利益关系，按回避规则不能评审"
+    return None
+
+
+def conflicted_projects_q(reviewer, prefix=""):
+    """The same rule as a query condition on projects (or on `prefix`+project fields)."""
+    condition = Q(**{f"{prefix}unit_id__in": reviewer_units(reviewer)})
+    for path in declared_paths(reviewer):
+        condition |= Q(**{f"{prefix}organization__path__startswith": path})
+    return condition
+
+
+def assignable_problem(reviewer, project):
+    """Why the user cannot be assigned the project at all, or None."""
+    if not reviewer.is_active:
+        return "该用户已停用"
+    if not is_reviewer(reviewer):
+        return f"{reviewer.get_full_name() or reviewer.username}不是评审专家"
+    return conflict_reason(reviewer, project)
+
+
+def may_manage(user):
+    """组织部 runs the rounds: rubrics, assignments, results, notices."""
+    return access.is_org_staff(user)
+
+
+def may_self_evaluate(user, project):
+    return user.is_authenticated and access.is_secretary_of(user, project.organization)

@@ -1,0 +1,269 @@
+"""Reads that pages list, already scoped: a reviewer only ever reads their own, unconflicted sheets."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
+
+from branches import access
+from branches.enums import Role
+from cultivation.enums import Grade, ProjectState
+from cultivation.models import Project
+
+from . import rules, scoring
+from .enums import ACTIVE_SHEET_STATES, RoundPhase, RoundState, SelfState, SheetState, branch_kind
+from .models import ConflictDeclaration, Criterion, Round, Score, ScoreSheet, SelfEvaluation, SelfScore
+
+S = ProjectState
+# A project takes part in a round once it has submitted that phase's materials.
+ROUND_STATES = {
+    RoundPhase.MIDTERM: [S.MIDTERM_SUBMITTED, S.RECTIFYING, S.FINAL_SUBMITTED, S.ACCEPTED, S.FAILED],
+    RoundPhase.FINAL: [S.FINAL_SUBMITTED, S.ACCEPTED, S.FAILED],
+}
+# The state from which the round's decision is made.
+DECIDABLE_STATE = {RoundPhase.MIDTERM: S.MIDTERM_SUBMITTED, RoundPhase.FINAL: S.FINAL_SUBMITTED}
+
+
+def round_projects(round_):
+    return (Project.objects.filter(batch_id=round_.batch_id, state__in=ROUND_STATES[round_.phase])
+            .select_related("organization", "unit").order_by("unit__path", "organization__path", "id"))
+
+
+# ---- reviewers -------------------------------------------------------------------------------
+
+def reviewer_sheets(user):
+    """The reviewer's live assignments, minus any the 回避 rule forbids (even one forced in by hand)."""
+    if not rules.is_reviewer(user):
+        return ScoreSheet.objects.none()
+    return (ScoreSheet.objects.filter(reviewer=user, state__in=ACTIVE_SHEET_STATES)
+            .exclude(rules.conflicted_projects_q(user, prefix="project__"))
+            .select_related("round", "round__batch", "project", "project__organization", "project__unit"))
+
+
+def reviewer_sheet(user, round_pk, project_pk):
+    """The user's sheet for the project in the round, or a logged 404."""
+    sheet = reviewer_sheets(user).filter(round_id=round_pk, project_id=project_pk).first()
+    if sheet is None:
+        access.refuse(user, f"score sheet round {round_pk} project {project_pk}")
+    return sheet
+
+
+def readable_project_ids(user):
+    """For cultivation's EXTRA_READERS: an assigned reviewer may read the project's materials."""
+    return reviewer_sheets(user).values("project_id")
+
+
+def queue(user):
+    """Open rounds first, then by deadline; unscored sheets before submitted ones."""
+    open_first = Case(When(round__state=RoundState.OPEN, then=0), default=1, output_field=IntegerField())
+    submitted_last = Case(When(state=SheetState.SUBMITTED, then=1), default=0, output_field=IntegerField())
+    return reviewer_sheets(user).order_by(open_first, "round__deadline", "round_id", submitted_last, "project_id")
+
+
+def queue_progress(user):
+    counts = reviewer_sheets(user).filter(round__state=RoundState.OPEN).aggregate(
+        total=Count("id"), submitted=Count("id", filter=Q(state=SheetState.SUBMITTED)))
+    counts["todo"] = counts["total"] - counts["submitted"]
+    counts["percent"] = round(100 * counts["submitted"] / counts["total"]) if counts["total"] else 100
+    return counts
+
+
+def next_sheet(user, *, after=None):
+    """The next sheet still to score in an open round (drafts first, then the oldest deadline)."""
+    sheets = reviewer_sheets(user).filter(round__state=RoundState.OPEN,
+                                          state__in=[SheetState.ASSIGNED, SheetState.DRAFT])
+    if after is not None:
+        sheets = sheets.exclude(pk=after.pk)
+    return sheets.order_by("round__deadline", "-state", "project_id").first()
+
+
+def reviewers():
+    """Everyone who may be assigned, with their role assignments read in the same query."""
+    from branches.models import RoleAssignment
+
+    ids = RoleAssignment.objects.filter(role=Role.REVIEWER).values("user_id")
+    users = list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username"))
+    attach_reviewer_context(users)
+    return users
+
+
+def attach_reviewer_context(users):
+    """Fill the per-user caches `rules` reads (role assignments, declared conflicts) in two queries."""
+    from branches.models import RoleAssignment
+
+    by_user = {user.pk: user for user in users}
+    assignments = {pk: [] for pk in by_user}
+    for assignment in RoleAssignment.objects.filter(user_id__in=by_user).select_related("organization"):
+        assignments[assignment.user_id].append(assignment)
+    paths = {pk: [] for pk in by_user}
+    for user_id, path in ConflictDeclaration.objects.filter(reviewer_id__in=by_user).values_list(
+            "reviewer_id", "organization__path"):
+        paths[user_id].append(path)
+    for pk, user in by_user.items():
+        user._role_assignments = assignments[pk]
+        user._conflict_paths = paths[pk]
+        user.unit_names = "、".join(a.organization.name for a in assignments[pk] if a.role == Role.REVIEWER)
+
+
+def conflicts_of(user):
+    return ConflictDeclaration.objects.filter(reviewer=user).select_related("organization")
+
+
+# ---- staff -----------------------------------------------------------------------------------
+
+def round_list():
+    return (Round.objects.select_related("batch", "rubric")
+            .annotate(sheet_total=Count("sheets", filter=Q(sheets__state__in=ACTIVE_SHEET_STATES)),
+                      sheet_done=Count("sheets", filter=Q(sheets__state=SheetState.SUBMITTED)))
+            .order_by("state", "-created_at", "-id"))
+
+
+def open_rounds_overview():
+    return list(round_list().filter(state__in=[RoundState.OPEN, RoundState.CLOSED])[:10])
+
+
+def round_panel(round_):
+    """Projects of the round with their sheets (reviewer, state), for the staff's assignment page."""
+    sheets = ScoreSheet.objects.filter(state__in=ACTIVE_SHEET_STATES).select_related("reviewer").order_by(
+        "reviewer__username")
+    return round_projects(round_).prefetch_related(Prefetch("score_sheets", queryset=sheets.filter(round=round_),
+                                                            to_attr="round_sheets"))
+
+
+def sheet_for_staff(pk):
+    return ScoreSheet.objects.select_related("round", "project__organization", "reviewer").filter(pk=pk).first()
+
+
+# ---- secretaries -----------------------------------------------------------------------------
+
+def self_evaluation_tasks(user):
+    """(round, project, self-evaluation or None) for each round a branch of the user's takes part in."""
+    branch_ids = [o.pk for o in access.organizations_for(user, Role.SECRETARY)]
+    if not branch_ids:
+        return []
+    projects = list(Project.objects.filter(organization_id__in=branch_ids).select_related("organization", "batch"))
+    rounds = list(Round.objects.filter(batch_id__in={p.batch_id for p in projects}).select_related("batch")
+                  .order_by("-created_at"))
+    done = {(e.round_id, e.project_id): e for e in SelfEvaluation.objects.filter(
+        project__in=projects, round__in=rounds)}
+    tasks = []
+    for round_ in rounds:
+        for project in projects:
+            if project.batch_id == round_.batch_id and project.state in ROUND_STATES[round_.phase]:
+                tasks.append({"round": round_, "project": project, "evaluation": done.get((round_.pk, project.pk))})
+    return tasks
+
+
+def self_project_or_404(user, round_pk, project_pk):
+    round_ = Round.objects.select_related("batch", "rubric").filter(pk=round_pk).first()
+    project = Project.objects.select_related("organization", "unit", "batch").filter(pk=project_pk).first()
+    if (round_ is None or project is None or project.batch_id != round_.batch_id
+            or not rules.may_self_evaluate(user, project) or project.state not in ROUND_STATES[round_.phase]):
+        access.refuse(user, f"self-evaluation round {round_pk} project {project_pk}")
+    return round_, project
+
+
+# ---- results ---------------------------------------------------------------------------------
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    values: list
+    combined: object
+    self_value: object = None
+
+
+@dataclass
+class ProjectResult:
+    project: Project
+    kind: str
+    criteria: list
+    sheets: list = field(default_factory=list)
+    pending: int = 0
+    score: object = None
+    grade: str | None = None
+    spread: object = None
+    rank: int | None = None
+    trimmed: bool = False
+    profile: list = field(default_factory=list)
+    self_evaluation: SelfEvaluation | None = None
+    previous: object = None
+    change: object = None
+
+    @property
+    def grade_label(self):
+        return Grade(self.grade).label if self.grade else ""
+
+    @property
+    def percents(self):
+        return [sheet.percent for sheet in self.sheets]
+
+
+def _criteria(round_):
+    return list(Criterion.objects.filter(rubric_id=round_.rubric_id).order_by("order", "id"))
+
+
+def round_results(round_, *, with_previous=True):
+    """Per project: combined score, per-criterion profile, spread, grade, rank, self-evaluation, and
+    for an acceptance round the change from the batch's mid-term round. A fixed number of queries."""
+    criteria = _criteria(round_)
+    projects = list(round_projects(round_))
+    sheets = list(ScoreSheet.objects.filter(round=round_, state__in=ACTIVE_SHEET_STATES)
+                  .select_related("reviewer").prefetch_related(
+                      Prefetch("scores", queryset=Score.objects.only("sheet_id", "criterion_id", "value")))
+                  .order_by("reviewer__username"))
+    known = {p.pk for p in projects}
+    missing = {s.project_id for s in sheets} - known
+    if missing:  # a project that left the round's states (e.g. returned) keeps its scores visible
+        projects += list(Project.objects.filter(pk__in=missing).select_related("organization", "unit"))
+    selves = {e.project_id: e for e in SelfEvaluation.objects.filter(round=round_, state=SelfState.SUBMITTED)
+              .prefetch_related(Prefetch("scores", queryset=SelfScore.objects.only("evaluation_id", "criterion_id",
+                                                                                    "value")))}
+    results = {}
+    for project in projects:
+        kind = branch_kind(project.organization)
+        applicable = [c for c in criteria if not c.branch_kind or c.branch_kind == kind]
+        results[project.pk] = ProjectResult(project=project, kind=kind, criteria=applicable,
+                                            self_evaluation=selves.get(project.pk))
+    for sheet in sheets:
+        result = results[sheet.project_id]
+        if sheet.state == SheetState.SUBMITTED:
+            sheet.values = {score.criterion_id: score.value for score in sheet.scores.all()}
+            result.sheets.append(sheet)
+        else:
+            result.pending += 1
+    method, trim_min = round_.method, round_.trim_min_count
+    for result in results.values():
+        percents = [s.percent for s in result.sheets if s.percent is not None]
+        result.score = scoring.combine(percents, method=method, trim_min=trim_min)
+        result.trimmed = scoring.trims(len(percents), method=method, trim_min=trim_min)
+        result.spread = scoring.spread(percents)
+        result.grade = scoring.grade(result.score, round_.thresholds)
+        own = ({s.criterion_id: s.value for s in result.self_evaluation.scores.all()}
+               if result.self_evaluation else {})
+        for criterion in result.criteria:
+            values = [s.values[criterion.pk] for s in result.sheets if criterion.pk in s.values]
+            result.profile.append(CriterionResult(
+                criterion=criterion, values=values,
+                combined=scoring.combine(values, method=method, trim_min=trim_min),
+                self_value=own.get(criterion.pk)))
+    ranks = scoring.rank({pk: r.score for pk, r in results.items()})
+    for pk, result in results.items():
+        result.rank = ranks[pk]
+    if with_previous and round_.phase == RoundPhase.FINAL:
+        previous = (Round.objects.filter(batch_id=round_.batch_id, phase=RoundPhase.MIDTERM)
+                    .exclude(pk=round_.pk).order_by("-created_at", "-id").first())
+        if previous is not None:
+            before = {r.project.pk: r.score for r in round_results(previous, with_previous=False)}
+            for pk, result in results.items():
+                result.previous = before.get(pk)
+                if result.previous is not None and result.score is not None:
+                    result.change = result.score - result.previous
+    return sorted(results.values(), key=lambda r: (r.rank is None, r.rank or 0, r.project.organization.path))
+
+
+def project_result(round_, project_pk):
+    for result in round_results(round_):
+        if result.project.pk == project_pk:
+            return result
+    return None

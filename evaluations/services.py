@@ -1,0 +1,614 @@
+"""Every write of the evaluations app. Each function is one transaction: role check, row lock,
+compare-and-swap on (state, version) where a state moves, the event log and the notifications.
+
+Refusals raise `MoveRefused` (the workflow's) with a Chinese message meant for the user, so a page
+that publishes results reports a refused decision and a refused score the same way.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from branches import access
+from branches.audit import ACTION_LABELS, log_event
+from branches.enums import Role
+from cultivation import notify, workflow
+from cultivation.enums import Grade
+from cultivation.models import Project
+from cultivation.workflow import MoveRefused
+
+from . import rules, scoring, selectors
+from .enums import (ACTIVE_SHEET_STATES, ROUND_MOVES, SHEET_MOVES, RoundPhase, RoundState, SelfState, SheetState,
+                    branch_kind)
+from .models import (ConflictDeclaration, Criterion, Round, Rubric, RubricLocked, Score, ScoreSheet, SelfEvaluation,
+                     SelfScore)
+
+ACTION_LABELS.update({f"sheet.{name}": move.label for name, move in SHEET_MOVES.items()})
+ACTION_LABELS.update({f"round.{name}": move.label for name, move in ROUND_MOVES.items()})
+ACTION_LABELS.update({
+    "sheet.assigned": "分配评审专家",
+    "round.created": "新建评估轮次",
+    "round.updated": "修改评估轮次",
+    "round.auto_assigned": "自动分配评审专家",
+    "round.imported": "导入线下评分",
+    "rubric.created": "新建评分细则",
+    "rubric.updated": "修改评分细则",
+    "rubric.revised": "评分细则新版本",
+    "criterion.saved": "保存评分指标",
+    "criterion.deleted": "删除评分指标",
+    "self.saved": "保存自评",
+    "self.submitted": "提交自评",
+    "conflict.declared": "申报回避",
+})
+
+ROUND_FIELDS = ["name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count", "excellent_min",
+                "good_min", "pass_min"]
+
+
+def sheet_url(sheet):
+    return f"/evaluations/rounds/{sheet.round_id}/projects/{sheet.project_id}/score/"
+
+
+def round_url(round_):
+    return f"/evaluations/rounds/{round_.pk}/"
+
+
+def _require_staff(actor):
+    if not rules.may_manage(actor):
+        raise MoveRefused("只有党委组织部可以管理评审")
+
+
+def _name(user):
+    return user.get_full_name() or user.username
+
+
+# ---- rubrics ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def rubric_create(*, actor, code, name, description=""):
+    _require_staff(actor)
+    rubric = Rubric(code=code, name=name, description=description, version=1, created_by=actor)
+    _clean(rubric, exclude=["created_by"])
+    rubric.save()
+    log_event(actor=actor, action="rubric.created", target=rubric, data={"编号": code})
+    return rubric
+
+
+@transaction.atomic
+def rubric_revise(*, rubric, actor):
+    """Copy a rubric, criteria and all, into version n+1: the way to change a rubric already used."""
+    _require_staff(actor)
+    latest = Rubric.objects.select_for_update().filter(code=rubric.code).aggregate(v=Max("version"))["v"] or 0
+    copy = Rubric.objects.create(code=rubric.code, version=latest + 1, name=rubric.name,
+                                 description=rubric.description, created_by=actor)
+    Criterion.objects.bulk_create(
+        Criterion(rubric=copy, order=c.order, group=c.group, name=c.name, description=c.description,
+                  max_score=c.max_score, weight=c.weight, branch_kind=c.branch_kind)
+        for c in rubric.criteria.all())
+    log_event(actor=actor, action="rubric.revised", target=copy, data={"复制自": f"第{rubric.version}版"})
+    return copy
+
+
+@transaction.atomic
+def criterion_save(*, actor, rubric, criterion=None, **fields):
+    """Add or change a criterion of a rubric not yet used for any score."""
+    _require_staff(actor)
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    if rubric.is_used():
+        raise MoveRefused("该评分细则已用于评分，不能修改；请复制为新版本后修改")
+    criterion = criterion or Criterion(rubric=rubric)
+    for name, value in fields.items():
+        setattr(criterion, name, value)
+    criterion.rubric = rubric
+    _clean(criterion)
+    try:
+        criterion.save()
+    except RubricLocked as locked:
+        raise MoveRefused(locked.message)
+    log_event(actor=actor, action="criterion.saved", target=rubric, data={"指标": criterion.name})
+    return criterion
+
+
+def _clean(obj, exclude=None):
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise MoveRefused("；".join(error.messages))
+
+
+# ---- rounds ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def round_create(*, actor, batch, phase, **fields):
+    _require_staff(actor)
+    round_ = Round(batch=batch, phase=phase, created_by=actor, **fields)
+    _clean(round_)
+    round_.save()
+    log_event(actor=actor, action="round.created", target=round_, data={
+        "批次": batch.name, "评估类型": RoundPhase(phase).label, "评分细则": str(round_.rubric),
+        "截止日期": round_.deadline.isoformat()})
+    return round_
+
+
+@transaction.atomic
+def round_update(*, round_, actor, expected_version=None, **fields):
+    """Change an open round's settings; its rubric only while nobody has scored against it."""
+    _require_staff(actor)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise MoveRefused("该评估轮次已被他人修改，请刷新页面后再操作")
+    if locked.state != RoundState.OPEN:
+        raise MoveRefused("评审已结束，不能再修改设置")
+    if "rubric" in fields and fields["rubric"].pk != locked.rubric_id and Score.objects.filter(
+            sheet__round=locked).exists():
+        raise MoveRefused("已有专家按原评分细则评分，不能更换评分细则")
+    changes = {}
+    for name, value in fields.items():
+        if getattr(locked, name) != value:
+            changes[Round._meta.get_field(name).verbose_name] = [str(getattr(locked, name)), str(value)]
+            setattr(locked, name, value)
+    _clean(locked)
+    locked.version += 1
+    locked.save()
+    if changes:
+        log_event(actor=actor, action="round.updated", target=locked, data=changes)
+    return locked
+
+
+@transaction.atomic
+def round_move(*, round_, name, actor, reason="", expected_version=None):
+    """Close (评审结束) or reopen a round; publishing has its own function below."""
+    move = ROUND_MOVES[name]
+    _require_staff(actor)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise MoveRefused("该评估轮次已被他人更新，请刷新页面后再操作")
+    if locked.state not in move.sources:
+        raise MoveRefused(f"当前状态为“{RoundState(locked.state).label}”，不能{move.label}")
+    reason = (reason or "").strip()
+    if move.needs_reason and not reason:
+        raise MoveRefused(f"{move.label}须填写原因")
+    changed = Round.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(
+        state=move.target, version=F("version") + 1)
+    if not changed:
+        raise MoveRefused("该评估轮次刚刚已被他人处理，请刷新页面")
+    data = {"从": RoundState(locked.state).label, "到": RoundState(move.target).label}
+    if reason:
+        data["原因"] = reason
+    locked.refresh_from_db()
+    log_event(actor=actor, action=f"round.{name}", target=locked, data=data)
+    if name == "reopen":
+        reviewers = get_user_model().objects.filter(
+            pk__in=locked.sheets.filter(state__in=ACTIVE_SHEET_STATES).values("reviewer_id"))
+        notify.notify(list(reviewers), title=f"{locked.name}重新开放评审",
+                      body=f"原因：{reason}。评分截止日期：{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
+    return locked
+
+
+def decision_problems(round_, results):
+    """Why the round's results cannot be turned into decisions, one line per project."""
+    problems = []
+    field = round_.grade_field()
+    for result in results:
+        project = result.project
+        if result.score is None:
+            problems.append(f"{project.organization.name}尚无有效评分")
+            continue
+        decided = getattr(project, field)
+        if project.state != selectors.DECIDABLE_STATE[round_.phase] and decided and decided != result.grade:
+            problems.append(f"{project.organization.name}已评定为“{Grade(decided).label}”，与评审结果"
+                            f"“{result.grade_label}”不一致，请核对")
+        elif project.state != selectors.DECIDABLE_STATE[round_.phase] and not decided:
+            problems.append(f"{project.organization.name}当前状态不能作出{RoundPhase(round_.phase).label}决定")
+    return problems
+
+
+def result_note(result):
+    return f"{result.grade_label}（综合得分 {scoring.fmt(result.score)}，第 {result.rank} 名）"
+
+
+@transaction.atomic
+def round_publish(*, round_, actor, title, body, starts_on, expected_version=None, today=None):
+    """Turn a closed round's results into the workflow's decisions and publish its results notice.
+
+    All or nothing: a project the workflow refuses leaves every project, and the round, as it was.
+    """
+    from cultivation.models.notices import NoticeKind
+    from cultivation.notices import notice_publish
+
+    _require_staff(actor)
+    locked = Round.objects.select_for_update().select_related("batch").get(pk=round_.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise MoveRefused("该评估轮次已被他人更新，请刷新页面后再操作")
+    if locked.state not in ROUND_MOVES["publish"].sources:
+        raise MoveRefused(f"当前状态为“{RoundState(locked.state).label}”，请先结束评审再发布结果")
+    results = selectors.round_results(locked, with_previous=False)
+    if not results:
+        raise MoveRefused("本轮没有参评项目")
+    problems = decision_problems(locked, results)
+    if problems:
+        raise MoveRefused("；".join(problems))
+    field = locked.grade_field()
+    decided = 0
+    for result in results:
+        project = result.project
+        if project.state != selectors.DECIDABLE_STATE[locked.phase]:
+            continue  # decided already, with this very grade (checked above)
+        fields = {field: result.grade}
+        note = f"{locked.name}：{result_note(result)}"
+        if locked.phase == RoundPhase.MIDTERM:
+            workflow.project_conclude_midterm(project=project, actor=actor, fields=fields, today=today)
+        elif result.grade == Grade.FAIL:
+            workflow.project_fail(project=project, actor=actor, fields=fields, reason=note, today=today)
+        else:
+            workflow.project_accept(project=project, actor=actor, fields=fields, today=today)
+        decided += 1
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=[r.project.pk for r in results]).select_related(
+        "organization")}
+    kind = NoticeKind.MIDTERM if locked.phase == RoundPhase.MIDTERM else NoticeKind.ACCEPTANCE
+    notice = notice_publish(batch=locked.batch, kind=kind, title=title, body=body, starts_on=starts_on,
+                            items=[(projects[r.project.pk], result_note(r)) for r in results], actor=actor,
+                            today=today)
+    changed = Round.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(
+        state=RoundState.PUBLISHED, version=F("version") + 1, notice=notice)
+    if not changed:
+        raise MoveRefused("该评估轮次刚刚已被他人处理，请刷新页面")
+    locked.refresh_from_db()
+    log_event(actor=actor, action="round.publish", target=locked, data={
+        "公示": notice.title, "项目数": len(results), "作出决定": decided,
+        "等次": "、".join(f"{r.project.organization.name}{r.grade_label}" for r in results)[:1000]})
+    return locked
+
+
+# ---- assignments -----------------------------------------------------------------------------
+
+def _assign(*, round_, project, reviewer, actor):
+    """Assign one reviewer inside the caller's transaction; the 回避 rule is checked here, always."""
+    if round_.state != RoundState.OPEN:
+        raise MoveRefused("评审已结束，不能再分配评审专家")
+    if project.batch_id != round_.batch_id:
+        raise MoveRefused(f"{project.organization.name}不属于本轮评估的批次")
+    if project.state not in selectors.ROUND_STATES[round_.phase]:
+        raise MoveRefused(f"{project.organization.name}尚未提交{RoundPhase(round_.phase).label}材料，不能分配评审")
+    problem = rules.assignable_problem(reviewer, project)
+    if problem:
+        raise MoveRefused(f"{_name(reviewer)}：{problem}（{project.organization.name}）")
+    sheet = ScoreSheet.objects.select_for_update().filter(round=round_, project=project, reviewer=reviewer).first()
+    if sheet is not None and sheet.state != SheetState.WITHDRAWN:
+        raise MoveRefused(f"{_name(reviewer)}已分配评审{project.organization.name}")
+    if sheet is None:
+        sheet = ScoreSheet.objects.create(round=round_, project=project, reviewer=reviewer, assigned_by=actor)
+    else:
+        ScoreSheet.objects.filter(pk=sheet.pk).update(state=SheetState.ASSIGNED, version=F("version") + 1,
+                                                      assigned_by=actor, assigned_at=timezone.now(),
+                                                      submitted_at=None, total=None, percent=None)
+        sheet.scores.all().delete()
+        sheet.refresh_from_db()
+    log_event(actor=actor, action="sheet.assigned", target=sheet, data={
+        "评估轮次": round_.name, "项目": project.organization.name, "评审专家": _name(reviewer)})
+    return sheet
+
+
+def _tell_reviewers(round_, counts):
+    for reviewer, count in counts.values():
+        notify.notify([reviewer], title=f"新的评审任务：{round_.name}",
+                      body=f"您有 {count} 个新的评审任务，请于{round_.deadline:%Y年%m月%d日}前完成评分。",
+                      url="/evaluations/")
+
+
+@transaction.atomic
+def assignment_add(*, round_, project, reviewer, actor):
+    _require_staff(actor)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    project = Project.objects.select_related("organization", "unit").get(pk=project.pk)
+    sheet = _assign(round_=locked, project=project, reviewer=reviewer, actor=actor)
+    _tell_reviewers(locked, {reviewer.pk: (reviewer, 1)})
+    return sheet
+
+
+@transaction.atomic
+def assignments_auto(*, round_, actor):
+    """Fill every project of the round up to `reviewers_per_project`, least-loaded eligible reviewer
+    first (ties by username, so a re-run is predictable). Returns (sheets made, shortfalls)."""
+    _require_staff(actor)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    if locked.state != RoundState.OPEN:
+        raise MoveRefused("评审已结束，不能再分配评审专家")
+    candidates = selectors.reviewers()
+    if not candidates:
+        raise MoveRefused("系统中还没有评审专家，请先在后台为专家授予“评审专家”角色")
+    live = list(ScoreSheet.objects.filter(round=locked, state__in=ACTIVE_SHEET_STATES).values_list(
+        "project_id", "reviewer_id"))
+    load = {user.pk: 0 for user in candidates}
+    panel = {}
+    for project_id, reviewer_id in live:
+        load[reviewer_id] = load.get(reviewer_id, 0) + 1
+        panel.setdefault(project_id, set()).add(reviewer_id)
+    made, shortfalls, counts = [], [], {}
+    for project in selectors.round_projects(locked):
+        have = panel.get(project.pk, set())
+        need = locked.reviewers_per_project - len(have)
+        if need <= 0:
+            continue
+        eligible = [u for u in candidates if u.pk not in have and not rules.conflict_reason(u, project)]
+        eligible.sort(key=lambda u: (load[u.pk], u.username))
+        for reviewer in eligible[:need]:
+            made.append(_assign(round_=locked, project=project, reviewer=reviewer, actor=actor))
+            load[reviewer.pk] += 1
+            counts.setdefault(reviewer.pk, [reviewer, 0])[1] += 1
+        if len(eligible) < need:
+            shortfalls.append((project, need - len(eligible)))
+    _tell_reviewers(locked, {pk: tuple(v) for pk, v in counts.items()})
+    log_event(actor=actor, action="round.auto_assigned", target=locked, data={
+        "新分配": len(made), "专家不足的项目": "、".join(p.organization.name for p, _ in shortfalls)[:500]})
+    return made, shortfalls
+
+
+# ---- score sheets ----------------------------------------------------------------------------
+
+class ScoreProblems(MoveRefused):
+    """Scores that cannot be accepted; `errors` maps a criterion id to its Chinese message."""
+
+    def __init__(self, errors):
+        super().__init__("评分有误，请按提示修改：" + "；".join(errors.values()))
+        self.errors = errors
+
+
+def applicable_criteria(round_, project):
+    kind = branch_kind(project.organization)
+    return [c for c in Criterion.objects.filter(rubric_id=round_.rubric_id).order_by("order", "id")
+            if not c.branch_kind or c.branch_kind == kind]
+
+
+def check_scores(criteria, values, *, complete):
+    """Parse {criterion id: (raw value, comment)} against the criteria. Returns the clean dict or
+    raises ScoreProblems naming each bad criterion. `complete`: every criterion must be scored."""
+    by_id = {c.pk: c for c in criteria}
+    errors, clean = {}, {}
+    for key in values:
+        if int(key) not in by_id:
+            errors[int(key)] = "该指标不属于本项目适用的评分细则"
+    for criterion in criteria:
+        raw, comment = values.get(criterion.pk, (None, ""))
+        try:
+            value = scoring.parse_score(raw, criterion.max_score)
+        except ValueError as error:
+            errors[criterion.pk] = f"{criterion.name}：{error}"
+            continue
+        comment = (comment or "").strip()
+        if len(comment) > 500:
+            errors[criterion.pk] = f"{criterion.name}：评语不超过500字"
+            continue
+        if value is None:
+            if complete:
+                errors[criterion.pk] = f"{criterion.name}：请填写分数"
+            continue
+        clean[criterion.pk] = (value, comment)
+    if errors:
+        raise ScoreProblems(errors)
+    return clean
+
+
+def totals(criteria, clean):
+    total = scoring.weighted_total((clean[c.pk][0], c.weight) for c in criteria if c.pk in clean)
+    full = scoring.full_marks((c.max_score, c.weight) for c in criteria)
+    return scoring.quantize(total), scoring.percent(total, full)
+
+
+def _write_scores(model, owner_field, owner, clean):
+    model.objects.filter(**{owner_field: owner}).delete()
+    model.objects.bulk_create(model(**{owner_field: owner}, criterion_id=pk, value=value, comment=comment)
+                              for pk, (value, comment) in clean.items())
+
+
+def _lock_sheet(sheet):
+    return (ScoreSheet.objects.select_for_update(of=("self",))
+            .select_related("round", "project__organization", "project__unit", "reviewer").get(pk=sheet.pk))
+
+
+def _move_sheet(locked, name, actor, *, reason="", extra=None, data=None):
+    """Compare-and-swap the sheet's state, then log the move. The caller holds the row lock."""
+    move = SHEET_MOVES[name]
+    if locked.state not in move.sources:
+        if locked.state == SheetState.SUBMITTED and name in ("save", "submit", "record"):
+            raise MoveRefused("该评分表已提交并锁定，不能再修改；如需修改请联系党委组织部退回")
+        raise MoveRefused(f"评分表当前状态为“{SheetState(locked.state).label}”，不能{move.label}")
+    reason = (reason or "").strip()
+    if move.needs_reason and not reason:
+        raise MoveRefused(f"{move.label}须填写原因")
+    changed = ScoreSheet.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(
+        state=move.target, version=F("version") + 1, updated_at=timezone.now(), **(extra or {}))
+    if not changed:
+        raise MoveRefused("该评分表刚刚已被更新，请刷新页面后再操作")
+    previous = locked.state
+    locked.refresh_from_db()
+    payload = {"项目": locked.project.organization.name, "评审专家": _name(locked.reviewer),
+               "从": SheetState(previous).label, "到": SheetState(locked.state).label, **(data or {})}
+    if reason:
+        payload["原因"] = reason
+    log_event(actor=actor, action=f"sheet.{name}", target=locked, data=payload)
+    return locked
+
+
+@transaction.atomic
+def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submit=False, today=None):
+    """The reviewer saves a draft or submits. A submitted sheet is locked until staff reopen it."""
+    today = today or timezone.localdate()
+    locked = _lock_sheet(sheet)
+    if locked.reviewer_id != actor.pk:
+        raise MoveRefused("只能填写分配给自己的评分表")
+    problem = rules.conflict_reason(actor, locked.project)
+    if problem:
+        raise MoveRefused(problem)
+    name = "submit" if submit else "save"
+    if locked.state not in SHEET_MOVES[name].sources:
+        _move_sheet(locked, name, actor)  # raises the state's message
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise MoveRefused("该评分表已在别处保存过，请刷新页面后再填写，以免覆盖")
+    round_ = locked.round
+    if round_.state != RoundState.OPEN:
+        raise MoveRefused("本轮评审已结束，不能再修改评分")
+    if today > round_.deadline:
+        raise MoveRefused(f"评分已于{round_.deadline:%Y年%m月%d日}截止；如需延期请联系党委组织部")
+    criteria = applicable_criteria(round_, locked.project)
+    clean = check_scores(criteria, values, complete=submit)
+    comment = (comment or "").strip()
+    if len(comment) > 3000:
+        raise MoveRefused("总体评语不超过3000字")
+    _write_scores(Score, "sheet", locked, clean)
+    total, percent = totals(criteria, clean)
+    extra = {"comment": comment, "total": total, "percent": percent if submit else None}
+    if submit:
+        extra["submitted_at"] = timezone.now()
+    locked = _move_sheet(locked, name, actor, extra=extra, data={"合计": scoring.fmt(total)})
+    if submit and not round_.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).exists():
+        staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
+        notify.notify(list(staff), title=f"{round_.name}：全部评分已提交",
+                      body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
+    return locked
+
+
+@transaction.atomic
+def sheet_reopen(*, sheet, actor, reason):
+    _require_staff(actor)
+    locked = _lock_sheet(sheet)
+    if locked.round.state != RoundState.OPEN:
+        raise MoveRefused("本轮评审已结束，请先重新开放评审")
+    locked = _move_sheet(locked, "reopen", actor, reason=reason, extra={"submitted_at": None, "percent": None})
+    notify.notify([locked.reviewer], title=f"评分表被退回：{locked.project.organization.name}",
+                  body=f"党委组织部退回了您对{locked.project.organization.name}的评分，请修改后重新提交。原因：{reason}",
+                  url=sheet_url(locked))
+    return locked
+
+
+@transaction.atomic
+def sheet_withdraw(*, sheet, actor):
+    _require_staff(actor)
+    locked = _lock_sheet(sheet)
+    if locked.round.state != RoundState.OPEN:
+        raise MoveRefused("本轮评审已结束，不能撤回分配")
+    locked = _move_sheet(locked, "withdraw", actor)
+    notify.notify([locked.reviewer], title=f"评审任务已撤回：{locked.project.organization.name}",
+                  body=f"{locked.round.name}中对{locked.project.organization.name}的评审任务已撤回，无需再评分。",
+                  url="/evaluations/")
+    return locked
+
+
+@transaction.atomic
+def sheet_record(*, round_, project, reviewer, values, comment, actor):
+    """Staff enter a sheet filled on paper at a panel meeting. The reviewer is assigned here if they
+    were not yet, through `_assign` and so through the 回避 rule. Returns "created", "updated" or
+    "unchanged" (the same scores already submitted: an exported file imports again as a no-op)."""
+    _require_staff(actor)
+    locked_round = Round.objects.select_for_update().get(pk=round_.pk)
+    project = Project.objects.select_related("organization", "unit").get(pk=project.pk)
+    problem = rules.assignable_problem(reviewer, project)
+    if problem:
+        raise MoveRefused(problem)
+    criteria = applicable_criteria(locked_round, project)
+    clean = check_scores(criteria, values, complete=True)
+    sheet = ScoreSheet.objects.filter(round=locked_round, project=project, reviewer=reviewer).first()
+    outcome = "updated"
+    if sheet is None or sheet.state == SheetState.WITHDRAWN:
+        sheet = _assign(round_=locked_round, project=project, reviewer=reviewer, actor=actor)
+        outcome = "created"
+    locked = _lock_sheet(sheet)
+    if locked.state == SheetState.SUBMITTED:
+        stored = {s.criterion_id: s.value for s in locked.scores.all()}
+        if stored == {pk: value for pk, (value, _) in clean.items()}:
+            return "unchanged"
+        raise MoveRefused("该专家对该项目的评分表已提交，导入的分数与之不同；如需修改请先退回该评分表")
+    if locked_round.state != RoundState.OPEN:
+        raise MoveRefused("本轮评审已结束，不能再录入评分")
+    _write_scores(Score, "sheet", locked, clean)
+    total, percent = totals(criteria, clean)
+    _move_sheet(locked, "record", actor, extra={
+        "comment": (comment or "").strip()[:3000], "total": total, "percent": percent,
+        "submitted_at": timezone.now()}, data={"合计": scoring.fmt(total), "来源": "线下评分导入"})
+    return outcome
+
+
+# ---- self-evaluation -------------------------------------------------------------------------
+
+@transaction.atomic
+def self_evaluation_save(*, round_, project, actor, narrative, values, submit=False, expected_version=None,
+                         today=None):
+    """The branch scores itself (自评) against the round's rubric, with a narrative report."""
+    today = today or timezone.localdate()
+    project = Project.objects.select_related("organization", "unit").get(pk=project.pk)
+    if not rules.may_self_evaluate(actor, project):
+        raise MoveRefused("只有本支部书记可以填写自评")
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if project.batch_id != round_.batch_id or project.state not in selectors.ROUND_STATES[round_.phase]:
+        raise MoveRefused("该项目不在本轮评估中")
+    if round_.state != RoundState.OPEN:
+        raise MoveRefused("本轮评审已结束，不能再修改自评")
+    if today > round_.deadline:
+        raise MoveRefused(f"自评已于{round_.deadline:%Y年%m月%d日}截止")
+    evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(
+        round=round_, project=project, defaults={"author": actor})
+    if evaluation.state == SelfState.SUBMITTED:
+        raise MoveRefused("自评已提交，不能再修改")
+    if expected_version is not None and int(expected_version) != evaluation.version:
+        raise MoveRefused("自评已在别处保存过，请刷新页面后再填写，以免覆盖")
+    narrative = (narrative or "").strip()
+    if submit and not narrative:
+        raise MoveRefused("请填写自评报告")
+    if len(narrative) > 20000:
+        raise MoveRefused("自评报告不超过20000字")
+    criteria = applicable_criteria(round_, project)
+    clean = check_scores(criteria, values, complete=submit)
+    _write_scores(SelfScore, "evaluation", evaluation, clean)
+    total, percent = totals(criteria, clean)
+    state = SelfState.SUBMITTED if submit else SelfState.DRAFT
+    changed = SelfEvaluation.objects.filter(pk=evaluation.pk, version=evaluation.version).update(
+        narrative=narrative, total=total, percent=percent if submit else None, state=state, author=actor,
+        version=F("version") + 1, submitted_at=timezone.now() if submit else None, updated_at=timezone.now())
+    if not changed:
+        raise MoveRefused("自评刚刚已被更新，请刷新页面")
+    evaluation.refresh_from_db()
+    log_event(actor=actor, action="self.submitted" if submit else "self.saved", target=evaluation,
+              data={"评估轮次": round_.name, "合计": scoring.fmt(total)})
+    if submit:
+        notify.notify(notify.unit_staff(project.organization), title=f"{project.organization.name}已提交自评",
+                      body=f"{round_.name}：自评合计 {scoring.fmt(total)} 分。", url="")
+    return evaluation
+
+
+# ---- conflicts -------------------------------------------------------------------------------
+
+@transaction.atomic
+def conflict_declare(*, reviewer, organization, reason, actor):
+    """A reviewer (or staff for them) declares a conflict; their live sheets in open rounds for any
+    project under the organization are withdrawn at once."""
+    if actor.pk != reviewer.pk:
+        _require_staff(actor)
+    if not rules.is_reviewer(reviewer):
+        raise MoveRefused("只有评审专家需要申报回避")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MoveRefused("请填写回避原因")
+    if ConflictDeclaration.objects.filter(reviewer=reviewer, organization=organization).exists():
+        raise MoveRefused(f"已申报回避{organization.name}")
+    declaration = ConflictDeclaration(reviewer=reviewer, organization=organization, reason=reason[:300],
+                                      declared_by=actor)
+    _clean(declaration, exclude=["declared_by"])
+    declaration.save()
+    rules.forget(reviewer)
+    affected = list(ScoreSheet.objects.filter(
+        reviewer=reviewer, round__state=RoundState.OPEN, state__in=ACTIVE_SHEET_STATES,
+        project__organization__path__startswith=organization.path).select_related("project__organization"))
+    for sheet in affected:
+        locked = _lock_sheet(sheet)
+        ScoreSheet.objects.filter(pk=locked.pk).update(state=SheetState.WITHDRAWN, version=F("version") + 1)
+        log_event(actor=actor, action="sheet.withdraw", target=locked, data={
+            "项目": locked.project.organization.name, "评审专家": _name(reviewer), "原因": "申报回避"})
+    log_event(actor=actor, action="conflict.declared", target=declaration, data={
+        "评审专家": _name(reviewer), "回避的组织": organization.name, "原因": reason[:300],
+        "撤回的评审任务": len(affected)})
+    staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
+    notify.notify([u for u in staff if u.pk != actor.pk], title=f"{_name(reviewer)}申报回避{organization.name}",
+                  body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
+    return declaration

@@ -1,0 +1,19 @@
+from django import template
+
+from evaluations import scoring
+
+register = template.Library()
+
+
+@register.filter
+def score(value):
+    """A score without trailing zeros (10.00 → 10), blank for None."""
+    return scoring.fmt(value)
+
+
+@register.filter
+def signed(value):
+    if value is None:
+        return ""
+    text = scoring.fmt(value)
+    return f"+{text}" if value > 0 else text

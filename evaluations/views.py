@@ -1,0 +1,391 @@
+"""Pages of the evaluations app. Views only read through selectors and write through services."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
+from django.template import TemplateDoesNotExist
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from branches import access
+from branches.pagination import paginate, query_without_page
+from cultivation.workflow import MoveRefused
+
+from . import rules, scoring, selectors, services, sheets
+from .enums import RoundState, SheetState
+from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundForm, SelfEvaluationForm,
+                    SheetForm)
+from .models import Round, ScoreSheet
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Read-only partials of a project's materials, written by the cultivation app; shown when present.
+MATERIAL_PARTIALS = [
+    ("申报书", "cultivation/includes/application_summary.html"),
+    ("中期材料", "cultivation/includes/midterm_summary.html"),
+    ("验收材料", "cultivation/includes/final_summary.html"),
+    ("进展报告", "cultivation/includes/reports_summary.html"),
+]
+
+
+def available_partials():
+    found = []
+    for label, name in MATERIAL_PARTIALS:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append({"label": label, "template": name})
+    return found
+
+
+def _require_reviewer(user):
+    if not rules.is_reviewer(user):
+        access.refuse(user, "reviewer page", not_found=False)
+
+
+def _staff_round(request, pk):
+    access.require_org_staff(request.user)
+    return get_object_or_404(Round.objects.select_related("batch", "rubric"), pk=pk)
+
+
+# ---- reviewers -------------------------------------------------------------------------------
+
+@login_required
+def queue(request):
+    _require_reviewer(request.user)
+    page = paginate(request, selectors.queue(request.user))
+    return render(request, "evaluations/queue.html", {
+        "page": page, "progress": selectors.queue_progress(request.user),
+        "next": selectors.next_sheet(request.user), "today": timezone.localdate()})
+
+
+@login_required
+def queue_next(request):
+    _require_reviewer(request.user)
+    sheet = selectors.next_sheet(request.user)
+    if sheet is None:
+        messages.success(request, "您的评审任务已全部完成，感谢！")
+        return redirect("evaluations:queue")
+    return redirect("evaluations:sheet", round_pk=sheet.round_id, project_pk=sheet.project_id)
+
+
+@login_required
+def sheet(request, round_pk, project_pk):
+    """The score sheet beside the project's materials. 404 unless it is the user's own, unconflicted."""
+    sheet = selectors.reviewer_sheet(request.user, round_pk, project_pk)
+    criteria = services.applicable_criteria(sheet.round, sheet.project)
+    locked = sheet.state == SheetState.SUBMITTED or not sheet.round.is_open
+    if request.method == "POST" and not locked:
+        form = SheetForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            submit = request.POST.get("action") == "submit"
+            try:
+                services.sheet_save(sheet=sheet, actor=request.user, values=form.values(),
+                                    comment=form.cleaned_data["comment"],
+                                    expected_version=form.cleaned_data.get("version"), submit=submit)
+            except services.ScoreProblems as problems:
+                for pk, message in problems.errors.items():
+                    field = f"score_{pk}"
+                    form.add_error(field if field in form.fields else None, message)
+            except MoveRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                if submit:
+                    messages.success(request, f"已提交对{sheet.project.organization.name}的评分")
+                    following = selectors.next_sheet(request.user, after=sheet)
+                    if following is not None:
+                        return redirect("evaluations:sheet", round_pk=following.round_id,
+                                        project_pk=following.project_id)
+                    return redirect("evaluations:queue")
+                messages.success(request, "草稿已保存")
+                return redirect("evaluations:sheet", round_pk=round_pk, project_pk=project_pk)
+    else:
+        if request.method == "POST":
+            messages.error(request, "该评分表已提交并锁定，不能再修改" if sheet.state == SheetState.SUBMITTED
+                           else "本轮评审已结束，不能再修改评分")
+        initial = SheetForm.initial_for(sheet.scores.all())
+        initial.update(comment=sheet.comment, version=sheet.version)
+        form = SheetForm(initial=initial, criteria=criteria, disabled=locked)
+    return render(request, "evaluations/sheet.html", {
+        "sheet": sheet, "project": sheet.project, "form": form, "locked": locked,
+        "full_marks": scoring.fmt(scoring.full_marks((c.max_score, c.weight) for c in criteria)),
+        "partials": available_partials(), "progress": selectors.queue_progress(request.user),
+        "self_evaluation": sheet.project.self_evaluations.filter(round=sheet.round, state="submitted").first(),
+    })
+
+
+@login_required
+def conflicts(request):
+    _require_reviewer(request.user)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declare(reviewer=request.user, organization=form.cleaned_data["organization"],
+                                      reason=form.cleaned_data["reason"], actor=request.user)
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "已申报回避，相关评审任务已撤回")
+            return redirect("evaluations:conflicts")
+    return render(request, "evaluations/conflicts.html", {
+        "form": form, "page": paginate(request, selectors.conflicts_of(request.user)),
+        "units": access.organizations_for(request.user, "reviewer")})
+
+
+# ---- secretaries: self-evaluation ------------------------------------------------------------
+
+@login_required
+def self_list(request):
+    if not access.has_role(request.user, "secretary"):
+        access.refuse(request.user, "self-evaluation list", not_found=False)
+    tasks = selectors.self_evaluation_tasks(request.user)
+    return render(request, "evaluations/self_list.html", {"page": paginate(request, tasks)})
+
+
+@login_required
+def self_evaluation(request, round_pk, project_pk):
+    round_, project = selectors.self_project_or_404(request.user, round_pk, project_pk)
+    criteria = services.applicable_criteria(round_, project)
+    evaluation = round_.self_evaluations.filter(project=project).prefetch_related("scores").first()
+    locked = (evaluation is not None and evaluation.state == "submitted") or not round_.is_open
+    if request.method == "POST" and not locked:
+        form = SelfEvaluationForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            submit = request.POST.get("action") == "submit"
+            try:
+                services.self_evaluation_save(round_=round_, project=project, actor=request.user,
+                                              narrative=form.cleaned_data["narrative"], values=form.values(),
+                                              submit=submit, expected_version=form.cleaned_data.get("version"))
+            except services.ScoreProblems as problems:
+                for pk, message in problems.errors.items():
+                    field = f"score_{pk}"
+                    form.add_error(field if field in form.fields else None, message)
+            except MoveRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, "自评已提交" if submit else "自评草稿已保存")
+                return redirect("evaluations:self_evaluation", round_pk=round_.pk, project_pk=project.pk)
+    else:
+        initial = {}
+        if evaluation is not None:
+            initial = SelfEvaluationForm.initial_for(evaluation.scores.all())
+            initial.update(narrative=evaluation.narrative, version=evaluation.version)
+        form = SelfEvaluationForm(initial=initial, criteria=criteria, disabled=locked)
+    return render(request, "evaluations/self_evaluation.html", {
+        "round": round_, "project": project, "evaluation": evaluation, "form": form, "locked": locked,
+        "full_marks": scoring.fmt(scoring.full_marks((c.max_score, c.weight) for c in criteria))})
+
+
+# ---- staff -----------------------------------------------------------------------------------
+
+@login_required
+def round_list(request):
+    access.require_org_staff(request.user)
+    return render(request, "evaluations/round_list.html", {"page": paginate(request, selectors.round_list())})
+
+
+@login_required
+def round_create(request):
+    access.require_org_staff(request.user)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            round_ = services.round_create(actor=request.user, batch=data.pop("batch"), phase=data.pop("phase"),
+                                           **data)
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"已新建评估轮次“{round_.name}”")
+            return redirect("evaluations:round_detail", pk=round_.pk)
+    return render(request, "evaluations/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = _staff_round(request, pk)
+    reviewers = selectors.reviewers()
+    projects = list(selectors.round_projects(round_))
+    page = paginate(request, selectors.round_panel(round_))
+    return render(request, "evaluations/round_detail.html", {
+        "round": round_, "page": page, "query": query_without_page(request),
+        "assign_form": AssignForm(projects=projects, reviewers=reviewers),
+        "reason_form": ReasonForm(), "reviewer_count": len(reviewers),
+        "counts": selectors.round_list().filter(pk=round_.pk).first(),
+    })
+
+
+@login_required
+@require_POST
+def round_assign(request, pk):
+    round_ = _staff_round(request, pk)
+    form = AssignForm(request.POST, projects=selectors.round_projects(round_), reviewers=selectors.reviewers())
+    if form.is_valid():
+        project = selectors.round_projects(round_).get(pk=form.cleaned_data["project"])
+        reviewer = get_user_model().objects.get(pk=form.cleaned_data["reviewer"])
+        try:
+            services.assignment_add(round_=round_, project=project, reviewer=reviewer, actor=request.user)
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"已分配{reviewer.get_full_name() or reviewer.username}评审"
+                                      f"{project.organization.name}")
+    else:
+        messages.error(request, "请选择本轮的项目和评审专家")
+    return redirect("evaluations:round_detail", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_auto_assign(request, pk):
+    round_ = _staff_round(request, pk)
+    try:
+        made, shortfalls = services.assignments_auto(round_=round_, actor=request.user)
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"已自动分配 {len(made)} 个评审任务")
+        if shortfalls:
+            messages.warning(request, "以下项目符合回避规则的专家不足：" + "、".join(
+                f"{p.organization.name}（差 {n} 位）" for p, n in shortfalls))
+    return redirect("evaluations:round_detail", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    return _round_move(request, pk, "close")
+
+
+@login_required
+@require_POST
+def round_reopen(request, pk):
+    return _round_move(request, pk, "reopen")
+
+
+def _round_move(request, pk, name):
+    round_ = _staff_round(request, pk)
+    try:
+        services.round_move(round_=round_, name=name, actor=request.user, reason=request.POST.get("reason", ""),
+                            expected_version=request.POST.get("version") or None)
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "评审已结束，可以查看结果" if name == "close" else "已重新开放评审")
+    return redirect("evaluations:round_detail", pk=round_.pk)
+
+
+def _staff_sheet(request, pk):
+    access.require_org_staff(request.user)
+    sheet = selectors.sheet_for_staff(pk)
+    if sheet is None:
+        access.refuse(request.user, f"sheet {pk}")
+    return sheet
+
+
+@login_required
+@require_POST
+def sheet_reopen(request, pk):
+    sheet = _staff_sheet(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "退回重评须填写原因")
+    else:
+        try:
+            services.sheet_reopen(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "已退回该评分表，专家可修改后重新提交")
+    return redirect("evaluations:round_detail", pk=sheet.round_id)
+
+
+@login_required
+@require_POST
+def sheet_withdraw(request, pk):
+    sheet = _staff_sheet(request, pk)
+    try:
+        services.sheet_withdraw(sheet=sheet, actor=request.user)
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "已撤回该评审任务")
+    return redirect("evaluations:round_detail", pk=sheet.round_id)
+
+
+@login_required
+def round_results(request, pk):
+    round_ = _staff_round(request, pk)
+    results = selectors.round_results(round_)
+    return render(request, "evaluations/round_results.html", {
+        "round": round_, "page": paginate(request, results), "problems": services.decision_problems(round_, results)
+        if round_.state == RoundState.CLOSED else []})
+
+
+@login_required
+def result_detail(request, pk, project_pk):
+    round_ = _staff_round(request, pk)
+    result = selectors.project_result(round_, project_pk)
+    if result is None:
+        access.refuse(request.user, f"result {pk}/{project_pk}")
+    return render(request, "evaluations/result_detail.html", {"round": round_, "result": result,
+                                                              "project": result.project})
+
+
+@login_required
+def round_publish(request, pk):
+    round_ = _staff_round(request, pk)
+    today = timezone.localdate()
+    results = selectors.round_results(round_, with_previous=False)
+    initial = {"title": f"{round_.batch.name}{round_.get_phase_display()}结果公示",
+               "body": f"经专家评审，{round_.batch.name}{round_.get_phase_display()}结果如下，现予公示。"
+                       "公示期间如有异议，请实名向党委组织部反映。",
+               "starts_on": today, "version": round_.version}
+    form = PublishForm(request.POST or None, initial=initial, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_publish(round_=round_, actor=request.user, title=form.cleaned_data["title"],
+                                   body=form.cleaned_data["body"], starts_on=form.cleaned_data["starts_on"],
+                                   expected_version=form.cleaned_data["version"])
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "已作出评估决定并发布结果公示")
+            return redirect("evaluations:round_results", pk=round_.pk)
+    return render(request, "evaluations/round_publish.html", {
+        "round": round_, "form": form, "results": results,
+        "problems": services.decision_problems(round_, results) if round_.state == RoundState.CLOSED else []})
+
+
+@login_required
+def round_export(request, pk):
+    round_ = _staff_round(request, pk)
+    spool = tempfile.TemporaryFile()
+    sheets.export_workbook(round_, spool)
+    spool.seek(0)
+    name = f"评分矩阵-{round_.name}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def round_import(request, pk):
+    round_ = _staff_round(request, pk)
+    result = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = sheets.check(form.cleaned_data["file"], round_)
+        if result.ok and not form.cleaned_data["dry_run"]:
+            try:
+                outcome = sheets.apply(result, round_=round_, actor=request.user)
+            except MoveRefused as refused:
+                messages.error(request, f"未导入：{refused.message}")
+            else:
+                messages.success(request, f"导入完成：新录入 {outcome['created']} 份，更新 {outcome['updated']} 份，"
+                                          f"未变 {outcome['unchanged']} 份")
+                return redirect("evaluations:round_detail", pk=round_.pk)
+    return render(request, "evaluations/round_import.html", {"round": round_, "form": form, "result": result})
