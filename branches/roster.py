@@ -270,7 +270,9 @@ def _check_across_rows(parsed, result):
                 result.add(row["number"], "上级组织编码", f"找不到上级组织“{parent}”：既不在本文件中，也不在系统中")
         parent_of[code] = parent or None
     # A cycle can only pass through rows of this file: organizations outside it keep their parents,
-    # and the stored tree has none. The chain of an outside parent is read from its stored path.
+    # and the stored tree has none. A chain that leaves the file ends in a stored organization,
+    # whose stored ancestors are read for all such chains in one query.
+    exits = {}
     for row in parsed:
         code = row.get("code")
         if not code or parent_of.get(code) in (None, code):
@@ -283,21 +285,22 @@ def _check_across_rows(parsed, result):
             seen.add(current)
             current = parent_of[current]
         else:
-            outside = existing.get(current)
-            if outside is not None and seen & _stored_ancestor_codes(outside, existing):
-                result.add(row["number"], "上级组织编码", "上下级关系形成循环，请核对上级组织编码")
+            if current in existing:
+                exits[row["number"]] = (seen, existing[current])
+    if exits:
+        ancestor_ids = {int(part) for _, outside in exits.values() for part in outside.path.strip("/").split("/") if part}
+        code_of = dict(Organization.objects.filter(pk__in=ancestor_ids).values_list("id", "code"))
+        for number, (seen, outside) in exits.items():
+            chain = {code_of.get(int(part)) for part in outside.path.strip("/").split("/") if part}
+            if seen & chain:
+                result.add(number, "上级组织编码", "上下级关系形成循环，请核对上级组织编码")
     result.to_update = [row["code"] for row in parsed if row.get("code") in existing]
     result.to_create = [row["code"] for row in parsed if row.get("code") and row["code"] not in existing]
 
 
-def _stored_ancestor_codes(organization, existing):
-    ancestor_ids = [int(part) for part in organization.path.strip("/").split("/") if part]
-    return set(Organization.objects.filter(pk__in=ancestor_ids).values_list("code", flat=True))
-
-
 @transaction.atomic
 def apply(check_result, *, actor):
-    """Write a clean check: create new codes, update known ones, then fix the tree in one pass."""
+    """Write a clean check: create new codes, update changed ones, then place what moved in the tree."""
     if not check_result.ok:
         raise ValueError("名册存在问题，未导入")
     rows = check_result.rows
@@ -315,26 +318,25 @@ def apply(check_result, *, actor):
             new.append(organization)
     Organization.objects.bulk_create(new, batch_size=1000)
     parent_codes = {row["parent"] for row in rows if row["parent"]}
-    by_code = {
-        org.code: org
-        for org in Organization.objects.filter(code__in=set(codes) | parent_codes)
-    }
+    by_code = {org.code: org for org in Organization.objects.filter(code__in=set(codes) | parent_codes)}
     for row in rows:
         organization = by_code[row["code"]]
         for name in fields:
             setattr(organization, name, row[name])
         organization.parent_id = by_code[row["parent"]].pk if row["parent"] else None
-    Organization.objects.bulk_update([by_code[c] for c in codes], fields + ["parent"], batch_size=1000)
-    refresh_tree()
     created = [by_code[code] for code in codes if code not in before]
-    updated = []
-    changes = {}
+    updated, changes = [], {}
     for code, old in before.items():
         after = {f: getattr(by_code[code], f) for f in TRACKED_FIELDS}
         diff = {f: [str(old[f] or ""), str(after[f] or "")] for f in TRACKED_FIELDS if old[f] != after[f]}
         if diff:
             updated.append(by_code[code])
             changes[by_code[code].pk] = diff
+    Organization.objects.bulk_update(created + updated, fields + ["parent"], batch_size=500)
+    # Only new organizations and those that moved or changed kind need their sub-trees placed again.
+    moved = [org for org in updated if {"parent_id", "kind"} & set(changes[org.pk])]
+    if created or moved:
+        refresh_tree(created + moved)
     log_events(actor=actor, action="organization.created", targets=created, data_for=lambda org: {"导入": True})
     log_events(actor=actor, action="organization.updated", targets=updated, data_for=lambda org: changes[org.pk])
     log_event(actor=actor, action="organization.imported", data={

@@ -164,3 +164,22 @@ def test_the_command_lists_problems_and_fails(tmp_path, capsys):
         call_command("import_organizations", str(path))
     assert "第2行「上级组织编码」" in capsys.readouterr().err
     assert nothing_written()
+
+
+def test_moving_a_branch_by_reimport_updates_its_unit_and_path():
+    roster.apply(roster.check(upload(small_roster())), actor=None)
+    rows = small_roster() + [row("U2", "中药学院党委", kind="基层党委", parent="SCH", branch_type="", category="")]
+    rows[2] = row("B1", "内科教研室党支部", parent="U2")
+    assert roster.apply(roster.check(upload(rows)), actor=None) == {"created": 1, "updated": 1, "unchanged": 3}
+    branch = Organization.objects.get(code="B1")
+    assert branch.unit.code == "U2" and branch.path == f"{branch.unit.path}{branch.pk}/"
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_checking_a_reimport_takes_the_same_queries_at_any_size(size, django_assert_num_queries):
+    rows = small_roster() + [row(f"X{n}", f"党支部{n}", parent="U1") for n in range(size)]
+    roster.apply(roster.check(upload(rows)), actor=None)
+    rows[2] = row("B1", "内科教研室党支部", parent="B2")  # a chain that leaves the file
+    rows = rows[2:]
+    with django_assert_num_queries(2):
+        assert roster.check(upload(rows)).ok
