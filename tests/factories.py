@@ -182,3 +182,85 @@ def materials_for(project, move_name, *, user):
             "material_review_on": project.batch.harvest_start, "material_review_notes": "材料齐全",
             "presentation_on": project.batch.harvest_start, "presentation_notes": "汇报清楚", "recorded_by": user})
         FeedbackItem.objects.filter(project=project, verified__isnull=True).update(verified=True, verified_at=timezone.now())
+
+
+# ---- evaluations ----------------------------------------------------------------------------
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def seven_rubric():
+    """The rubric of the 七个有力 loaded by evaluations' data migration (7 criteria, 10 points each)."""
+    from evaluations.models import Rubric
+
+    return Rubric.objects.get(code="qigeyouli", version=1)
+
+
+class RubricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Rubric"
+
+    code = factory.Sequence(lambda n: f"rubric{n}")
+    version = 1
+    name = factory.Sequence(lambda n: f"测试评分细则{n}")
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Criterion"
+
+    rubric = factory.SubFactory(RubricFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"指标{n}")
+    description = "评分要点"
+    max_score = 10
+    weight = 1
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Round"
+
+    batch = factory.SubFactory(BatchFactory)
+    phase = "midterm"
+    name = factory.Sequence(lambda n: f"第{n + 1}轮中期评估")
+    rubric = factory.LazyFunction(seven_rubric)
+    deadline = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=30))
+    reviewers_per_project = 3
+    method = "trimmed"
+    trim_min_count = 5
+
+
+def round_project(organization, round_, *, state=None):
+    """A project of the round's batch that has submitted the round's materials."""
+    from cultivation.enums import ProjectState
+    from cultivation.models import Project
+
+    state = state or (ProjectState.MIDTERM_SUBMITTED if round_.phase == "midterm" else ProjectState.FINAL_SUBMITTED)
+    project = ProjectFactory(organization=organization, batch=round_.batch)
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
+    return project
+
+
+def reviewer_in(unit, **kwargs):
+    """A 评审专家 whose own 二级党组织 is `unit`."""
+    return user_with_role(Role.REVIEWER, unit, **kwargs)
+
+
+def full_scores(round_, project, value=8):
+    """{criterion id: (value, comment)} for every criterion of the round that applies to the project."""
+    from evaluations.services import applicable_criteria
+
+    return {c.pk: (str(value), "") for c in applicable_criteria(round_, project)}
+
+
+def submitted_sheet(round_, project, reviewer, value=8, *, staff):
+    """An assigned reviewer's submitted sheet, made through the services like any other."""
+    from evaluations import services
+
+    sheet = services.assignment_add(round_=round_, project=project, reviewer=reviewer, actor=staff)
+    return services.sheet_save(sheet=sheet, actor=reviewer, values=full_scores(round_, project, value), submit=True)
