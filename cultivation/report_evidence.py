@@ -22,6 +22,7 @@ from . import notify
 from .enums import CULTIVATED_STATES, Actor
 from .models import Attachment, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending
 from .report_enums import EDITABLE_REPORT_STATES, EvidenceKind
+from .reports import NotAllowed
 from .workflow import MoveRefused, actor_roles, audience
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def _locked_project(project):
 
 def _require_contributor(actor, project, doing):
     if Actor.SECRETARY not in actor_roles(actor, project):
-        raise MoveRefused(f"只有本支部书记可以{doing}")
+        raise NotAllowed(f"只有本支部书记可以{doing}")
     if project.state not in CULTIVATED_STATES:
         raise MoveRefused("该项目尚未确定为培育对象，还不能登记培育材料")
 
@@ -164,7 +165,7 @@ def activity_allocate(*, activity, amount, actor):
     locked = FeaturedActivity.objects.select_for_update().select_related("project__organization").get(pk=activity.pk)
     project = locked.project
     if Actor.SCHOOL not in actor_roles(actor, project):
-        raise MoveRefused("只有党委组织部可以分配特色活动经费")
+        raise NotAllowed("只有党委组织部可以分配特色活动经费")
     if project.state not in CULTIVATED_STATES:
         raise MoveRefused("该项目尚未确定为培育对象，不能分配经费")
     amount = _amount(amount)

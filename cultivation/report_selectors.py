@@ -58,6 +58,22 @@ class Period:
     def days_left(self, today):
         return (self.due - today).days
 
+    def on(self, today):
+        """Fix the status and days left as of `today`, for templates (which cannot pass arguments)."""
+        self.current_status = self.status(today)
+        self.current_days_left = self.days_left(today)
+        return self
+
+
+# status -> (label, badge class)
+STATUS_LABELS = {
+    "handed_in": ("已提交", "text-bg-primary"),
+    "returned": ("已退回修改", "text-bg-warning"),
+    "overdue": ("已逾期", "text-bg-danger"),
+    "due": ("本期待提交", "text-bg-info"),
+    "upcoming": ("未到期", "text-bg-light border"),
+}
+
 
 def _month_day(year, month, day):
     return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
@@ -139,7 +155,7 @@ def pending_periods(user, *, today, statuses=("due", "overdue")):
     """Periods of the user's open projects in the given statuses, oldest due first (three queries)."""
     found = []
     for periods in periods_of_projects(open_projects(user)).values():
-        found += [period for period in periods if period.status(today) in statuses]
+        found += [period.on(today) for period in periods if period.status(today) in statuses]
     found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
     return found
 
@@ -222,6 +238,7 @@ def project_record(project, *, today, limit=None):
     `limit` caps the evidence lists (for the summary on the project page); counts stay whole.
     """
     periods = list(periods_of_projects([project]).values())[0] if project.state in CULTIVATED_STATES else []
+    periods = [period.on(today) for period in periods]
 
     def capped(queryset):
         return list(queryset[:limit] if limit else queryset)
@@ -244,7 +261,6 @@ def project_record(project, *, today, limit=None):
         "counts": counts,
         "funding": funding,
         "funding_total": _funding_total(funding),
-        "statuses": {period.due: period.status(today) for period in periods},
     }
 
 

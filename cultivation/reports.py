@@ -14,7 +14,7 @@ from branches.audit import ACTION_LABELS, log_event
 
 from . import notify
 from .enums import CULTIVATED_STATES, Actor
-from .models import ActivityProgress, FeaturedActivity, Milestone, ProgressReport, Project, Reminder
+from .models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
 from .report_enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
 )
@@ -27,6 +27,8 @@ ACTION_LABELS.update({
     "report.edited": "修改进展报告",
     "report.reminded": "发送进展报告提醒",
     "milestone.created": "设置报告节点",
+    "notification.read": "阅读通知",
+    "notification.read_all": "全部通知标为已读",
 })
 
 # The person fields stamped by each move (…_at, …_by).
@@ -41,6 +43,10 @@ AUDIENCE = {
     "return_endorsed": [Actor.SECRETARY, Actor.UNIT],
 }
 REMIND_DAYS_BEFORE = 3
+
+
+class NotAllowed(MoveRefused):
+    """The actor's role does not allow this at all (views answer 403), as opposed to "not now"."""
 
 
 def report_url(report):
@@ -67,7 +73,7 @@ def allowed_report_moves(user, report):
 
 def _require_secretary(actor, project, doing):
     if Actor.SECRETARY not in actor_roles(actor, project):
-        raise MoveRefused(f"只有本支部书记可以{doing}")
+        raise NotAllowed(f"只有本支部书记可以{doing}")
 
 
 def _require_cultivated(project):
@@ -149,6 +155,8 @@ def report_move(*, report, name, actor, comment="", expected_version=None):
               .select_related("project__organization", "project__batch").get(pk=report.pk))
     if expected_version not in (None, "") and locked.version != int(expected_version):
         raise MoveRefused("该报告已被他人更新，请刷新页面查看最新情况后再操作")
+    if not actor_roles(actor, locked.project) & set(move.actors):
+        raise NotAllowed(f"您无权{move.label}")
     problems = report_refusals(actor, locked, name)
     if problems:
         raise MoveRefused(problems[0])
@@ -207,7 +215,9 @@ report_return_endorsed = _named("return_endorsed")
 
 def report_return(*, report, actor, comment, expected_version=None):
     """退回修改 from whichever state the report is in (已提交 or 二级党组织已审核)."""
-    name = "return_endorsed" if report.state == ReportState.ENDORSED else "return_submitted"
+    # The state as stored now, not as the caller last saw it; report_move checks it again under the lock.
+    state = ProgressReport.objects.filter(pk=report.pk).values_list("state", flat=True).first()
+    name = "return_endorsed" if state == ReportState.ENDORSED else "return_submitted"
     return report_move(report=report, name=name, actor=actor, comment=comment, expected_version=expected_version)
 
 
@@ -218,7 +228,7 @@ def milestone_add(*, project, date, title, actor):
     """Staff add one extra due date to a project's schedule, inside the 培育 window."""
     project = Project.objects.select_for_update().select_related("batch", "organization").get(pk=project.pk)
     if not actor_roles(actor, project) & {Actor.UNIT, Actor.SCHOOL}:
-        raise MoveRefused("只有二级党组织或党委组织部可以设置报告节点")
+        raise NotAllowed("只有二级党组织或党委组织部可以设置报告节点")
     _require_cultivated(project)
     start, end = project.batch.window("cultivation")
     if not start <= date <= end:
@@ -301,14 +311,29 @@ def _remind(project, kind, periods, today):
               data={"类型": ReminderKind(kind).label, "报告期": listed, "日期": today.isoformat()})
 
 
+# ---- the inbox -----------------------------------------------------------------------------
+
+@transaction.atomic
+def notification_read(*, notification, user):
+    """Mark one of the user's own notifications read (a no-op when it already is)."""
+    if notification.user_id != user.pk:
+        raise NotAllowed("只能处理自己的通知")
+    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if changed:
+        log_event(actor=user, action="notification.read", target=notification)
+    return changed
+
+
+@transaction.atomic
+def notifications_read_all(*, user):
+    """Mark every unread notification of the user read; returns how many."""
+    changed = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    if changed:
+        log_event(actor=user, action="notification.read_all", target=user, data={"条数": changed})
+    return changed
+
+
 def remind_days_before(value=None):
     from django.conf import settings
 
     return value if value is not None else getattr(settings, "REPORT_REMIND_DAYS_BEFORE", REMIND_DAYS_BEFORE)
-
-
-__all__ = [
-    "MoveRefused", "allowed_report_moves", "milestone_add", "remind_days_before", "report_accept", "report_edit",
-    "report_endorse", "report_move", "report_refusals", "report_return", "report_return_endorsed",
-    "report_return_submitted", "report_start", "report_submit", "send_reminders",
-]

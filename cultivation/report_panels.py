@@ -1,0 +1,54 @@
+"""What progress reports add to pages they do not own: the home-page panels and the navbar's unread badge.
+
+Imported by cultivation/report_urls.py, so the panels are registered once the URLconf loads (before
+any view runs).
+"""
+
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from branches import access
+from branches.enums import Role
+from branches.views import HOME_PANELS
+
+from . import report_selectors
+
+PANEL_ITEMS = 5
+
+
+def reports_panel(request):
+    """Secretary: due, overdue and returned reports. 二级党组织: awaiting endorsement. 组织部: awaiting acceptance."""
+    user = request.user
+    held = access.roles(user) | ({Role.ORG_STAFF} if user.is_superuser else set())
+    if not held & {Role.SECRETARY, Role.UNIT_STAFF, Role.ORG_STAFF}:
+        return None
+    today = timezone.localdate()
+    counts = report_selectors.tab_counts(user, today=today)
+    if Role.ORG_STAFF in held:
+        tabs = ["endorsed", "submitted", "overdue"]
+    elif Role.UNIT_STAFF in held:
+        tabs = ["submitted", "overdue", "returned"]
+    else:
+        tabs = ["overdue", "due", "returned"]
+    first = next((tab for tab in tabs if counts[tab]), None)
+    items = list(report_selectors.tab_items(user, first, today=today)[:PANEL_ITEMS]) if first else []
+    return {
+        "template": "cultivation/reports/includes/home_panel.html",
+        "report_tabs": [(tab, report_selectors.TABS[tab], counts[tab]) for tab in tabs],
+        "report_first_tab": first,
+        "report_items": items,
+        "report_items_are_periods": first in ("due", "overdue"),
+        "report_today": today,
+    }
+
+
+if reports_panel not in HOME_PANELS:
+    HOME_PANELS.append(reports_panel)
+
+
+def inbox(request):
+    """Context processor: `inbox_unread`, counted only when a template shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"inbox_unread": 0}
+    return {"inbox_unread": SimpleLazyObject(lambda: report_selectors.unread_count(user))}

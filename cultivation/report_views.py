@@ -1,0 +1,386 @@
+"""Pages for progress reports, evidence, funding and the inbox. Views read through report_selectors,
+write through the services (reports, report_evidence) and never set a state themselves.
+
+Answers: a project or file the user may not read is 404 (its existence stays hidden); a page the user
+may read but an action their role never allows is 403; an action refused for now (wrong state, over
+budget, bad input) flashes the Chinese reason and sends the user back, with nothing changed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from branches import access
+from branches.audit import action_label
+from branches.models import Event
+from branches.pagination import paginate, query_without_page
+from branches.uploads import attachment_response
+
+from . import report_evidence, report_selectors, reports
+from .enums import Actor
+from .models import Attachment, FeaturedActivity, Notification, Project
+from .report_enums import EDITABLE_REPORT_STATES, REPORT_MOVES, EvidenceKind
+from .report_forms import (
+    EVIDENCE_FORMS, AllocationForm, AttachmentForm, ExemplarForm, MilestoneForm, MoveForm, OutcomeForm,
+    PublicationForm, ReportForm, SpendingForm, StartForm, error_text,
+)
+from .workflow import MoveRefused, actor_roles
+
+
+def _readable_project(user, pk):
+    project = report_selectors.readable_project(user, pk)
+    if project is None:
+        access.refuse(user, f"project {pk}")
+    return project
+
+
+def _visible_project(user, pk):
+    """A project the user may act on: within their own scope (reviewers only read)."""
+    project = Project.objects.visible_to(user).filter(pk=pk).select_related("batch", "organization", "unit").first()
+    if project is None:
+        if Project.objects.readable_by(user).filter(pk=pk).exists():
+            access.refuse(user, f"writing to project {pk}", not_found=False)
+        access.refuse(user, f"project {pk}")
+    return project
+
+
+def _readable_report(user, pk):
+    report = report_selectors.readable_report(user, pk)
+    if report is None:
+        access.refuse(user, f"report {pk}")
+    return report
+
+
+def _run(request, action, *, success=None):
+    """Call a service; a role refusal is 403, any other refusal is flashed. True when it succeeded."""
+    try:
+        action()
+    except reports.NotAllowed as refused:
+        access.refuse(request.user, refused.message, not_found=False)
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+        return False
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _back(project, report=None, anchor=""):
+    if report is not None:
+        name = "cultivation:report_edit" if report.state in EDITABLE_REPORT_STATES else "cultivation:report_detail"
+        return redirect(name, pk=report.pk)
+    response = redirect("cultivation:report_project", pk=project.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+# ---- lists ---------------------------------------------------------------------------------
+
+def _default_tab(user):
+    if access.is_org_staff(user):
+        return "endorsed"
+    if any(a.role == "unit_staff" for a in access.assignments(user)):
+        return "submitted"
+    return "due"
+
+
+@login_required
+@require_GET
+def report_list(request):
+    """Due, overdue and returned reports, and those awaiting endorsement or acceptance, in the user's scope."""
+    today = timezone.localdate()
+    tab = request.GET.get("tab") or _default_tab(request.user)
+    if tab not in report_selectors.TABS:
+        tab = "due"
+    items = report_selectors.tab_items(request.user, tab, today=today)
+    counts = report_selectors.tab_counts(request.user, today=today)
+    return render(request, "cultivation/reports/report_list.html", {
+        "tab": tab, "tab_label": report_selectors.TABS[tab],
+        "tab_links": [(key, label, counts[key]) for key, label in report_selectors.TABS.items()],
+        "page": paginate(request, items), "query": query_without_page(request), "today": today,
+        "is_period_tab": tab in ("due", "overdue"),
+    })
+
+
+# ---- one project's record ------------------------------------------------------------------
+
+@login_required
+@require_GET
+def report_project(request, pk):
+    project = _readable_project(request.user, pk)
+    today = timezone.localdate()
+    roles = actor_roles(request.user, project)
+    record = report_selectors.project_record(project, today=today)
+    record["funding"] = report_selectors.funding_of(project, with_spendings=True)
+    is_secretary = Actor.SECRETARY in roles
+    context = {
+        "project": project, "today": today, "record": record, "is_secretary": is_secretary,
+        "is_school": Actor.SCHOOL in roles, "can_set_milestones": bool(roles & {Actor.UNIT, Actor.SCHOOL}),
+        "milestones": list(project.milestones.all()),
+    }
+    if is_secretary:
+        none = project.reports.none()
+        context.update(attachment_form=AttachmentForm(reports=none), publication_form=PublicationForm(reports=none),
+                       outcome_form=OutcomeForm(reports=none), exemplar_form=ExemplarForm(reports=none),
+                       spending_form=SpendingForm(initial={"spent_on": today}))
+    if context["is_school"]:
+        context["allocation_form"] = AllocationForm()
+    if context["can_set_milestones"]:
+        context["milestone_form"] = MilestoneForm()
+    return render(request, "cultivation/reports/report_project.html", context)
+
+
+@login_required
+@require_POST
+def report_start(request, pk):
+    project = _visible_project(request.user, pk)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _back(project)
+    started = {}
+
+    def start():
+        started["report"] = reports.report_start(project=project, period_due=form.cleaned_data["period_due"],
+                                                 actor=request.user)
+
+    if not _run(request, start):
+        return _back(project)
+    return _back(project, started["report"])
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk):
+    project = _visible_project(request.user, pk)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        _run(request, lambda: reports.milestone_add(project=project, actor=request.user, **form.cleaned_data),
+             success="已设置报告节点")
+    return _back(project, anchor="schedule")
+
+
+# ---- one report ----------------------------------------------------------------------------
+
+def _history(report):
+    events = list(Event.objects.filter(content_type__app_label="cultivation", content_type__model="progressreport",
+                                       object_id=str(report.pk)).select_related("actor").order_by("created_at", "pk"))
+    for event in events:
+        event.action_label = action_label(event.action)
+    return events
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    report = _readable_report(request.user, pk)
+    roles = actor_roles(request.user, report.project)
+    moves = [move for move in reports.allowed_report_moves(request.user, report) if move.name != "submit"]
+    can_edit = Actor.SECRETARY in roles and report.state in EDITABLE_REPORT_STATES
+    return render(request, "cultivation/reports/report_detail.html", {
+        "report": report, "project": report.project, "evidence": report_selectors.report_evidence(report),
+        "activity_progress": report_selectors.activity_progress(report), "moves": moves, "can_edit": can_edit,
+        "move_form": MoveForm(initial={"version": report.version}), "history": _history(report),
+    })
+
+
+@login_required
+def report_edit(request, pk):
+    report = _readable_report(request.user, pk)
+    if Actor.SECRETARY not in actor_roles(request.user, report.project):
+        access.refuse(request.user, f"editing report {pk}", not_found=False)
+    if report.state not in EDITABLE_REPORT_STATES:
+        messages.info(request, "报告已提交，不能再修改")
+        return redirect("cultivation:report_detail", pk=report.pk)
+    progress = {row.activity_id: row for activity, row in report_selectors.activity_progress(report) if row}
+    activities = list(FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk"))
+    form = ReportForm(request.POST or None, instance=report, activities=activities, progress=progress)
+    if request.method == "POST":
+        if form.is_valid():
+            submitting = "submit" in request.POST
+            saved = {}
+
+            def save():
+                saved["report"] = reports.report_edit(
+                    report=report, actor=request.user, expected_version=form.cleaned_data["version"],
+                    narrative=form.cleaned_data["narrative"], counts=form.counts(), activities=form.activity_values())
+
+            if _run(request, save, success=None if submitting else "已保存"):
+                if not submitting:
+                    return redirect("cultivation:report_edit", pk=report.pk)
+                # Saved in its own transaction: a refused submission keeps what was written.
+                if _run(request, lambda: reports.report_submit(report=saved["report"], actor=request.user),
+                        success="报告已提交，等待审核"):
+                    return redirect("cultivation:report_detail", pk=report.pk)
+                messages.info(request, "内容已保存，但报告尚未提交")
+                return redirect("cultivation:report_edit", pk=report.pk)
+        else:
+            messages.error(request, "请按提示修改后再保存")
+    reports_qs = report.project.reports.filter(pk=report.pk)
+    return render(request, "cultivation/reports/report_edit.html", {
+        "report": report, "project": report.project, "form": form,
+        "evidence": report_selectors.report_evidence(report),
+        "attachment_form": AttachmentForm(reports=reports_qs, initial={"report": report.pk}),
+        "publication_form": PublicationForm(reports=reports_qs, initial={"report": report.pk}),
+        "outcome_form": OutcomeForm(reports=reports_qs, initial={"report": report.pk}),
+        "exemplar_form": ExemplarForm(reports=reports_qs, initial={"report": report.pk}),
+    })
+
+
+@login_required
+@require_POST
+def report_move(request, pk, name):
+    if name not in REPORT_MOVES:
+        raise Http404("未找到该页面")
+    report = _readable_report(request.user, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        move = REPORT_MOVES[name]
+        _run(request, lambda: reports.report_move(report=report, name=name, actor=request.user,
+                                                   comment=form.cleaned_data["comment"],
+                                                   expected_version=form.cleaned_data["version"]),
+             success=f"已{move.label}")
+    return redirect("cultivation:report_detail", pk=report.pk)
+
+
+# ---- evidence ------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    project = _visible_project(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES, reports=project.reports.filter(state__in=EDITABLE_REPORT_STATES))
+    report = None
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        report = form.cleaned_data["report"]
+        _run(request, lambda: report_evidence.attachment_add(
+            project=project, actor=request.user, file=form.cleaned_data["file"],
+            caption=form.cleaned_data["caption"], report=report), success="已上传佐证材料")
+    return _back(project, report, anchor="attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = Attachment.objects.filter(pk=pk, project__in=Project.objects.readable_by(request.user).values("pk")).first()
+    if attachment is None:
+        access.refuse(request.user, f"attachment {pk}")
+    return attachment_response(attachment.path, download_name=attachment.original_name,
+                               content_type=attachment.content_type)
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk, kind):
+    if kind not in EVIDENCE_FORMS:
+        raise Http404("未找到该页面")
+    project = _visible_project(request.user, pk)
+    form = EVIDENCE_FORMS[kind](request.POST, reports=project.reports.filter(state__in=EDITABLE_REPORT_STATES))
+    report = None
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        report = form.cleaned_data["report"]
+        _run(request, lambda: report_evidence.evidence_add(kind=kind, project=project, actor=request.user,
+                                                           report=report, **form.fields_for_service()),
+             success=f"已登记{EvidenceKind(kind).label}")
+    return _back(project, report, anchor=f"{kind}s")
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, kind, item):
+    if kind not in EvidenceKind.values:
+        raise Http404("未找到该页面")
+    project = _visible_project(request.user, pk)
+    found = report_evidence.MODELS[kind].objects.filter(pk=item, project=project).select_related("report").first()
+    if found is None:
+        access.refuse(request.user, f"{kind} {item}")
+    _run(request, lambda: report_evidence.evidence_delete(kind=kind, item=found, actor=request.user),
+         success=f"已删除{EvidenceKind(kind).label}")
+    return _back(project, found.report, anchor=f"{kind}s")
+
+
+# ---- funding -------------------------------------------------------------------------------
+
+def _visible_activity(user, pk):
+    activity = FeaturedActivity.objects.filter(pk=pk).select_related("project").first()
+    project = _visible_project(user, activity.project_id if activity else 0)
+    activity.project = project
+    return activity
+
+
+@login_required
+@require_POST
+def spending_allocate(request, pk):
+    activity = _visible_activity(request.user, pk)
+    form = AllocationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        _run(request, lambda: report_evidence.activity_allocate(activity=activity, amount=form.cleaned_data["amount"],
+                                                                actor=request.user),
+             success=f"已为“{activity.name}”分配经费")
+    return _back(activity.project, anchor="funding")
+
+
+@login_required
+@require_POST
+def spending_add(request, pk):
+    activity = _visible_activity(request.user, pk)
+    form = SpendingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        _run(request, lambda: report_evidence.spending_add(activity=activity, actor=request.user, **form.cleaned_data),
+             success="已登记经费支出")
+    return _back(activity.project, anchor="funding")
+
+
+# ---- the inbox -----------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def inbox_list(request):
+    unread_only = request.GET.get("unread") == "1"
+    page = paginate(request, report_selectors.inbox(request.user, unread_only=unread_only))
+    return render(request, "cultivation/reports/inbox.html", {
+        "page": page, "query": query_without_page(request), "unread_only": unread_only,
+    })
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk):
+    notification = Notification.objects.filter(pk=pk, user=request.user).first()
+    if notification is None:
+        access.refuse(request.user, f"notification {pk}")
+    reports.notification_read(notification=notification, user=request.user)
+    target = notification.url
+    if request.POST.get("open") and target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("cultivation:inbox_list")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    count = reports.notifications_read_all(user=request.user)
+    messages.success(request, f"已将 {count} 条通知标为已读" if count else "没有未读通知")
+    return redirect("cultivation:inbox_list")
