@@ -15,7 +15,8 @@ from branches.audit import ACTION_LABELS, log_event
 
 from . import notify
 from .enums import CULTIVATED_STATES, ProjectState
-from .models import Holiday, Notice, NoticeItem, Objection, add_working_days
+from .models import Holiday, Notice, NoticeItem, Objection
+from .models.batches import add_working_days
 from .models.notices import NoticeKind, ObjectionOutcome
 from .workflow import MoveRefused, project_url
 

@@ -1,7 +1,13 @@
 """Pages anyone may open without logging in: notices, objections, published results."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import public
 
 app_name = "public"
 
-urlpatterns = []
+urlpatterns = [
+    path("notices/", public.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", public.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/objection/", public.objection_lodge, name="objection_lodge"),
+]

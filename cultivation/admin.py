@@ -1,0 +1,160 @@
+"""Django admin for cultivation. State is read-only; moves are admin actions calling the workflow,
+and batch writes go through the same services as the staff pages, so the event log sees them."""
+
+from django.contrib import admin, messages
+
+from . import services, workflow
+from .models import (AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, Holiday, Notice,
+                     NoticeItem, Objection, Project, UnitQuota, WindowExtension)
+from .workflow import MoveRefused
+
+
+class UnitQuotaInline(admin.TabularInline):
+    model = UnitQuota
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level", "year", "quota_total", "selection_start", "harvest_end"]
+    list_filter = ["kind", "level", "year"]
+    search_fields = ["name"]
+    inlines = [UnitQuotaInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "level", "year", "description"]}),
+        ("名额与周期", {"fields": ["quota_total", "quota_faculty", "quota_student", "cultivation_months",
+                              "notice_working_days", "nomination_deadline", "report_every_months", "report_due_day"]}),
+        ("五个阶段", {"fields": [("selection_start", "selection_end"), ("recognition_start", "recognition_end"),
+                             ("cultivation_start", "cultivation_end"), ("midterm_start", "midterm_end"),
+                             ("harvest_start", "harvest_end")]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in services.BATCH_FIELDS}
+        if change:
+            services.batch_update(actor=request.user, batch=obj, **fields)
+        else:
+            obj.pk = services.batch_create(actor=request.user, **fields).pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        batch = form.instance
+        for quota in formset.save(commit=False):
+            services.unit_quota_set(actor=request.user, batch=batch, unit=quota.unit, quota=quota.quota)
+        for quota in formset.deleted_objects:
+            services.unit_quota_set(actor=request.user, batch=batch, unit=quota.unit, quota=None)
+
+
+class FeaturedActivityInline(admin.TabularInline):
+    model = FeaturedActivity
+    extra = 0
+    fields = ["order", "name", "planned_budget", "allocated_budget"]
+    readonly_fields = ["order", "name", "planned_budget"]
+    can_delete = False
+
+
+def _move_action(name):
+    move = workflow.MOVES[name]
+
+    def action(modeladmin, request, queryset):
+        done = 0
+        for project in queryset:
+            try:
+                workflow.move(project=project, name=name, actor=request.user)
+                done += 1
+            except MoveRefused as refused:
+                modeladmin.message_user(request, f"{project.organization.name}：{refused.message}", messages.ERROR)
+        if done:
+            modeladmin.message_user(request, f"已{move.label} {done} 个项目", messages.SUCCESS)
+
+    action.__name__ = f"move_{name}"
+    action.short_description = f"{move.label}（须写原因或评定等次的操作请在项目页面办理）"
+    return action
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["organization", "unit", "batch", "state", "nomination_rank", "midterm_grade", "final_grade"]
+    list_filter = ["batch", "state", "final_grade"]
+    search_fields = ["organization__name", "title"]
+    list_select_related = ["organization", "unit", "batch"]
+    readonly_fields = ["batch", "organization", "unit", "state", "version", "nomination_rank", "recommendation",
+                       "midterm_grade", "final_grade", "submitted_at", "created_by", "created_at", "updated_at"]
+    fields = readonly_fields[:4] + ["title", "concept", "practice", "experience", "plan", "screening_note"] + \
+        readonly_fields[4:]
+    inlines = [FeaturedActivityInline]
+    actions = [_move_action(name) for name in ("nominate", "shortlist", "recognize")]
+
+    def has_add_permission(self, request):
+        return False  # applications start on the branch's page, through the service
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history is never rewritten; reject or withdraw instead
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (notices, objections, reviews): the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoticeItemInline(admin.TabularInline):
+    model = NoticeItem
+    extra = 0
+    readonly_fields = ["order", "project", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["title", "batch", "kind", "starts_on", "ends_on", "published_by"]
+    list_filter = ["kind", "batch"]
+    inlines = [NoticeItemInline]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "name", "contact", "created_at", "outcome", "answered_at"]
+    list_filter = ["outcome", "notice"]
+
+
+@admin.register(WindowExtension)
+class WindowExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "phase", "until", "reason", "created_by", "created_at"]
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(ReadOnlyAdmin):
+    list_display = ["project", "content", "responded_at", "verified"]
+
+
+@admin.register(FinalDeliverable)
+class FinalDeliverableAdmin(ReadOnlyAdmin):
+    list_display = ["project", "kind", "title"]
+    list_filter = ["kind"]
+
+
+@admin.register(AcceptanceRecord)
+class AcceptanceRecordAdmin(ReadOnlyAdmin):
+    list_display = ["project", "material_review_on", "presentation_on", "site_visit_on"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"

@@ -1,0 +1,226 @@
+"""Forms of the cultivation pages. They check input; writes happen in services and workflow."""
+
+from django import forms
+
+from branches.enums import BranchCategory, BranchType
+from branches.models import Organization
+
+from .enums import Grade, Phase, ProjectState
+from .models import AcceptanceRecord, Batch, FinalDeliverable, Project
+from .models.notices import NoticeKind, ObjectionOutcome
+from .models.reviews import ReviewStage
+
+DATE = {"type": "date"}
+
+
+def date_input():
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+class VersionForm(forms.Form):
+    """Carries the project version the page was built from, so a stale form is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class BatchForm(forms.ModelForm):
+    class Meta:
+        model = Batch
+        fields = ["name", "kind", "level", "year", "description", "quota_total", "quota_faculty", "quota_student",
+                  "cultivation_months", "notice_working_days", "nomination_deadline",
+                  "selection_start", "selection_end", "recognition_start", "recognition_end",
+                  "cultivation_start", "cultivation_end", "midterm_start", "midterm_end",
+                  "harvest_start", "harvest_end", "report_every_months", "report_due_day"]
+        widgets = {name: date_input() for name in [
+            "nomination_deadline", "selection_start", "selection_end", "recognition_start", "recognition_end",
+            "cultivation_start", "cultivation_end", "midterm_start", "midterm_end", "harvest_start", "harvest_end"]}
+        widgets["description"] = forms.Textarea(attrs={"rows": 3})
+
+
+class UnitQuotaForm(forms.Form):
+    unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none())
+    quota = forms.IntegerField(label="推荐名额", min_value=0, max_value=999, required=False,
+                               help_text="留空表示不限")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Organization.objects.secondary().active().order_by("code")
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["title", "concept", "practice", "experience", "plan"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ["concept", "practice", "experience", "plan"]}
+        help_texts = {
+            "concept": "初步提炼的立意：本支部培育什么、为什么",
+            "practice": "梳理已有的做法",
+            "experience": "总结的经验",
+            "plan": "今后18个月的培育思路",
+        }
+
+
+class StartForm(ApplicationForm):
+    organization = forms.ModelChoiceField(label="申报单位", queryset=Organization.objects.none())
+
+    class Meta(ApplicationForm.Meta):
+        fields = ["organization"] + ApplicationForm.Meta.fields
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class ActivityForm(forms.Form):
+    name = forms.CharField(label="特色活动名称", max_length=100)
+    description = forms.CharField(label="活动内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    planned_budget = forms.DecimalField(label="计划经费（元）", min_value=0, max_digits=10, decimal_places=2)
+
+
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=0, min_num=1, max_num=2, validate_min=True,
+                                        validate_max=True, absolute_max=2)
+
+
+def activity_formset(data=None, *, initial=None):
+    formset = ActivityFormSet(data, initial=initial, prefix="activities")
+    # Always offer two slots; an untouched second one is ignored.
+    if data is None and len(initial or []) < 2:
+        formset.extra = 2 - max(len(initial or []), 1)
+    return formset
+
+
+def activities_of(formset):
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+class RecommendForm(VersionForm):
+    rank = forms.IntegerField(label="推荐排序", min_value=1, max_value=999, required=False)
+    recommendation = forms.CharField(label="推荐意见", max_length=2000, required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScreeningNoteForm(VersionForm):
+    note = forms.CharField(label="筛选意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MoveForm(VersionForm):
+    reason = forms.CharField(label="原因", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    grade = forms.ChoiceField(label="评定等次", choices=[("", "请选择")] + Grade.choices, required=False)
+
+
+class ExtendForm(forms.Form):
+    phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
+    until = forms.DateField(label="延长至", widget=date_input())
+    reason = forms.CharField(label="原因", max_length=500)
+
+
+class MidtermReportForm(VersionForm):
+    summary = forms.CharField(label="阶段性工作总结", max_length=20000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 8}))
+    outcome_report = forms.CharField(label="成果报告", max_length=20000, required=False,
+                                     widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class FinalReportForm(VersionForm):
+    summary = forms.CharField(label="工作总结报告", max_length=20000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class DeliverableForm(forms.ModelForm):
+    link = forms.URLField(label="链接", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = FinalDeliverable
+        fields = ["kind", "title", "description", "link"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class AttachmentForm(forms.Form):
+    stage = forms.ChoiceField(label="阶段", choices=ReviewStage.choices, widget=forms.HiddenInput)
+    file = forms.FileField(label="附件（图片、PDF 或 Office 文档）")
+
+
+class FeedbackForm(forms.Form):
+    content = forms.CharField(label="整改意见", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackResponseForm(forms.Form):
+    response = forms.CharField(label="整改情况", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackVerifyForm(forms.Form):
+    verified = forms.TypedChoiceField(label="核查结论", choices=[("yes", "整改到位"), ("no", "未整改到位")],
+                                      coerce=lambda value: value == "yes")
+    note = forms.CharField(label="核查说明", max_length=1000, required=False)
+
+
+class AcceptanceForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = AcceptanceRecord
+        fields = ["material_review_on", "material_review_notes", "presentation_on", "presentation_notes",
+                  "site_visit_on", "site_visit_notes"]
+        widgets = {"material_review_on": date_input(), "presentation_on": date_input(), "site_visit_on": date_input(),
+                   "material_review_notes": forms.Textarea(attrs={"rows": 2}),
+                   "presentation_notes": forms.Textarea(attrs={"rows": 2}),
+                   "site_visit_notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class NoticeForm(forms.Form):
+    kind = forms.ChoiceField(label="公示类型", choices=NoticeKind.choices)
+    title = forms.CharField(label="标题", max_length=150)
+    body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    starts_on = forms.DateField(label="公示开始日期", widget=date_input())
+    contact = forms.CharField(label="异议受理联系方式", max_length=200, required=False)
+    projects = forms.ModelMultipleChoiceField(label="公示对象", queryset=Project.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = projects
+        self.fields["projects"].label_from_instance = lambda p: f"{p.organization.name}（{p.unit.name}）{p.title}"
+
+
+class ObjectionForm(forms.Form):
+    item = forms.ModelChoiceField(label="针对的公示对象", queryset=None, required=False, empty_label="整份公示")
+    name = forms.CharField(label="真实姓名", max_length=50,
+                           error_messages={"required": "请填写真实姓名：异议须实名提出"})
+    contact = forms.CharField(label="联系方式", max_length=100, help_text="手机或电子邮箱，便于核实和反馈",
+                              error_messages={"required": "请填写联系方式，便于核实和反馈"})
+    affiliation = forms.CharField(label="所在单位", max_length=100, required=False)
+    content = forms.CharField(label="异议内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}),
+                              error_messages={"required": "请填写异议内容"})
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: item.project.organization.name
+
+
+class ObjectionAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label="处理结果", choices=ObjectionOutcome.choices)
+    response = forms.CharField(label="处理情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"placeholder": "支部名称或创建主题"}))
+    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.all(), required=False, empty_label="全部批次")
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + ProjectState.choices)
+
+
+class ScreeningFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(), required=False,
+                                  empty_label="全部二级党组织")
+    branch_type = forms.ChoiceField(label="支部类型", required=False, choices=[("", "全部支部类型")] + BranchType.choices)
+    category = forms.ChoiceField(label="支部分类", required=False, choices=[("", "全部分类")] + BranchCategory.choices)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "已推荐及以后")] + [
+        (state, ProjectState(state).label) for state in
+        (ProjectState.NOMINATED, ProjectState.SHORTLISTED, ProjectState.RECOGNIZED, ProjectState.REJECTED)])
+    sort = forms.ChoiceField(label="排序", required=False, choices=[
+        ("rank", "按单位与推荐排序"), ("submitted", "按提交时间"), ("name", "按支部名称"), ("state", "按状态")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Organization.objects.secondary().order_by("code")

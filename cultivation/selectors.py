@@ -1,0 +1,101 @@
+"""Reads that views list, already scoped to the user. Each returns a queryset of constant query cost."""
+
+from django.db.models import Count, Prefetch, Q
+
+from branches import access
+
+from .enums import NOMINATED_STATES, ProjectState
+from .models import Batch, FeaturedActivity, Notice, NoticeItem, Objection, Project, UnitQuota
+
+SORTS = {
+    "rank": ["unit__code", "nomination_rank", "id"],
+    "unit": ["unit__code", "organization__code"],
+    "submitted": ["submitted_at", "id"],
+    "name": ["organization__name"],
+    "state": ["state", "unit__code"],
+}
+
+
+def projects_for(user, *, readable=False):
+    queryset = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
+    return queryset.select_related("batch", "organization", "unit")
+
+
+def project_list(user, *, batch=None, state=None, unit=None, branch_type=None, category=None, q=None, sort=None):
+    projects = projects_for(user)
+    if batch is not None:
+        projects = projects.filter(batch=batch)
+    if state:
+        projects = projects.filter(state=state)
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    if branch_type:
+        projects = projects.filter(organization__branch_type=branch_type)
+    if category:
+        projects = projects.filter(organization__category=category)
+    if q:
+        projects = projects.filter(Q(organization__name__icontains=q) | Q(title__icontains=q))
+    return projects.order_by(*SORTS.get(sort or "", ["-batch__year", "batch_id", "unit__code", "nomination_rank", "id"]))
+
+
+def state_counts(user, batch):
+    """(state, label, count) of the projects of the batch the user may see, in one query."""
+    rows = projects_for(user).filter(batch=batch).order_by().values("state").annotate(n=Count("id"))
+    counts = {row["state"]: row["n"] for row in rows}
+    return [(state, state.label, counts[state]) for state in ProjectState if counts.get(state)]
+
+
+def batch_list(user):
+    visible = Project.objects.visible_to(user).values("pk")
+    return Batch.objects.annotate(
+        project_count=Count("projects", filter=Q(projects__in=visible), distinct=True),
+    ).order_by("-selection_start", "-id")
+
+
+def projects_with_activities(queryset):
+    return queryset.prefetch_related(Prefetch("activities", queryset=FeaturedActivity.objects.order_by("order", "id")))
+
+
+def unit_quotas(user, batch):
+    """Each 二级党组织 the user manages with its quota and the nominations it has used, in two queries."""
+    quotas = {quota.unit_id: quota.quota for quota in UnitQuota.objects.filter(batch=batch)}
+    rows = (projects_for(user).filter(batch=batch).order_by().values("unit_id", "unit__name")
+            .annotate(used=Count("id", filter=Q(state__in=NOMINATED_STATES)),
+                      waiting=Count("id", filter=Q(state=ProjectState.SUBMITTED))))
+    return [{"unit_id": row["unit_id"], "name": row["unit__name"], "quota": quotas.get(row["unit_id"]),
+             "used": row["used"], "waiting": row["waiting"]} for row in rows]
+
+
+def quota_rows(batch):
+    """Every quota of the batch (staff page), with the units' names, in one query."""
+    return UnitQuota.objects.filter(batch=batch).select_related("unit").order_by("unit__code")
+
+
+def staff_notices(user):
+    if not access.is_org_staff(user):
+        return Notice.objects.none()
+    return (Notice.objects.select_related("batch")
+            .annotate(item_count=Count("items", distinct=True),
+                      pending=Count("objections", filter=Q(objections__answered_at__isnull=True), distinct=True),
+                      objection_count=Count("objections", distinct=True))
+            .order_by("-starts_on", "-id"))
+
+
+def public_notices(today):
+    """Notices the public may read: those whose period has begun."""
+    return (Notice.objects.filter(starts_on__lte=today).select_related("batch")
+            .annotate(item_count=Count("items")).order_by("-starts_on", "-id"))
+
+
+def notice_items(notice):
+    return NoticeItem.objects.filter(notice=notice).select_related(
+        "project__organization", "project__unit").order_by("order", "id")
+
+
+def notice_objections(notice):
+    return Objection.objects.filter(notice=notice).select_related(
+        "item__project__organization", "answered_by").order_by("created_at", "id")
+
+
+def notices_of_project(project):
+    return Notice.objects.filter(items__project=project).order_by("starts_on", "id")

@@ -1,0 +1,132 @@
+"""Batches: the list, the staff's create/edit form, the page with timeline, phase and quotas."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from branches import access
+from branches.enums import Role
+from branches.pagination import paginate
+
+from .. import selectors, services
+from ..enums import Phase, ProjectState
+from ..forms import BatchForm, UnitQuotaForm
+from ..models import Notice, Project
+from ..workflow import MoveRefused
+from .common import batch_or_404, form_errors, require_staff
+
+
+@login_required
+def batch_list(request):
+    page = paginate(request, selectors.batch_list(request.user))
+    today = timezone.localdate()
+    for batch in page:
+        batch.current_phase = batch.phase_on(today)
+        batch.finished = batch.is_finished(today)
+    return render(request, "cultivation/batch_list.html", {
+        "page": page, "today": today, "can_create": access.is_org_staff(request.user)})
+
+
+def _save(request, form, batch=None):
+    """Run the batch service; its full_clean errors go back onto the form's fields."""
+    try:
+        if batch is None:
+            return services.batch_create(actor=request.user, **form.cleaned_data)
+        return services.batch_update(actor=request.user, batch=batch, **form.cleaned_data)
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    except MoveRefused as refused:
+        form.add_error(None, refused.message)
+    return None
+
+
+@login_required
+def batch_create(request):
+    require_staff(request.user)
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        batch = _save(request, form)
+        if batch:
+            messages.success(request, f"已建立“{batch.name}”")
+            return redirect("cultivation:batch_detail", pk=batch.pk)
+    return render(request, "cultivation/batch_form.html", {"form": form, "batch": None})
+
+
+@login_required
+def batch_edit(request, pk):
+    require_staff(request.user)
+    batch = batch_or_404(request.user, pk)
+    form = BatchForm(request.POST or None, instance=batch)
+    if request.method == "POST" and form.is_valid():
+        # The ModelForm already copied the input onto `batch`; the service re-reads and writes it.
+        saved = _save(request, form, batch=batch_or_404(request.user, pk))
+        if saved:
+            messages.success(request, "已保存批次设置")
+            return redirect("cultivation:batch_detail", pk=saved.pk)
+    return render(request, "cultivation/batch_form.html", {"form": form, "batch": batch})
+
+
+def timeline(batch, today):
+    current = batch.phase_on(today)
+    rows = []
+    for phase, start, end in batch.windows():
+        if today > end:
+            status = "done"
+        elif start <= today:
+            status = "current"
+        else:
+            status = "upcoming"
+        rows.append({"phase": phase, "start": start, "end": end, "status": status, "is_current": phase == current})
+    return rows
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = batch_or_404(request.user, pk)
+    user = request.user
+    today = timezone.localdate()
+    is_staff = access.is_org_staff(user)
+    secretary_of = access.organizations_for(user, Role.SECRETARY)
+    my_projects = list(selectors.projects_for(user).filter(batch=batch, organization__in=secretary_of)) \
+        if secretary_of else []
+    start, end = batch.window(Phase.SELECTION)
+    context = {
+        "batch": batch, "today": today, "timeline": timeline(batch, today), "current_phase": batch.phase_on(today),
+        "progress": batch.progress_percent(today), "finished": batch.is_finished(today),
+        "counts": selectors.state_counts(user, batch), "is_staff": is_staff,
+        "is_unit_staff": access.has_role(user, Role.UNIT_STAFF),
+        "my_projects": my_projects,
+        "can_apply": bool(secretary_of) and start <= today <= end
+        and len(my_projects) < len(secretary_of),
+        "selection_open": start <= today <= end,
+    }
+    if context["is_unit_staff"] or is_staff:
+        context["unit_quotas"] = selectors.unit_quotas(user, batch)
+    if is_staff:
+        context["quotas"] = selectors.quota_rows(batch)
+        context["quota_form"] = UnitQuotaForm()
+        context["notices"] = Notice.objects.filter(batch=batch).order_by("-starts_on", "-id")
+        context["shortlisted"] = Project.objects.filter(batch=batch, state=ProjectState.SHORTLISTED).count()
+    return render(request, "cultivation/batch_detail.html", context)
+
+
+@login_required
+@require_POST
+def batch_quota(request, pk):
+    require_staff(request.user)
+    batch = batch_or_404(request.user, pk)
+    form = UnitQuotaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        try:
+            services.unit_quota_set(actor=request.user, batch=batch, **form.cleaned_data)
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"已设置{form.cleaned_data['unit'].name}的推荐名额")
+    return redirect("cultivation:batch_detail", pk=batch.pk)

@@ -1,0 +1,62 @@
+"""What every cultivation view needs: find a project the user may see, refuse the rest."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from branches import access
+
+from ..models import Batch, Project
+from ..workflow import MoveRefused, actor_roles
+
+
+def project_or_404(user, pk, *, readable=False):
+    """The project, if the user may see it (readable: also what other apps let them read)."""
+    projects = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
+    project = projects.select_related("batch", "organization", "unit").filter(pk=pk).first()
+    if project is None:
+        access.refuse(user, f"project {pk}")
+    return project
+
+
+def batch_or_404(user, pk):
+    batch = Batch.objects.filter(pk=pk).first()
+    if batch is None:
+        access.refuse(user, f"batch {pk}")
+    return batch
+
+
+def require_roles(user, project, roles):
+    """403 for someone who may see the project but holds none of the roles the action needs."""
+    held = actor_roles(user, project)
+    if not held & set(roles):
+        access.refuse(user, f"action on project {project.pk}", not_found=False)
+    return held
+
+
+def require_staff(user):
+    access.require_org_staff(user)
+
+
+def to_project(project, anchor=""):
+    return redirect(f"/cultivation/projects/{project.pk}/" + (f"#{anchor}" if anchor else ""))
+
+
+def run(request, action, *, success):
+    """Call a service; flash its Chinese refusal instead of failing. Returns (result, ok)."""
+    try:
+        result = action()
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+        return None, False
+    if success:
+        messages.success(request, success)
+    return result, True
+
+
+def form_errors(form):
+    """A form's errors as one Chinese sentence, for flashing when the form lives on another page."""
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts += [f"{label}：{error}" if label else str(error) for error in errors]
+    return "；".join(parts)

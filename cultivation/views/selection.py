@@ -1,0 +1,77 @@
+"""选苗 and 认定: the 二级党组织's nominations, the school's screening and side-by-side comparison."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from branches import access
+from branches.enums import BranchType, Role
+from branches.pagination import paginate, query_without_page
+from branches.rules import eligibility_problems
+
+from .. import selectors
+from ..enums import ProjectState
+from ..forms import MoveForm, RecommendForm, ScreeningFilterForm
+from ..models import Project
+from .common import batch_or_404, require_staff
+
+NOMINATION_STATES = [ProjectState.SUBMITTED, ProjectState.RETURNED, ProjectState.NOMINATED]
+SCREENING_STATES = [ProjectState.NOMINATED, ProjectState.SHORTLISTED, ProjectState.RECOGNIZED, ProjectState.REJECTED]
+COMPARE_MAX = 4
+
+
+@login_required
+def nominations(request, pk):
+    user = request.user
+    if not (access.has_role(user, Role.UNIT_STAFF) or access.is_org_staff(user)):
+        access.refuse(user, f"nominations of batch {pk}", not_found=False)
+    batch = batch_or_404(user, pk)
+    projects = selectors.projects_for(user).filter(batch=batch, state__in=NOMINATION_STATES).order_by(
+        "unit__code", "state", "nomination_rank", "id")
+    page = paginate(request, projects)
+    for project in page:
+        project.recommend_form = RecommendForm(initial={
+            "version": project.version, "rank": project.nomination_rank, "recommendation": project.recommendation})
+    return render(request, "cultivation/nominations.html", {
+        "batch": batch, "page": page, "quotas": selectors.unit_quotas(user, batch),
+        "move_form": MoveForm(), "today": timezone.localdate()})
+
+
+def quota_use(batch):
+    """Shortlisted and recognized projects against the batch's quotas, in one query."""
+    taken = Project.objects.filter(batch=batch, state__in=[ProjectState.SHORTLISTED, ProjectState.RECOGNIZED]) \
+        .aggregate(total=Count("id"),
+                   faculty=Count("id", filter=Q(organization__branch_type=BranchType.FACULTY)),
+                   student=Count("id", filter=Q(organization__branch_type=BranchType.STUDENT)))
+    return [("总名额", taken["total"], batch.quota_total), ("教职工党支部", taken["faculty"], batch.quota_faculty),
+            ("学生党支部", taken["student"], batch.quota_student)]
+
+
+@login_required
+def screening(request, pk):
+    require_staff(request.user)
+    batch = batch_or_404(request.user, pk)
+    form = ScreeningFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    projects = selectors.project_list(
+        request.user, batch=batch, unit=filters.get("unit"), branch_type=filters.get("branch_type"),
+        category=filters.get("category"), sort=filters.get("sort") or "rank")
+    state = filters.get("state")
+    projects = projects.filter(state=state) if state else projects.filter(state__in=SCREENING_STATES)
+    return render(request, "cultivation/screening.html", {
+        "batch": batch, "form": form, "page": paginate(request, projects), "query": query_without_page(request),
+        "quota_use": quota_use(batch), "move_form": MoveForm()})
+
+
+@login_required
+def compare(request, pk):
+    require_staff(request.user)
+    batch = batch_or_404(request.user, pk)
+    ids = [value for value in request.GET.getlist("ids") if value.isdigit()][:COMPARE_MAX]
+    projects = list(selectors.projects_with_activities(
+        selectors.projects_for(request.user).filter(batch=batch, pk__in=ids)).order_by("unit__code", "nomination_rank"))
+    for project in projects:
+        project.problems = eligibility_problems(project.organization, deadline=batch.nomination_deadline)
+    return render(request, "cultivation/compare.html", {"batch": batch, "projects": projects,
+                                                        "too_few": len(projects) < 2})
