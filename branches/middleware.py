@@ -36,19 +36,33 @@ class DatabaseUnavailableMiddleware:
         except DatabaseError as error:
             if not _database_down(error):
                 raise
-            return self._unavailable()
+            return self._unavailable(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, DatabaseError) and _database_down(exception):
-            return self._unavailable()
+            return self._unavailable(request)
         return None
 
-    def _unavailable(self):
+    def _unavailable(self, request):
+        keep_session_off_database(request)
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
         response = SimpleTemplateResponse("503.html", status=503)
         response["Retry-After"] = "30"
         return response.render()
+
+
+def keep_session_off_database(request):
+    """Call before answering 503 because the database is down.
+
+    On the way out the session middleware reads the session (SESSION_SAVE_EVERY_REQUEST) before
+    deciding not to save it on a 5xx; that read would hit the dead database and turn the 503 into a
+    500. An empty cache keeps it off the database and leaves the cookie as it was, so the user is
+    still signed in once the database is back.
+    """
+    session = getattr(request, "session", None)
+    if session is not None and not hasattr(session, "_session_cache"):
+        session._session_cache = {}
 
 
 def _database_down(error):

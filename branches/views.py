@@ -13,6 +13,7 @@ from . import access, roster, selectors, services
 from .audit import action_label
 from .enums import Role
 from .forms import DeclarationForm, EventFilterForm, OrganizationFilterForm, RosterImportForm
+from .middleware import keep_session_off_database
 from .pagination import paginate, query_without_page
 from .rules import eligibility_problems
 
@@ -26,6 +27,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         connection.close()
+        keep_session_off_database(request)
         return JsonResponse({"status": "unavailable", "database": "不可用"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
