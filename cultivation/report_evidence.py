@@ -116,19 +116,19 @@ def _remove_file(path):
 
 
 @transaction.atomic
-def evidence_add(*, kind, project, actor, report=None, **fields):
-    """Record a publication, an outcome or an exemplar (attachments come through attachment_add)."""
-    model = MODELS[kind]
-    if kind == EvidenceKind.ATTACHMENT:
+def evidence_add(*, evidence, project, actor, report=None, **fields):
+    """Record a publication, an outcome or an exemplar (`evidence` names which; files use attachment_add)."""
+    if evidence == EvidenceKind.ATTACHMENT:
         raise ValueError("attachments come through attachment_add")
+    model = MODELS[evidence]
+    label = EvidenceKind(evidence).label
     locked = _locked_project(project)
-    _require_contributor(actor, locked, f"登记{EvidenceKind(kind).label}")
+    _require_contributor(actor, locked, f"登记{label}")
     report = _check_report(report, locked)
     item = model(project=locked, report=report, created_by=actor, **fields)
     _clean(item)
     item.save()
-    log_event(actor=actor, action=f"{kind}.created", target=item,
-              data={"项目": str(locked), EvidenceKind(kind).label: str(item)})
+    log_event(actor=actor, action=f"{evidence}.created", target=item, data={"项目": str(locked), label: str(item)})
     return item
 
 

@@ -296,7 +296,7 @@ def evidence_add(request, pk, kind):
         messages.error(request, error_text(form))
     else:
         report = form.cleaned_data["report"]
-        _run(request, lambda: report_evidence.evidence_add(kind=kind, project=project, actor=request.user,
+        _run(request, lambda: report_evidence.evidence_add(evidence=kind, project=project, actor=request.user,
                                                            report=report, **form.fields_for_service()),
              success=f"已登记{EvidenceKind(kind).label}")
     return _back(project, report, anchor=f"{kind}s")

@@ -1,0 +1,142 @@
+"""Evidence attachments: judged by content and size, stored atomically, downloaded only by readers."""
+
+import io
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from branches.models import Event
+from cultivation import report_evidence
+from cultivation.models import Attachment, Project
+from cultivation.models.projects import EXTRA_READERS
+from cultivation.report_enums import ReportState
+from cultivation.workflow import MoveRefused
+from tests.factories import cultivating_project, progress_report
+
+pytestmark = pytest.mark.django_db
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (183, 28, 28)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def stored_files(media_root):
+    return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+
+
+def upload(client, project, name, content, **extra):
+    return client.post(reverse("cultivation:report_attachment_upload", args=[project.pk]),
+                       {"file": SimpleUploadedFile(name, content), "caption": "主题党日现场", **extra}, follow=True)
+
+
+def test_a_photo_is_stored_under_a_generated_name_and_keeps_its_chinese_name(tree, client_for, media_root):
+    project = cultivating_project(tree.branch_a1)
+    response = upload(client_for(tree.secretary), project, "主题党日合影.png", png_bytes())
+    assert "已上传佐证材料" in response.content.decode()
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "主题党日合影.png" and attachment.content_type == "image/png"
+    assert attachment.size == len(png_bytes()) and len(attachment.sha256) == 64
+    assert attachment.path.startswith("reports/") and "主题" not in attachment.path
+    assert [p.name for p in stored_files(media_root)] == [attachment.path.split("/")[-1]]
+    assert Event.objects.filter(action="attachment.uploaded").count() == 1
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("合影.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200, "可执行程序"),
+    ("空白.pdf", b"", "文件是空的"),
+    ("大图.pdf", PDF + b"0" * 3000, "超过上限"),
+    ("网页.png", b"<html><script>alert(1)</script></html>", "网页或脚本"),
+])
+def test_bad_files_are_refused_with_a_message_and_nothing_is_written(tree, client_for, media_root, settings,
+                                                                     name, content, message):
+    settings.UPLOAD_MAX_BYTES = 2048
+    project = cultivating_project(tree.branch_a1)
+    response = upload(client_for(tree.secretary), project, name, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Attachment.objects.exists()
+    assert not stored_files(media_root)
+    assert not Event.objects.filter(action="attachment.uploaded").exists()
+
+
+def test_a_refused_secretary_writes_no_file(tree, media_root):
+    project = cultivating_project(tree.branch_b1)
+    with pytest.raises(MoveRefused):
+        report_evidence.attachment_add(project=project, actor=tree.secretary,
+                                       file=SimpleUploadedFile("a.png", png_bytes()))
+    assert not stored_files(media_root) and not Attachment.objects.exists()
+
+
+def test_an_attachment_cannot_join_a_submitted_report(tree, media_root):
+    project = cultivating_project(tree.branch_a1)
+    report = progress_report(project, state=ReportState.SUBMITTED)
+    with pytest.raises(MoveRefused, match="报告已提交"):
+        report_evidence.attachment_add(project=project, actor=tree.secretary, report=report,
+                                       file=SimpleUploadedFile("a.png", png_bytes()))
+    assert not stored_files(media_root) and not Attachment.objects.exists()
+
+
+def test_an_attachment_joins_an_editable_report_through_the_view(tree, client_for):
+    project = cultivating_project(tree.branch_a1)
+    report = progress_report(project)
+    response = client_for(tree.secretary).post(
+        reverse("cultivation:report_attachment_upload", args=[project.pk]),
+        {"file": SimpleUploadedFile("会议记录.pdf", PDF), "report": report.pk})
+    assert response.status_code == 302 and response.url == reverse("cultivation:report_edit", args=[report.pk])
+    assert Attachment.objects.get().report == report
+
+
+def test_deleting_an_attachment_removes_the_file_after_commit(tree, media_root, django_capture_on_commit_callbacks):
+    project = cultivating_project(tree.branch_a1)
+    attachment = report_evidence.attachment_add(project=project, actor=tree.secretary,
+                                                file=SimpleUploadedFile("a.pdf", PDF))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_evidence.evidence_delete(kind="attachment", item=attachment, actor=tree.secretary)
+    assert not Attachment.objects.exists() and not stored_files(media_root)
+
+
+@pytest.fixture
+def stored(tree):
+    project = cultivating_project(tree.branch_a1)
+    return report_evidence.attachment_add(project=project, actor=tree.secretary,
+                                          file=SimpleUploadedFile("支部书记讲党课.pdf", PDF))
+
+
+@pytest.mark.parametrize("who", ["secretary", "unit_staff", "staff"])
+def test_readers_download_the_file_as_an_attachment_with_its_chinese_name(tree, client_for, stored, who):
+    response = client_for(getattr(tree, who)).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and quote("支部书记讲党课.pdf") in disposition
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.parametrize("who", ["other_secretary", "other_unit_staff", "reviewer"])
+def test_others_get_404(tree, client_for, stored, who):
+    response = client_for(getattr(tree, who)).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
+    assert response.status_code == 404
+
+
+def test_a_visitor_is_sent_to_the_login_page(client, stored):
+    response = client.get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_reviewer_granted_reading_by_another_app_may_download(tree, client_for, stored, monkeypatch):
+    # What evaluations does for an assigned reviewer: readable_by grants them the project.
+    monkeypatch.setattr("cultivation.models.projects.EXTRA_READERS", EXTRA_READERS + [
+        lambda user: Project.objects.filter(pk=stored.project_id) if user.pk == tree.reviewer.pk
+        else Project.objects.none()])
+    response = client_for(tree.reviewer).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
+    assert response.status_code == 200
+    other = client_for(tree.other_secretary).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
+    assert other.status_code == 404
