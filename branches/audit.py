@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "user.login": "登录",
     "user.login_failed": "登录失败",
     "user.logout": "退出登录",
+    "system.restored": "从备份恢复",
 }
 
 
