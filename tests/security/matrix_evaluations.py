@@ -27,4 +27,166 @@ test_access_matrix.py fails, naming the URL, until every name of `evaluations/ur
   check (a refused request changes no row of any table).
 """
 
-ROWS = []
+from django.utils import timezone
+
+from evaluations import services
+from evaluations.models import ScoreSheet
+from tests.factories import BatchFactory, RoundFactory, full_scores, materials_for, round_project, seven_rubric
+
+from .matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Row, expect
+
+
+def scene(world, which, *, closed=False, submitted=False):
+    """A mid-term round with the `which` branch's project; the own project is assigned to `reviewer`
+    (乙学院党委) and, forced around the services, to `reviewer_conflicted` (甲学院党委)."""
+    cache = world.__dict__.setdefault("_evaluations", {})
+    if which in cache:
+        return cache[which]
+    tree = world.tree
+    round_ = RoundFactory()
+    project = round_project(world.branch(which), round_)
+    sheet = None
+    if which == "own":
+        sheet = services.assignment_add(round_=round_, project=project, reviewer=tree.reviewer, actor=tree.staff)
+        ScoreSheet.objects.create(round=round_, project=project, reviewer=tree.reviewer_conflicted)
+        if submitted or closed:
+            sheet = services.sheet_save(sheet=sheet, actor=tree.reviewer, values=full_scores(round_, project),
+                                        submit=True)
+    else:
+        # 乙一党支部 is in the assigned reviewer's own unit: only reviewer_conflicted (甲学院党委) may score it.
+        sheet = services.assignment_add(round_=round_, project=project, reviewer=tree.reviewer_conflicted,
+                                        actor=tree.staff)
+        if submitted or closed:
+            sheet = services.sheet_save(sheet=sheet, actor=tree.reviewer_conflicted,
+                                        values=full_scores(round_, project), submit=True)
+    if closed:
+        materials_for(project, "conclude_midterm", user=tree.staff)
+        round_ = services.round_move(round_=round_, name="close", actor=tree.staff)
+    cache[which] = {"round": round_, "project": project, "sheet": sheet}
+    return cache[which]
+
+
+def round_kwargs(world, which):
+    return {"pk": scene(world, which)["round"].pk}
+
+
+def closed_round_kwargs(world, which):
+    return {"pk": scene(world, which, closed=True)["round"].pk}
+
+
+def project_kwargs(world, which):
+    found = scene(world, which)
+    return {"round_pk": found["round"].pk, "project_pk": found["project"].pk}
+
+
+def result_kwargs(world, which):
+    found = scene(world, which, submitted=True)
+    return {"pk": found["round"].pk, "project_pk": found["project"].pk}
+
+
+def sheet_kwargs(world, which):
+    return {"pk": scene(world, which)["sheet"].pk}
+
+
+def submitted_sheet_kwargs(world, which):
+    return {"pk": scene(world, which, submitted=True)["sheet"].pk}
+
+
+def score_data(world, which):
+    found = scene(world, which)
+    data = {f"score_{pk}": "8" for pk in full_scores(found["round"], found["project"])}
+    return {**data, "action": "save", "comment": "扎实"}
+
+
+def self_data(world, which):
+    return {**score_data(world, which), "narrative": "对照“七个有力”逐项自评。"}
+
+
+def conflict_data(world, which):
+    return {"organization": world.tree.direct.pk, "reason": "近亲属在该支部"}
+
+
+def round_create_data(world, which):
+    return {"batch": BatchFactory().pk, "phase": "midterm", "name": "矩阵测试中期评估", "rubric": seven_rubric().pk,
+            "deadline": timezone.localdate().isoformat(), "reviewers_per_project": 3, "method": "trimmed",
+            "trim_min_count": 5, "excellent_min": 90, "good_min": 80, "pass_min": 60}
+
+
+def assign_data(world, which):
+    found = scene(world, which)
+    reviewer = world.tree.reviewer_unassigned if which == "own" else world.tree.reviewer_conflicted
+    if which == "foreign":  # reviewer_conflicted already scores the foreign project: add another eligible one
+        from tests.factories import reviewer_in
+
+        reviewer = reviewer_in(world.tree.unit_a, username="matrix_extra")
+    return {"project": found["project"].pk, "reviewer": reviewer.pk}
+
+
+def reason_data(world, which):
+    return {"reason": "评分与评语不符"}
+
+
+def publish_data(world, which):
+    found = scene(world, which, closed=True)
+    return {"title": "中期评估结果公示", "body": "现予公示", "starts_on": timezone.localdate().isoformat(),
+            "version": found["round"].version}
+
+
+def import_data(world, which):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations import sheets
+
+    buffer = io.BytesIO()
+    sheets.export_workbook(scene(world, which)["round"], buffer)
+    return {"file": SimpleUploadedFile("矩阵.xlsx", buffer.getvalue()), "dry_run": "on"}
+
+
+REVIEWER_PAGE = expect(FORBIDDEN, anonymous=LOGIN, reviewers=OK)
+STAFF_PAGE = expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)
+STAFF_POST = expect(FORBIDDEN, anonymous=LOGIN, org_staff=REDIRECT)
+
+ROWS = [
+    Row("evaluations:queue", REVIEWER_PAGE),
+    Row("evaluations:queue_next", expect(FORBIDDEN, anonymous=LOGIN, reviewers=REDIRECT)),
+    # The foreign project (乙学院党委) is the assigned reviewer's own unit, so there it is
+    # reviewer_conflicted (甲学院党委) who is legitimately assigned.
+    Row("evaluations:sheet", own=expect(NOT_FOUND, anonymous=LOGIN, reviewer_assigned=OK),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, reviewer_conflicted=OK), kwargs=project_kwargs),
+    Row("evaluations:sheet", own=expect(NOT_FOUND, anonymous=LOGIN, reviewer_assigned=REDIRECT),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, reviewer_conflicted=REDIRECT), kwargs=project_kwargs,
+        method="post", data=score_data),
+    Row("evaluations:conflicts", REVIEWER_PAGE),
+    Row("evaluations:conflicts", expect(FORBIDDEN, anonymous=LOGIN, reviewers=REDIRECT), method="post",
+        data=conflict_data),
+    Row("evaluations:self_list", expect(FORBIDDEN, anonymous=LOGIN, secretary=OK, other_secretary=OK)),
+    Row("evaluations:self_evaluation", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=OK),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=OK), kwargs=project_kwargs),
+    Row("evaluations:self_evaluation", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=REDIRECT),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=REDIRECT), kwargs=project_kwargs,
+        method="post", data=self_data),
+    Row("evaluations:round_list", STAFF_PAGE),
+    Row("evaluations:round_create", STAFF_PAGE),
+    Row("evaluations:round_create", STAFF_POST, method="post", data=round_create_data),
+    Row("evaluations:round_detail", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
+    Row("evaluations:round_assign", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post",
+        data=assign_data),
+    Row("evaluations:round_auto_assign", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post"),
+    Row("evaluations:round_close", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post"),
+    Row("evaluations:round_reopen", own=STAFF_POST, foreign=STAFF_POST, kwargs=closed_round_kwargs, method="post",
+        data=reason_data),
+    Row("evaluations:round_results", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
+    Row("evaluations:result_detail", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=result_kwargs),
+    Row("evaluations:round_publish", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=closed_round_kwargs),
+    Row("evaluations:round_publish", own=STAFF_POST, foreign=STAFF_POST, kwargs=closed_round_kwargs,
+        method="post", data=publish_data),
+    Row("evaluations:round_export", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
+    Row("evaluations:round_import", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
+    Row("evaluations:round_import", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs, method="post",
+        data=import_data),
+    Row("evaluations:sheet_reopen", own=STAFF_POST, foreign=STAFF_POST, kwargs=submitted_sheet_kwargs,
+        method="post", data=reason_data),
+    Row("evaluations:sheet_withdraw", own=STAFF_POST, foreign=STAFF_POST, kwargs=sheet_kwargs, method="post"),
+]

@@ -33,10 +33,16 @@ def walk(resolver, namespace="", prefix="", groups=()):
             yield (f"{namespace}{pattern.name}" if pattern.name else None), text, names
 
 
-def request(client, row, world, which):
+def prepare(row, world, which):
+    """The URL and data of a row; the builders may create the objects they need, so call it before
+    counting rows for the refusal check."""
     kwargs = row.kwargs(world, which) if row.kwargs else {}
     data = row.data(world, which) if row.data else {}
-    url = reverse(row.name, kwargs=kwargs)
+    return reverse(row.name, kwargs=kwargs), data
+
+
+def request(client, row, world, which, prepared=None):
+    url, data = prepared or prepare(row, world, which)
     return getattr(client, row.method)(url, data)
 
 
@@ -66,9 +72,10 @@ def test_access_matrix(world, caplog, row, which, role, expected):
     user = world.user(role)
     if user is not None:
         client.force_login(user)
+    prepared = prepare(row, world, which)
     before = row_counts()
     with caplog.at_level(logging.WARNING, logger="branches.access"):
-        response = request(client, row, world, which)
+        response = request(client, row, world, which, prepared)
     label = f"{row.id} as {role} on the {which} object"
     assert_answer(response, expected, label)
     if is_refusal(role, expected):

@@ -1,0 +1,109 @@
+"""The score matrix: export then import gives the same scores; bad files are refused row by row."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluations import services, sheets
+from evaluations.models import Score, ScoreSheet
+from tests.factories import RoundFactory, round_project, submitted_sheet
+
+
+def exported(round_):
+    buffer = io.BytesIO()
+    sheets.export_workbook(round_, buffer)
+    return buffer.getvalue()
+
+
+def upload(data):
+    return SimpleUploadedFile("评分矩阵.xlsx", data, content_type="application/octet-stream")
+
+
+def edited(data, change):
+    workbook = load_workbook(io.BytesIO(data))
+    change(workbook.worksheets[0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_export_then_import_into_a_new_round_gives_the_same_scores(panel):
+    submitted_sheet(panel.round, panel.project_a, panel.reviewer_c, 9, staff=panel.tree.staff)
+    submitted_sheet(panel.round, panel.project_b, panel.reviewer_d, 7, staff=panel.tree.staff)
+    data = exported(panel.round)
+    # Re-importing into the same round changes nothing.
+    again = sheets.check(upload(data), panel.round)
+    assert again.ok and again.unchanged == 2 and not again.entries
+    # Into a fresh round of the same batch (the projects' ids are the same): the same scores.
+    other = RoundFactory(batch=panel.round.batch)
+    result = sheets.check(upload(data), other)
+    assert result.ok, result.problems
+    outcome = sheets.apply(result, round_=other, actor=panel.tree.staff)
+    assert outcome["created"] == 2
+    def table(round_):
+        return sorted(Score.objects.filter(sheet__round=round_).values_list(
+            "sheet__project_id", "sheet__reviewer_id", "criterion_id", "value"))
+    assert table(other) == table(panel.round)
+
+
+def test_a_dry_run_writes_nothing(panel):
+    submitted_sheet(panel.round, panel.project_a, panel.reviewer_c, 9, staff=panel.tree.staff)
+    other = RoundFactory(batch=panel.round.batch)
+    before = ScoreSheet.objects.count()
+    result = sheets.check(upload(exported(panel.round)), other)
+    assert result.ok and ScoreSheet.objects.count() == before
+
+
+def test_unknown_reviewers_projects_and_bad_scores_are_named_by_row_and_column(panel):
+    submitted_sheet(panel.round, panel.project_a, panel.reviewer_c, 9, staff=panel.tree.staff)
+    data = exported(panel.round)
+
+    def spoil(sheet):
+        sheet.cell(row=1, column=sheet.max_column + 1, value="无名氏（nobody）｜教育党员有力")
+    result = sheets.check(upload(edited(data, spoil)), panel.round)
+    assert not result.ok and "找不到评审专家“nobody”" in result.problems[0].message
+
+    def bad_rows(sheet):
+        sheet.cell(row=2, column=1, value=99999)
+        sheet.cell(row=3, column=5, value="很好")
+    result = sheets.check(upload(edited(data, bad_rows)), panel.round)
+    messages = {(p.row, p.message.split("，")[0]) for p in result.problems}
+    assert (2, "找不到项目编号“99999”") in messages
+    assert any(p.row == 3 and "不是数字" in p.message for p in result.problems)
+    assert not result.entries
+
+
+def test_the_import_obeys_the_conflict_rule(panel):
+    data = exported(panel.round)
+
+    def add_conflicted_column(sheet):
+        # expert_a belongs to 甲学院党委, the unit of project_a (row 2): 回避.
+        start = sheet.max_column + 1
+        criteria = services.applicable_criteria(panel.round, panel.project_a)
+        for offset, criterion in enumerate(criteria):
+            sheet.cell(row=1, column=start + offset, value=f"甲（expert_a）｜{criterion.name}")
+            for row in range(2, sheet.max_row + 1):
+                sheet.cell(row=row, column=start + offset, value=8)
+    result = sheets.check(upload(edited(data, add_conflicted_column)), panel.round)
+    assert not result.ok
+    rows = {p.row for p in result.problems if "回避" in p.message}
+    project_rows = {sheet_row for sheet_row in (2, 3)}
+    assert rows and rows <= project_rows
+    assert not ScoreSheet.objects.filter(reviewer=panel.reviewer_a).exists()
+
+
+def test_the_import_page_dry_run_then_import(panel, client_for):
+    submitted_sheet(panel.round, panel.project_a, panel.reviewer_c, 9, staff=panel.tree.staff)
+    other = RoundFactory(batch=panel.round.batch)
+    data = exported(panel.round)
+    client = client_for(panel.tree.staff)
+    url = reverse("evaluations:round_import", args=[other.pk])
+    response = client.post(url, {"file": upload(data), "dry_run": "on"})
+    assert "校验通过" in response.content.decode() and not ScoreSheet.objects.filter(round=other).exists()
+    response = client.post(url, {"file": upload(data)})
+    assert response.status_code == 302
+    assert ScoreSheet.objects.get(round=other).state == "submitted"
+    export = client.get(reverse("evaluations:round_export", args=[other.pk]))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
