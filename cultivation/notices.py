@@ -15,7 +15,7 @@ from branches.audit import ACTION_LABELS, log_event
 
 from . import notify
 from .enums import CULTIVATED_STATES, ProjectState
-from .models import Holiday, Notice, NoticeItem, Objection
+from .models import Holiday, Notice, NoticeItem, Objection, Project
 from .models.batches import add_working_days
 from .models.notices import NoticeKind, ObjectionOutcome
 from .workflow import MoveRefused, project_url
@@ -73,9 +73,12 @@ def notice_publish(*, batch, kind, title, body, starts_on, items, actor, contact
     items = list(items)
     if not items:
         raise MoveRefused("请至少选择一个公示对象")
-    projects = [project for project, _ in items]
-    if len({project.pk for project in projects}) != len(projects):
+    if len({project.pk for project, _ in items}) != len(items):
         raise MoveRefused("同一项目在一份公示中只能出现一次")
+    # Judge each project by its row as it is now, not by what the caller holds.
+    fresh = Project.objects.select_related("organization").in_bulk([project.pk for project, _ in items])
+    items = [(fresh[project.pk], note) for project, note in items]
+    projects = [project for project, _ in items]
     allowed = NOTICE_STATES[kind]
     for project in projects:
         if project.batch_id != batch.pk:

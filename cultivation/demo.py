@@ -1,0 +1,400 @@
+"""Demonstration batches, built through the same services and workflow the pages use.
+
+Four batches around the demo's today:
+- finished: the first batch (2023–2025), every phase done, 15 projects accepted or failed with grades,
+  a recognition notice with an answered objection, mid-term and acceptance results notices;
+- midterm: today falls in its 中期评估 window, projects recognized or with mid-term materials in;
+- cultivating: today falls in its 培育 window, one project in every state (the demo secretary's
+  branch recognized among them), one shortlisted project held by an unanswered objection;
+- selection: open for application; drafts, submissions and nominations, the demo secretary's branch
+  not yet among them so the secretary can start one.
+
+Every move passes an explicit `today=` inside the right window, so the events and the checks are
+the real ones; only the event timestamps are the day the demo was built.
+"""
+
+import datetime
+import importlib
+import importlib.util
+
+from django.conf import settings
+from django.utils import timezone
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from branches.enums import BranchType, Role
+from branches.models import Organization
+from branches.rules import eligibility_problems
+from branches.services import role_grant
+
+from . import notices, services, workflow
+from .enums import CULTIVATED_STATES, Grade, ProjectState
+from .models import Holiday, Project
+from .models.notices import NoticeKind, ObjectionOutcome
+from .models.reviews import DeliverableKind
+
+D = datetime.date
+S = ProjectState
+
+CONCEPTS = [
+    "以政治建设为统领，把支部建在{field}一线，让党建与业务同频共振。",
+    "坚持“党建+{field}”，以高质量党建引领{field}高质量发展。",
+    "突出中医特色，把中医药文化融入{field}工作全过程。",
+]
+PRACTICES = [
+    "严格落实“三会一课”，每月开展主题党日；设立党员先锋岗{n}个，开展“承诺践诺”活动。",
+    "建立“支部书记+业务骨干”双带头人工作机制，党员领衔攻关项目{n}项。",
+    "围绕“学习先锋”开展朋辈帮扶，组建志愿服务队{n}支，常态化开展义诊咨询、支医支教。",
+]
+EXPERIENCES = [
+    "形成了“三联三促”工作法，相关做法在“数字北中医”刊发。",
+    "总结出“师带徒、党员带群众”的传帮带经验，青年教师成长明显。",
+    "建立了问题清单、任务清单、责任清单“三张清单”，工作闭环管理。",
+]
+PLANS = [
+    "18个月内凝练1套可复制的工作法，建成1个宣传平台，制作1部示范微视频，汇编1本成果集。",
+    "分三步推进：夯实基础（6个月）、打造品牌（6个月）、总结推广（6个月）。",
+]
+ACTIVITIES = [
+    ("经典诵读进课堂", "每月组织一次中医经典诵读与研讨，党员教师领读。"),
+    ("党员示范门诊", "党员医师每周固定时段开设示范门诊，接受患者监督。"),
+    ("课程思政工作坊", "围绕知识点挖掘思政元素，党员教师集体备课。"),
+    ("红色“1+1”共建", "与社区党支部结对，开展健康宣讲和义诊。"),
+    ("学习先锋朋辈帮扶", "学生党员一对一帮扶学业困难同学。"),
+    ("岐黄薪火传承讲堂", "邀请名老中医讲述从医经历和学术思想。"),
+    ("窗口服务“微改进”", "收集师生意见，逐月整改服务流程。"),
+]
+FIELDS = {BranchType.FACULTY: ["教学", "科研", "医疗", "服务"], BranchType.STUDENT: ["学风建设", "志愿服务"]}
+
+HOLIDAYS = [
+    (D(2023, 1, 2), "元旦", False), (D(2023, 4, 5), "清明节", False), (D(2023, 4, 23), "劳动节调休", True),
+    *[(D(2023, 5, day), "劳动节", False) for day in range(1, 4)], (D(2023, 5, 6), "劳动节调休", True),
+    *[(D(2023, 10, day), "国庆节", False) for day in range(2, 7)], (D(2023, 10, 7), "国庆节调休", True),
+    (D(2024, 1, 1), "元旦", False), (D(2024, 4, 4), "清明节", False), (D(2024, 4, 5), "清明节", False),
+    (D(2024, 4, 7), "清明节调休", True), *[(D(2024, 5, day), "劳动节", False) for day in range(1, 6)],
+    (D(2024, 4, 28), "劳动节调休", True), *[(D(2024, 10, day), "国庆节", False) for day in range(1, 8)],
+    (D(2025, 1, 1), "元旦", False), (D(2025, 4, 4), "清明节", False), *[(D(2025, 5, day), "劳动节", False) for day in range(1, 6)],
+    (D(2025, 4, 27), "劳动节调休", True), *[(D(2025, 10, day), "国庆节", False) for day in range(1, 9)],
+    (D(2026, 1, 1), "元旦", False), (D(2026, 4, 6), "清明节", False), *[(D(2026, 5, day), "劳动节", False) for day in range(1, 6)],
+    *[(D(2026, 10, day), "国庆节", False) for day in range(1, 9)], (D(2027, 1, 1), "元旦", False),
+    (D(2027, 4, 5), "清明节", False), *[(D(2027, 5, day), "劳动节", False) for day in range(1, 6)],
+]
+
+
+def windows(selection, recognition, cultivation, midterm, harvest):
+    fields = {}
+    for phase, (start, end) in zip(["selection", "recognition", "cultivation", "midterm", "harvest"],
+                                   [selection, recognition, cultivation, midterm, harvest]):
+        fields[f"{phase}_start"], fields[f"{phase}_end"] = start, end
+    return fields
+
+
+class Builder:
+    def __init__(self, context):
+        self.context = context
+        self.rng = context["rng"]
+        self.today = context["today"]
+        self.staff = context["users"]["staff"]
+        self.users = {}
+        self.used = set()
+        # One hash for every extra demo account: hashing is deliberately slow, and they share a password.
+        self.password_hash = make_password(settings.DEMO_PASSWORD)
+
+    def account(self, username, full_name):
+        return get_user_model().objects.create(username=username, first_name=full_name, password=self.password_hash)
+
+    # ---- people ------------------------------------------------------------------------------
+
+    def secretary(self, branch):
+        if branch.pk == self.context["secretary_branch"].pk:
+            return self.context["users"]["secretary"]
+        key = ("secretary", branch.pk)
+        if key not in self.users:
+            user = self.account(f"zb{branch.code.lower()}", f"{branch.name}书记 {branch.secretary_name}")
+            role_grant(actor=None, user=user, role=Role.SECRETARY, organization=branch)
+            self.users[key] = user
+        return self.users[key]
+
+    def unit_staff(self, unit):
+        if unit.pk == self.context["scope"][Role.UNIT_STAFF].pk:
+            return self.context["users"]["unit"]
+        key = ("unit", unit.pk)
+        if key not in self.users:
+            user = self.account(f"dw{unit.code.lower()}", f"{unit.name} 组织员")
+            role_grant(actor=None, user=user, role=Role.UNIT_STAFF, organization=unit)
+            self.users[key] = user
+        return self.users[key]
+
+    # ---- picking branches ------------------------------------------------------------------------
+
+    def eligible(self, deadline, branch_type, count, *, exclude=()):
+        candidates = [
+            branch for branch in Organization.objects.branches().active().filter(branch_type=branch_type)
+            .select_related("unit").order_by("code")
+            if branch.pk not in self.used and branch.pk not in exclude and not eligibility_problems(branch, deadline=deadline)
+        ]
+        chosen = self.rng.sample(candidates, min(count, len(candidates)))
+        self.used.update(branch.pk for branch in chosen)
+        return chosen
+
+    # ---- one project through the workflow ----------------------------------------------------------
+
+    def create(self, batch, branch):
+        field = self.rng.choice(FIELDS[BranchType(branch.branch_type)])
+        activities = self.rng.sample(ACTIVITIES, self.rng.choice([1, 2]))
+        title = f"“{activities[0][0]}”——{field}{self.rng.choice(['党建品牌', '工作法', '育人载体'])}"
+        return services.project_create(
+            batch=batch, organization=branch, actor=self.secretary(branch), title=title[:100],
+            concept=self.rng.choice(CONCEPTS).format(field=field),
+            practice=self.rng.choice(PRACTICES).format(n=self.rng.randint(2, 6)),
+            experience=self.rng.choice(EXPERIENCES), plan=self.rng.choice(PLANS),
+            activities=[{"name": name, "description": text, "planned_budget": self.rng.choice([3000, 5000, 8000])}
+                        for name, text in activities])
+
+    def move(self, project, name, actor, day, **kwargs):
+        workflow.move(project=project, name=name, actor=actor, today=day, **kwargs)
+        project.refresh_from_db()
+        return project
+
+    def run(self, batch, plan, *, notice_day, objections=(), pending_objection=None, midterm_notice=False,
+            acceptance_notice=False):
+        """Take each (branch, target state) of the plan as far as its target, phase by phase."""
+        reached = {}
+        order = [S.DRAFT, S.SUBMITTED, S.NOMINATED, S.SHORTLISTED, S.RECOGNIZED, S.MIDTERM_SUBMITTED, S.RECTIFYING,
+                 S.FINAL_SUBMITTED, S.ACCEPTED]
+        rank = {state: index for index, state in enumerate(order)}
+        rank.update({S.WITHDRAWN: 0, S.RETURNED: 1, S.REJECTED: 2, S.FAILED: rank[S.ACCEPTED]})
+
+        selection_day = batch.selection_start + datetime.timedelta(days=5)
+        recognition_day = batch.recognition_start + datetime.timedelta(days=1)
+        projects = []
+        for branch, target in plan:
+            project = self.create(batch, branch)
+            projects.append((project, target))
+            if target == S.WITHDRAWN:
+                self.move(project, "withdraw", self.secretary(branch), selection_day)
+            elif target != S.DRAFT:
+                self.move(project, "submit", self.secretary(branch), selection_day)
+        ranks = {}
+        for project, target in projects:
+            unit_staff = self.unit_staff(project.unit)
+            if target == S.RETURNED:
+                self.move(project, "return_application", unit_staff, selection_day + datetime.timedelta(days=3),
+                          reason="做法与经验写得过于笼统，请补充具体事例和数据后再提交。")
+            elif target not in (S.DRAFT, S.SUBMITTED, S.WITHDRAWN):
+                ranks[project.unit_id] = ranks.get(project.unit_id, 0) + 1
+                services.project_recommend(project=project, actor=unit_staff, rank=ranks[project.unit_id],
+                                           recommendation="该支部基础扎实、特色鲜明，同意推荐。")
+                self.move(project, "nominate", unit_staff, selection_day + datetime.timedelta(days=5))
+        for project, target in projects:
+            if target == S.REJECTED:
+                self.move(project, "reject", self.staff, recognition_day,
+                          reason="特色不够鲜明，本批次暂不列入；鼓励下一批次继续申报。")
+            elif rank[target] >= rank[S.SHORTLISTED] and target not in (S.WITHDRAWN, S.RETURNED, S.REJECTED):
+                self.move(project, "shortlist", self.staff, recognition_day)
+        shortlisted = [p for p, t in projects if rank[t] >= rank[S.SHORTLISTED] and t not in (S.REJECTED,)]
+        if not shortlisted:
+            return self._refresh(projects), None
+        notice = notices.notice_publish(
+            batch=batch, kind=NoticeKind.RECOGNITION, title=f"关于{batch.name}拟认定培育对象的公示",
+            body=f"经各二级党组织推荐、学校党委筛选，拟确定以下{len(shortlisted)}个党支部为{batch.name}培育对象，现予公示。"
+                 "公示期间如有异议，请实名向党委组织部反映。",
+            starts_on=notice_day, items=[(p, "") for p in shortlisted], actor=self.staff,
+            contact="党委组织部 电话 010-6428xxxx，邮箱 zzb@example.edu.cn", today=notice_day)
+        by_branch = {p.organization_id: p for p in shortlisted}
+        for branch, content, outcome, response in objections:
+            item = notice.items.get(project=by_branch[branch.pk])
+            objection = notices.objection_lodge(notice=notice, item=item, name="刘建军", contact="13901234567",
+                                                affiliation="校内教职工", content=content, today=notice_day)
+            notices.objection_answer(objection=objection, outcome=outcome, response=response, actor=self.staff)
+        if pending_objection is not None:
+            # Lodged and not yet answered: this one project waits, the others are recognized.
+            item = notice.items.get(project=by_branch[pending_objection.pk])
+            notices.objection_lodge(notice=notice, item=item, name="陈晓东", contact="chenxd@example.edu.cn",
+                                    affiliation="校友", content="反映该支部个别党员组织关系转接不及时，请核实。",
+                                    today=notice_day)
+        decision_day = notice.ends_on + datetime.timedelta(days=1)
+        for project, target in projects:
+            if rank[target] >= rank[S.RECOGNIZED] and target != S.REJECTED:
+                self.move(project, "recognize", self.staff, decision_day)
+        self._materials(batch, projects, rank, midterm_notice=midterm_notice, acceptance_notice=acceptance_notice)
+        return self._refresh(projects), notice
+
+    def _materials(self, batch, projects, rank, *, midterm_notice, acceptance_notice):
+        real_today = timezone.localdate()
+        midterm_day = batch.midterm_start + datetime.timedelta(days=3)
+        for project, target in projects:
+            if rank[target] >= rank[S.MIDTERM_SUBMITTED] and target != S.REJECTED:
+                secretary = self.secretary(project.organization)
+                services.midterm_report_save(
+                    project=project, actor=secretary,
+                    summary=f"培育以来，{project.organization.name}严格落实“三会一课”，开展主题党日{self.rng.randint(10, 20)}次，"
+                            f"党员先锋岗{self.rng.randint(2, 6)}个，重点推动的特色活动按计划开展。",
+                    outcome_report=f"形成工作制度{self.rng.randint(2, 5)}项、典型案例{self.rng.randint(1, 4)}个，"
+                                   f"在“数字北中医”和学院公众号发布新闻{self.rng.randint(5, 20)}篇。")
+                self.move(project, "submit_midterm", secretary, midterm_day)
+        conclude_day = min(batch.midterm_end, max(midterm_day, real_today)) \
+            if batch.midterm_end >= real_today else batch.midterm_end
+        concluded = []
+        for project, target in projects:
+            if rank[target] >= rank[S.RECTIFYING] and target != S.REJECTED:
+                services.feedback_add(project=project, actor=self.staff,
+                                      content="特色活动的成效数据积累不足，请补充过程性材料。")
+                services.feedback_add(project=project, actor=self.staff, content="宣传平台更新频率偏低，请建立固定栏目。")
+                grade = self.rng.choice([Grade.EXCELLENT, Grade.GOOD, Grade.GOOD, Grade.PASS])
+                concluded.append(self.move(project, "conclude_midterm", self.staff, conclude_day,
+                                           fields={"midterm_grade": grade}))
+        if midterm_notice and concluded:
+            notices.notice_publish(
+                batch=batch, kind=NoticeKind.MIDTERM, title=f"{batch.name}中期评估结果公示",
+                body="学校党委组织对各培育单位进行了中期评估，现将结果予以公示。",
+                starts_on=conclude_day + datetime.timedelta(days=3),
+                items=[(p, f"中期评估：{Grade(p.midterm_grade).label}") for p in concluded], actor=self.staff,
+                today=conclude_day + datetime.timedelta(days=3))
+        final_day = batch.harvest_start + datetime.timedelta(days=20)
+        for project, target in projects:
+            if rank[target] >= rank[S.FINAL_SUBMITTED] and target != S.REJECTED:
+                secretary = self.secretary(project.organization)
+                for item in project.feedback_items.all():
+                    services.feedback_respond(item=item, actor=secretary, response="已按意见整改，补充了过程材料并建立固定栏目。")
+                services.final_report_save(project=project, actor=secretary,
+                                           summary=f"{project.organization.name}培育工作总结：对照培育思路，完成各项任务。")
+                for kind, title in [(DeliverableKind.EXPERIENCE, "“三联三促”党建工作法"),
+                                    (DeliverableKind.PLATFORM, f"{project.organization.name}微信公众号"),
+                                    (DeliverableKind.VIDEO, "示范建设微视频《初心》"),
+                                    (DeliverableKind.BOOKLET, "样板党支部建设成果汇编")]:
+                    services.deliverable_add(project=project, actor=secretary, kind=kind, title=title)
+                self.move(project, "submit_final", secretary, final_day)
+        decision_day = batch.harvest_start + datetime.timedelta(days=60)
+        review_day = min(decision_day - datetime.timedelta(days=10), real_today)
+        decided = []
+        for project, target in projects:
+            if target in (S.ACCEPTED, S.FAILED):
+                services.acceptance_record_save(
+                    project=project, actor=self.staff, material_review_on=review_day,
+                    material_review_notes="总结报告和成果材料齐全。", presentation_on=review_day,
+                    presentation_notes="支部书记作专题汇报，评审组提问。", site_visit_on=review_day,
+                    site_visit_notes="实地查看党员活动室和宣传阵地。")
+                for item in project.feedback_items.all():
+                    services.feedback_verify(item=item, actor=self.staff, verified=target == S.ACCEPTED,
+                                             note="已核实" if target == S.ACCEPTED else "整改不到位")
+                if target == S.ACCEPTED:
+                    grade = self.rng.choice([Grade.EXCELLENT, Grade.GOOD, Grade.GOOD, Grade.PASS])
+                    decided.append(self.move(project, "accept", self.staff, decision_day, fields={"final_grade": grade}))
+                else:
+                    decided.append(self.move(project, "fail", self.staff, decision_day,
+                                             reason="“四个一”成果质量未达到要求，整改意见未落实。"))
+        if acceptance_notice and decided:
+            notices.notice_publish(
+                batch=batch, kind=NoticeKind.ACCEPTANCE, title=f"{batch.name}验收结果公示",
+                body="经材料审查、专题汇报和实地考察，学校党委综合评定了各培育单位的验收结果，现予公示。",
+                starts_on=decision_day + datetime.timedelta(days=2),
+                items=[(p, f"验收等次：{Grade(p.final_grade).label}") for p in decided], actor=self.staff,
+                today=decision_day + datetime.timedelta(days=2))
+
+    @staticmethod
+    def _refresh(projects):
+        return list(Project.objects.filter(pk__in=[p.pk for p, _ in projects]).select_related("organization", "unit"))
+
+
+def build(context):
+    builder = Builder(context)
+    Holiday.objects.bulk_create([Holiday(date=day, name=name, is_workday=workday) for day, name, workday in HOLIDAYS],
+                                ignore_conflicts=True)
+    staff = context["users"]["staff"]
+    secretary_branch = context["secretary_branch"]
+    builder.used.add(secretary_branch.pk)
+    today = context["today"]
+    year = today.year
+
+    def batch(**fields):
+        return services.batch_create(actor=staff, **fields)
+
+    finished = batch(
+        name="第一批“样板党支部”培育工程", year=year - 3, nomination_deadline=D(year - 3, 3, 25),
+        description="落实“对标争先”建设计划，培育约15个样板党支部（教职工党支部10个左右、学生党支部5个左右），培育期18个月。",
+        **windows((D(year - 3, 3, 1), D(year - 3, 3, 31)), (D(year - 3, 4, 1), D(year - 3, 4, 30)),
+                  (D(year - 3, 5, 1), D(year - 2, 9, 30)), (D(year - 2, 10, 1), D(year - 2, 10, 31)),
+                  (D(year - 2, 11, 1), D(year - 1, 6, 30))))
+    faculty = builder.eligible(finished.nomination_deadline, BranchType.FACULTY, 11)
+    students = builder.eligible(finished.nomination_deadline, BranchType.STUDENT, 5)
+    plan = [(branch, S.ACCEPTED) for branch in faculty[:9]] + [(faculty[9], S.FAILED)] + \
+        [(branch, S.ACCEPTED) for branch in students[:4]] + [(students[4], S.FAILED)] + [(faculty[10], S.REJECTED)]
+    finished_projects, _ = builder.run(
+        finished, plan, notice_day=D(year - 3, 4, 10), midterm_notice=True, acceptance_notice=True,
+        objections=[(faculty[0], "反映该支部2022年发展党员时公示期不足，请核实。", ObjectionOutcome.DISMISSED,
+                     "经核查发展党员档案，公示期为7天，符合规定，异议不成立。已电话告知反映人。")])
+
+    midterm = batch(
+        name="第二批“样板党支部”培育工程", year=year - 1, nomination_deadline=D(year - 1, 3, 25),
+        **windows((D(year - 1, 3, 1), D(year - 1, 3, 31)), (D(year - 1, 4, 1), D(year - 1, 4, 30)),
+                  (D(year - 1, 5, 1), today - datetime.timedelta(days=21)),
+                  (today - datetime.timedelta(days=20), today + datetime.timedelta(days=25)),
+                  (today + datetime.timedelta(days=26), today + datetime.timedelta(days=220))))
+    faculty = builder.eligible(midterm.nomination_deadline, BranchType.FACULTY, 7)
+    students = builder.eligible(midterm.nomination_deadline, BranchType.STUDENT, 3)
+    plan = [(branch, S.MIDTERM_SUBMITTED if index % 2 == 0 else S.RECOGNIZED)
+            for index, branch in enumerate(faculty + students)]
+    midterm_projects, _ = builder.run(midterm, plan, notice_day=D(year - 1, 4, 8))
+
+    cultivating = batch(
+        name="第三批“样板党支部”培育工程",
+        year=year, nomination_deadline=D(year, 3, 25),
+        **windows((D(year, 3, 1), D(year, 3, 31)), (D(year, 4, 1), D(year, 4, 30)),
+                  (D(year, 5, 1), today + datetime.timedelta(days=200)),
+                  (today + datetime.timedelta(days=201), today + datetime.timedelta(days=231)),
+                  (today + datetime.timedelta(days=232), today + datetime.timedelta(days=400))))
+    faculty = builder.eligible(cultivating.nomination_deadline, BranchType.FACULTY, 12)
+    students = builder.eligible(cultivating.nomination_deadline, BranchType.STUDENT, 3)
+    states = [S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOMINATED, S.SHORTLISTED, S.RECOGNIZED, S.MIDTERM_SUBMITTED,
+              S.RECTIFYING, S.FINAL_SUBMITTED, S.ACCEPTED, S.FAILED, S.REJECTED, S.WITHDRAWN]
+    others = faculty + students
+    plan = [(secretary_branch, S.RECOGNIZED)] + [(branch, state) for branch, state in zip(others, states)] + \
+        [(branch, S.RECOGNIZED) for branch in others[len(states):]]
+    held = [branch for branch, state in plan if state == S.SHORTLISTED][0]
+    cultivating_projects, _ = builder.run(cultivating, plan, notice_day=D(year, 4, 8), pending_objection=held)
+
+    selection = batch(
+        name="第四批“样板党支部”培育工程", year=year + 1, nomination_deadline=today + datetime.timedelta(days=20),
+        description="面向全校党支部开展第四批培育对象选苗，各二级党组织请按名额推荐。",
+        **windows((today - datetime.timedelta(days=20), today + datetime.timedelta(days=24)),
+                  (today + datetime.timedelta(days=25), today + datetime.timedelta(days=55)),
+                  (today + datetime.timedelta(days=56), today + datetime.timedelta(days=600)),
+                  (today + datetime.timedelta(days=601), today + datetime.timedelta(days=631)),
+                  (today + datetime.timedelta(days=632), today + datetime.timedelta(days=800))))
+    zhongyi_unit = Organization.objects.get(pk=context["units"]["中医学院"].pk)
+    services.unit_quota_set(actor=staff, batch=selection, unit=zhongyi_unit, quota=2)
+    zhongyi = [branch for branch in builder.eligible(selection.nomination_deadline, BranchType.FACULTY, 60)
+               if branch.unit_id == zhongyi_unit.pk][:2]
+    faculty = builder.eligible(selection.nomination_deadline, BranchType.FACULTY, 6)
+    students = builder.eligible(selection.nomination_deadline, BranchType.STUDENT, 2)
+    plan = [(branch, S.SUBMITTED) for branch in zhongyi] + list(zip(
+        faculty + students, [S.DRAFT, S.SUBMITTED, S.NOMINATED, S.NOMINATED, S.RETURNED, S.SUBMITTED, S.DRAFT,
+                             S.NOMINATED]))
+    selection_projects = [builder.create(selection, branch) for branch, _ in plan]
+    day = today
+    for project, (_, target) in zip(selection_projects, plan):
+        if target != S.DRAFT:
+            workflow.move(project=project, name="submit", actor=builder.secretary(project.organization), today=day)
+        if target == S.RETURNED:
+            workflow.move(project=project, name="return_application", actor=builder.unit_staff(project.unit), today=day,
+                          reason="请补充特色活动的经费测算依据。")
+        if target == S.NOMINATED:
+            services.project_recommend(project=project, actor=builder.unit_staff(project.unit), rank=1,
+                                       recommendation="同意推荐。")
+            workflow.move(project=project, name="nominate", actor=builder.unit_staff(project.unit), today=day)
+
+    context["batches"] = {"finished": finished, "midterm": midterm, "cultivating": cultivating, "selection": selection}
+    # For the demos after this one: each batch's cultivation targets (recognized and later), which is
+    # what progress reports and evaluations work on; for the selection batch, its applications.
+    # Every project of a batch, whatever its state, is Project.objects.filter(batch=...).
+    context["projects"] = {
+        key: [p for p in projects if p.state in CULTIVATED_STATES]
+        for key, projects in [("finished", finished_projects), ("midterm", midterm_projects),
+                              ("cultivating", cultivating_projects)]
+    }
+    context["projects"]["selection"] = list(Project.objects.filter(batch=selection).select_related("organization", "unit"))
+    if importlib.util.find_spec("cultivation.demo_reports"):
+        importlib.import_module("cultivation.demo_reports").build(context)
+    return context
