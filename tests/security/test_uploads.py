@@ -246,6 +246,7 @@ def test_other_storage_failures_are_refused_too(media_root, monkeypatch):
     assert files_under(media_root) == []
 
 
+@pytest.mark.django_db  # closing a response sends request_finished, whose receivers use the database
 def test_an_attachment_downloads_under_its_chinese_name_and_is_never_sniffed(media_root):
     data = image_bytes("PNG")
     checked = check_upload(upload(data, "支部活动照片.png"))
@@ -260,6 +261,7 @@ def test_an_attachment_downloads_under_its_chinese_name_and_is_never_sniffed(med
     response.close()
 
 
+@pytest.mark.django_db  # closing a response sends request_finished, whose receivers use the database
 def test_the_stored_content_type_is_served(media_root):
     path = store_upload(check_upload(upload(PDF, "a.pdf")), folder="evidence")
     response = attachment_response(path, download_name="专报.pdf", content_type="application/pdf")
@@ -267,6 +269,7 @@ def test_the_stored_content_type_is_served(media_root):
     response.close()
 
 
+@pytest.mark.django_db  # closing a response sends request_finished, whose receivers use the database
 def test_a_download_name_cannot_smuggle_a_path_or_a_header(media_root):
     path = store_upload(check_upload(upload(PDF, "a.pdf")), folder="evidence")
     response = attachment_response(path, download_name="../../报告\r\nSet-Cookie: x=1.pdf")
