@@ -47,4 +47,24 @@
     inputs.forEach(function (input) { input.addEventListener("input", update); });
     update();
   });
+
+  // The form's buttons say what to do (name="action": save or submit). A form marked data-once
+  // disables its buttons while submitting, and a disabled button is left out of the posted data, so
+  // the clicked button's choice is copied into a hidden field that is always posted.
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!form.querySelector("[data-scoresheet]")) { return; }
+    form.querySelectorAll("button[type=submit][name]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var field = form.querySelector("input[type=hidden][data-chosen-action]");
+        if (!field) {
+          field = document.createElement("input");
+          field.type = "hidden";
+          field.setAttribute("data-chosen-action", "");
+          form.appendChild(field);
+        }
+        field.name = button.name;
+        field.value = button.value;
+      });
+    });
+  });
 })();
