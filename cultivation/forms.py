@@ -82,7 +82,9 @@ ActivityFormSet = forms.formset_factory(ActivityForm, extra=0, min_num=1, max_nu
 
 
 def activity_formset(data=None, *, initial=None):
-    formset = ActivityFormSet(data, initial=initial, prefix="activities")
+    # Posted forms are all "extra" forms (INITIAL_FORMS=0), so they are compared with nothing: with
+    # the saved activities as initial, an unchanged activity would count as an empty form.
+    formset = ActivityFormSet(data, initial=None if data is not None else initial, prefix="activities")
     # Always offer two slots; an untouched second one is ignored.
     if data is None and len(initial or []) < 2:
         formset.extra = 2 - max(len(initial or []), 1)
