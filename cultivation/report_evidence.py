@@ -46,7 +46,7 @@ UPLOAD_FOLDER = "reports"
 
 
 def _locked_project(project):
-    return Project.objects.select_for_update().select_related("organization", "batch").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("organization", "batch").get(pk=project.pk)
 
 
 def _require_contributor(actor, project, doing):
@@ -60,7 +60,7 @@ def _check_report(report, project):
     """Evidence may join a report of the same project that the secretary can still edit."""
     if report is None:
         return None
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report = ProgressReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if report.project_id != project.pk:
         raise MoveRefused("所选报告不属于本项目")
     if report.state not in EDITABLE_REPORT_STATES:
@@ -137,7 +137,7 @@ def evidence_delete(*, kind, item, actor):
     """Remove a piece of evidence the secretary recorded, while its report is still editable."""
     locked = _locked_project(item.project)
     _require_contributor(actor, locked, f"删除{EvidenceKind(kind).label}")
-    item = MODELS[kind].objects.select_for_update().select_related("report").get(pk=item.pk)
+    item = MODELS[kind].objects.select_for_update(of=("self",)).select_related("report").get(pk=item.pk)
     if item.report is not None and item.report.state not in EDITABLE_REPORT_STATES:
         raise MoveRefused("所属报告已提交，不能删除其中的材料")
     log_event(actor=actor, action=f"{kind}.deleted", target=item, data={"项目": str(locked), "内容": str(item)})
@@ -162,7 +162,7 @@ def _spent(activity):
 @transaction.atomic
 def activity_allocate(*, activity, amount, actor):
     """组织部 sets the school's funding for one featured activity; never below what is already spent."""
-    locked = FeaturedActivity.objects.select_for_update().select_related("project__organization").get(pk=activity.pk)
+    locked = FeaturedActivity.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=activity.pk)
     project = locked.project
     if Actor.SCHOOL not in actor_roles(actor, project):
         raise NotAllowed("只有党委组织部可以分配特色活动经费")
@@ -196,7 +196,7 @@ def spending_add(*, activity, actor, amount, spent_on, purpose, today=None):
     that holds only one of them.
     """
     today = today or timezone.localdate()
-    locked = FeaturedActivity.objects.select_for_update().select_related("project__organization").get(pk=activity.pk)
+    locked = FeaturedActivity.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=activity.pk)
     project = locked.project
     _require_contributor(actor, project, "登记经费支出")
     amount = _amount(amount)

@@ -84,7 +84,7 @@ def _require_cultivated(project):
 @transaction.atomic
 def report_start(*, project, period_due, actor):
     """Begin the report of one due period (a draft); the report already begun is returned as is."""
-    project = Project.objects.select_for_update().select_related("batch", "organization").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("batch", "organization").get(pk=project.pk)
     _require_secretary(actor, project, "填写进展报告")
     _require_cultivated(project)
     existing = ProgressReport.objects.filter(project=project, period_due=period_due).first()
@@ -107,7 +107,7 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
     `counts` maps ProgressReport.COUNT_FIELDS to numbers; `activities` maps a featured activity's id
     to {"times_held", "participants", "progress"}.
     """
-    locked = ProgressReport.objects.select_for_update().select_related("project__organization").get(pk=report.pk)
+    locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
     _require_secretary(actor, locked.project, "修改进展报告")
     if locked.state not in EDITABLE_REPORT_STATES:
         raise MoveRefused(f"报告当前状态为“{ReportState(locked.state).label}”，不能修改")
@@ -151,7 +151,7 @@ GUARDS = {"submit": [_guard_submit]}
 def report_move(*, report, name, actor, comment="", expected_version=None):
     """Make the named move; raise MoveRefused with a Chinese message when it may not happen."""
     move = REPORT_MOVES[name]
-    locked = (ProgressReport.objects.select_for_update()
+    locked = (ProgressReport.objects.select_for_update(of=("self",))
               .select_related("project__organization", "project__batch").get(pk=report.pk))
     if expected_version not in (None, "") and locked.version != int(expected_version):
         raise MoveRefused("该报告已被他人更新，请刷新页面查看最新情况后再操作")
@@ -226,7 +226,7 @@ def report_return(*, report, actor, comment, expected_version=None):
 @transaction.atomic
 def milestone_add(*, project, date, title, actor):
     """Staff add one extra due date to a project's schedule, inside the 培育 window."""
-    project = Project.objects.select_for_update().select_related("batch", "organization").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("batch", "organization").get(pk=project.pk)
     if not actor_roles(actor, project) & {Actor.UNIT, Actor.SCHOOL}:
         raise NotAllowed("只有二级党组织或党委组织部可以设置报告节点")
     _require_cultivated(project)
