@@ -224,7 +224,7 @@ def funding_of(project, *, with_spendings=False):
     """Per featured activity: allocation, spending and balance (one or two queries)."""
     activities = FeaturedActivity.objects.filter(project=project).annotate(
         spent_total=Sum("spendings__amount")).order_by("order", "pk")
-    rows = [Funding(a, a.allocated_budget, a.spent_total or Decimal("0")) for a in activities]
+    rows = [Funding(a, a.allocated_budget, a.spent_total or Decimal("0.00")) for a in activities]
     if with_spendings and rows:
         by_activity = {row.activity.pk: row for row in rows}
         for spending in Spending.objects.filter(activity__project=project).select_related("created_by"):
@@ -265,8 +265,8 @@ def project_record(project, *, today, limit=None):
 
 
 def _funding_total(rows):
-    allocated = sum((row.allocated for row in rows), Decimal("0"))
-    spent = sum((row.spent for row in rows), Decimal("0"))
+    allocated = sum((row.allocated for row in rows), Decimal("0.00"))
+    spent = sum((row.spent for row in rows), Decimal("0.00"))
     return {"allocated": allocated, "spent": spent, "balance": allocated - spent}
 
 
