@@ -145,8 +145,9 @@ def objection_lodge(*, notice, name, contact, content, item=None, affiliation=""
 @transaction.atomic
 def objection_answer(*, objection, outcome, response, actor):
     """Staff record how an objection was handled; each is answered once and the answer is kept."""
-    objection = Objection.objects.select_for_update().select_related("notice", "item__project__organization").get(
-        pk=objection.pk)
+    # Lock the objection row only: PostgreSQL cannot lock the nullable side of the outer join to `item`.
+    objection = (Objection.objects.select_for_update(of=("self",))
+                 .select_related("notice", "item__project__organization").get(pk=objection.pk))
     if not access.is_org_staff(actor):
         raise MoveRefused("只有党委组织部可以处理异议")
     if objection.is_answered:
