@@ -11,7 +11,7 @@ class EvaluationsConfig(AppConfig):
 
         from . import panels, selectors, services  # noqa: F401 - services registers its action labels
 
-        for panel in (panels.reviewer_queue, panels.staff_rounds):
+        for panel in (panels.reviewer_queue, panels.staff_rounds, panels.branch_results):
             if panel not in HOME_PANELS:
                 HOME_PANELS.append(panel)
         if selectors.readable_project_ids not in EXTRA_READERS:

@@ -98,7 +98,7 @@ def _finished_round(batch, phase, rubric, staff, rng, projects):
     window_start, window_end = batch.window("midterm" if phase == RoundPhase.MIDTERM else "harvest")
     deadline = window_end if phase == RoundPhase.MIDTERM else window_end - datetime.timedelta(days=20)
     round_ = services.round_create(
-        actor=staff, batch=batch, phase=phase, rubric=rubric, deadline=deadline,
+        actor=staff, batch=batch, phase=phase, rubric=rubric, deadline=deadline, today=window_start,
         name=f"{batch.name}{RoundPhase(phase).label}", reviewers_per_project=5, method=Method.TRIMMED,
         trim_min_count=5)
     services.assignments_auto(round_=round_, actor=staff)

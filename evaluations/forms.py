@@ -4,6 +4,7 @@ services and the Excel import use, so every path gives the same Chinese message.
 import datetime
 
 from django import forms
+from django.core.validators import MinValueValidator
 
 from branches.models import Organization
 from cultivation.models import Batch
@@ -76,18 +77,87 @@ class SelfEvaluationForm(ScoresForm):
                                 help_text="对照“七个有力”和特色要求，写明主要做法与成效、存在的不足和下一步打算")
 
 
-class RoundForm(forms.ModelForm):
+ROUND_MESSAGES = {
+    "name": {"required": "请填写名称"},
+    "rubric": {"required": "请选择评分细则", "invalid_choice": "所选评分细则不存在，请重新选择"},
+    "deadline": {"required": "请填写评分截止日期", "invalid": "评分截止日期格式不正确，请按“年-月-日”填写"},
+    "reviewers_per_project": {"required": "请填写每个项目的评审专家数", "invalid": "每个项目的评审专家数应为整数",
+                              "min_value": "每个项目至少需要 1 位评审专家"},
+    "method": {"required": "请选择计分方式", "invalid_choice": "请选择计分方式"},
+    "trim_min_count": {"required": "请填写去掉最高最低分的最少评分数", "invalid": "去掉最高最低分的最少评分数应为整数",
+                       "min_value": "去掉最高最低分的最少评分数不能少于 3（少于 3 个评分无法同时去掉最高分和最低分）"},
+    "excellent_min": {"required": "请填写优秀分数线"},
+    "good_min": {"required": "请填写良好分数线"},
+    "pass_min": {"required": "请填写合格分数线"},
+}
+NUMBER_MESSAGES = {"invalid": "请填写数字", "max_digits": "分数线应在 0 至 100 之间",
+                   "max_decimal_places": "分数线最多保留两位小数", "max_whole_digits": "分数线应在 0 至 100 之间"}
+
+
+class RoundSettingsForm(forms.ModelForm):
+    """A round's settings (staff page). Every check is repeated by the services, which trust no form;
+    the form's own messages only say it sooner and next to the field."""
+
     class Meta:
         model = Round
-        fields = ["batch", "phase", "name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count",
-                  "excellent_min", "good_min", "pass_min"]
+        fields = ["name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count", "excellent_min",
+                  "good_min", "pass_min"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = ROUND_MESSAGES
+
+    def __init__(self, *args, today=None, rubric_locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["rubric"].queryset = Rubric.objects.order_by("code", "-version")
+        for name in ("excellent_min", "good_min", "pass_min"):
+            self.fields[name].error_messages.update(NUMBER_MESSAGES)
+            self.fields[name].widget.attrs.update(min=0, max=100, step="0.01")
+        self.fields["reviewers_per_project"].widget.attrs.update(min=1)
+        self.fields["trim_min_count"].widget.attrs.update(min=3)
+        for name, limit in (("reviewers_per_project", 1), ("trim_min_count", 3)):
+            self.fields[name].validators.append(MinValueValidator(limit, ROUND_MESSAGES[name]["min_value"]))
+        if rubric_locked:
+            self.fields["rubric"].disabled = True
+            self.fields["rubric"].help_text = "已有专家评分或支部自评，不能更换评分细则"
+
+    def clean_deadline(self):
+        day = self.cleaned_data["deadline"]
+        unchanged = self.instance.pk is not None and day == self.instance.deadline
+        if self.today and day < self.today and not unchanged:
+            raise forms.ValidationError(f"评分截止日期不能早于今天（{self.today:%Y年%m月%d日}）")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        values = [cleaned.get(name) for name in ("excellent_min", "good_min", "pass_min")]
+        if all(value is not None for value in values):
+            for problem in scoring.Thresholds(*values).problems():
+                self.add_error("excellent_min", problem)
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own clean would report the thresholds a second time; the services run it anyway.
+        pass
+
+    def settings(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RoundForm(RoundSettingsForm):
+    """A new round: the settings plus the batch and the phase, fixed once the round exists."""
+
+    class Meta(RoundSettingsForm.Meta):
+        fields = ["batch", "phase"] + RoundSettingsForm.Meta.fields
+        error_messages = {**ROUND_MESSAGES, "batch": {"required": "请选择批次", "invalid_choice": "所选批次不存在"},
+                          "phase": {"required": "请选择评估类型", "invalid_choice": "请选择评估类型"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = Batch.objects.order_by("-year", "-selection_start")
-        self.fields["rubric"].queryset = Rubric.objects.order_by("code", "-version")
         self.fields["phase"].choices = RoundPhase.choices
+
+    def settings(self):
+        return {name: self.cleaned_data[name] for name in RoundSettingsForm.Meta.fields}
 
 
 class AssignForm(forms.Form):

@@ -76,3 +76,8 @@ def may_manage(user):
 
 def may_self_evaluate(user, project):
     return user.is_authenticated and access.is_secretary_of(user, project.organization)
+
+
+def may_see_branch_result(user, project):
+    """A branch reads its own published result (score, grade, profile) on its secretary's pages."""
+    return user.is_authenticated and access.is_secretary_of(user, project.organization)

@@ -267,3 +267,78 @@ def project_result(round_, project_pk):
         if result.project.pk == project_pk:
             return result
     return None
+
+
+# ---- secretaries: published results ----------------------------------------------------------
+
+def results_visible(round_, today):
+    """A round's results reach the branches once published and its results notice has begun."""
+    return (round_.state == RoundState.PUBLISHED and round_.notice_id is not None
+            and round_.notice.starts_on <= today)
+
+
+def published_for_branches(user, today):
+    """[{"round", "project"}] of every published round a branch of the user's secretary roles took
+    part in (it stands in the round's results notice), newest first. Three queries, any size."""
+    from cultivation.models import NoticeItem
+
+    branch_ids = [o.pk for o in access.organizations_for(user, Role.SECRETARY)]
+    if not branch_ids:
+        return []
+    published = Round.objects.filter(state=RoundState.PUBLISHED, notice__starts_on__lte=today)
+    items = list(NoticeItem.objects.filter(project__organization_id__in=branch_ids,
+                                           notice_id__in=published.values("notice_id"))
+                 .select_related("project__organization", "project__batch"))
+    rounds = {r.notice_id: r for r in published.filter(notice_id__in={i.notice_id for i in items})
+              .select_related("batch", "notice")} if items else {}
+    pairs = [{"round": rounds[i.notice_id], "project": i.project} for i in items if i.notice_id in rounds]
+    pairs.sort(key=lambda p: (p["round"].notice.starts_on, p["round"].pk, p["project"].organization.path),
+               reverse=True)
+    return pairs
+
+
+def attach_summaries(pairs):
+    """Give each {"round", "project"} its combined score, grade and self-evaluation percent, in two
+    queries for any number of pairs (the page of a list, the home panel)."""
+    if not pairs:
+        return pairs
+    round_ids = {p["round"].pk for p in pairs}
+    project_ids = {p["project"].pk for p in pairs}
+    percents = {}
+    for round_id, project_id, value in ScoreSheet.objects.filter(
+            round_id__in=round_ids, project_id__in=project_ids, state=SheetState.SUBMITTED,
+            percent__isnull=False).values_list("round_id", "project_id", "percent"):
+        percents.setdefault((round_id, project_id), []).append(value)
+    selves = dict(((round_id, project_id), value) for round_id, project_id, value in SelfEvaluation.objects.filter(
+        round_id__in=round_ids, project_id__in=project_ids, state=SelfState.SUBMITTED).values_list(
+        "round_id", "project_id", "percent"))
+    for pair in pairs:
+        round_, key = pair["round"], (pair["round"].pk, pair["project"].pk)
+        values = percents.get(key, [])
+        pair["score"] = scoring.combine(values, method=round_.method, trim_min=round_.trim_min_count)
+        pair["grade"] = scoring.grade(pair["score"], round_.thresholds)
+        pair["grade_label"] = Grade(pair["grade"]).label if pair["grade"] else ""
+        pair["count"] = len(values)
+        pair["self_percent"] = selves.get(key)
+    return pairs
+
+
+def branch_result_or_404(user, round_pk, project_pk, today):
+    """The published result of a project of the user's own branch, or a logged 404: before the
+    results are published, for another branch's project, for a project not in the round."""
+    from cultivation.models import NoticeItem
+
+    round_ = Round.objects.select_related("batch", "rubric", "notice").filter(pk=round_pk).first()
+    project = Project.objects.select_related("organization", "unit", "batch").filter(pk=project_pk).first()
+    if (round_ is None or project is None or not results_visible(round_, today)
+            or not rules.may_see_branch_result(user, project)
+            or not NoticeItem.objects.filter(notice_id=round_.notice_id, project=project).exists()):
+        access.refuse(user, f"branch result round {round_pk} project {project_pk}")
+    results = round_results(round_)
+    result = next((r for r in results if r.project.pk == project.pk), None)
+    if result is None:
+        access.refuse(user, f"branch result round {round_pk} project {project_pk}")
+    for row in result.profile:
+        row.difference = (row.self_value - row.combined if row.self_value is not None and row.combined is not None
+                          else None)
+    return round_, result, sum(1 for r in results if r.rank is not None)

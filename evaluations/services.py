@@ -5,6 +5,8 @@ Refusals raise `MoveRefused` (the workflow's) with a Chinese message meant for t
 that publishes results reports a refused decision and a refused score the same way.
 """
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +22,7 @@ from cultivation.models import Project
 from cultivation.workflow import MoveRefused
 
 from . import rules, scoring, selectors
-from .enums import (ACTIVE_SHEET_STATES, ROUND_MOVES, SHEET_MOVES, RoundPhase, RoundState, SelfState, SheetState,
+from .enums import (ACTIVE_SHEET_STATES, ROUND_MOVES, SHEET_MOVES, Method, RoundPhase, RoundState, SelfState, SheetState,
                     branch_kind)
 from .models import (ConflictDeclaration, Criterion, Round, Rubric, RubricLocked, Score, ScoreSheet, SelfEvaluation,
                      SelfScore)
@@ -120,11 +122,35 @@ def _clean(obj, exclude=None):
 
 # ---- rounds ----------------------------------------------------------------------------------
 
+def _check_round_settings(round_, *, today, deadline_changed=True):
+    """What the model cannot know by itself: dates against today, a rubric with criteria."""
+    if deadline_changed and round_.deadline is not None and round_.deadline < today:
+        raise MoveRefused(f"评分截止日期不能早于今天（{today:%Y年%m月%d日}）")
+    if round_.rubric_id and not Criterion.objects.filter(rubric_id=round_.rubric_id).exists():
+        raise MoveRefused(f"评分细则“{round_.rubric}”还没有评分指标，请先在后台添加指标或选择其他细则")
+
+
+def settings_warnings(round_):
+    """Settings that are allowed but probably not meant, for the page to point out after saving."""
+    warnings = []
+    if round_.method == Method.TRIMMED and round_.reviewers_per_project < round_.trim_min_count:
+        warnings.append(f"每个项目只分配 {round_.reviewers_per_project} 位评审专家，少于去掉最高分和最低分所需的 "
+                        f"{round_.trim_min_count} 个有效评分，除非另行增派专家，综合得分将按算术平均计算")
+    return warnings
+
+
 @transaction.atomic
-def round_create(*, actor, batch, phase, **fields):
+def round_create(*, actor, batch, phase, today=None, **fields):
+    """A new round of a batch. `today` is for the demo's history; a deadline may not lie in the past."""
     _require_staff(actor)
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise ValueError(f"not a round setting: {sorted(unknown)}")
+    if phase not in RoundPhase.values:
+        raise MoveRefused("请选择评估类型")
     round_ = Round(batch=batch, phase=phase, created_by=actor, **fields)
     _clean(round_)
+    _check_round_settings(round_, today=today or timezone.localdate())
     round_.save()
     log_event(actor=actor, action="round.created", target=round_, data={
         "批次": batch.name, "评估类型": RoundPhase(phase).label, "评分细则": str(round_.rubric),
@@ -132,28 +158,62 @@ def round_create(*, actor, batch, phase, **fields):
     return round_
 
 
+def _shown(name, value):
+    if name == "method":
+        return Method(value).label
+    if isinstance(value, Decimal):
+        return scoring.fmt(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def rubric_fixed(round_):
+    """Whether the round's rubric may no longer change: someone has scored or self-evaluated against it."""
+    return (Score.objects.filter(sheet__round=round_).exists()
+            or SelfScore.objects.filter(evaluation__round=round_).exists())
+
+
 @transaction.atomic
-def round_update(*, round_, actor, expected_version=None, **fields):
-    """Change an open round's settings; its rubric only while nobody has scored against it."""
+def round_update(*, round_, actor, expected_version=None, today=None, **fields):
+    """Change an open round's settings; its rubric only while nobody has scored against it (neither
+    a reviewer's sheet nor a branch's self-evaluation). Nothing changed: nothing written."""
     _require_staff(actor)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise ValueError(f"not a round setting: {sorted(unknown)}")
+    locked = Round.objects.select_for_update().select_related("rubric").get(pk=round_.pk)
     if expected_version is not None and int(expected_version) != locked.version:
         raise MoveRefused("该评估轮次已被他人修改，请刷新页面后再操作")
     if locked.state != RoundState.OPEN:
         raise MoveRefused("评审已结束，不能再修改设置")
-    if "rubric" in fields and fields["rubric"].pk != locked.rubric_id and Score.objects.filter(
-            sheet__round=locked).exists():
-        raise MoveRefused("已有专家按原评分细则评分，不能更换评分细则")
-    changes = {}
+    if "rubric" in fields and fields["rubric"].pk != locked.rubric_id:
+        if Score.objects.filter(sheet__round=locked).exists():
+            raise MoveRefused("已有专家按原评分细则评分，不能更换评分细则")
+        if SelfScore.objects.filter(evaluation__round=locked).exists():
+            raise MoveRefused("已有支部按原评分细则填写自评，不能更换评分细则")
+    changes, changed_names = {}, set()
     for name, value in fields.items():
-        if getattr(locked, name) != value:
-            changes[Round._meta.get_field(name).verbose_name] = [str(getattr(locked, name)), str(value)]
+        before = getattr(locked, name)
+        if before != value:
+            changes[str(Round._meta.get_field(name).verbose_name)] = [_shown(name, before), _shown(name, value)]
+            changed_names.add(name)
             setattr(locked, name, value)
+    if not changes:
+        return locked
     _clean(locked)
-    locked.version += 1
-    locked.save()
-    if changes:
-        log_event(actor=actor, action="round.updated", target=locked, data=changes)
+    _check_round_settings(locked, today=today or timezone.localdate(), deadline_changed="deadline" in changed_names)
+    changed = Round.objects.filter(pk=locked.pk, version=locked.version, state=RoundState.OPEN).update(
+        version=F("version") + 1, **{name: getattr(locked, name) for name in fields})
+    if not changed:
+        raise MoveRefused("该评估轮次刚刚已被他人更新，请刷新页面")
+    locked.refresh_from_db()
+    log_event(actor=actor, action="round.updated", target=locked, data=changes)
+    if "deadline" in changed_names:
+        reviewers = get_user_model().objects.filter(
+            pk__in=locked.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).values("reviewer_id"))
+        notify.notify(list(reviewers), title=f"{locked.name}评分截止日期调整",
+                      body=f"评分截止日期调整为{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
     return locked
 
 

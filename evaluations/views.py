@@ -1,5 +1,6 @@
 """Pages of the evaluations app. Views only read through selectors and write through services."""
 
+import datetime
 import tempfile
 
 from django.contrib import messages
@@ -18,8 +19,8 @@ from cultivation.workflow import MoveRefused
 
 from . import rules, scoring, selectors, services, sheets
 from .enums import RoundState, SheetState
-from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundForm, SelfEvaluationForm,
-                    SheetForm)
+from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundForm, RoundSettingsForm,
+                    SelfEvaluationForm, SheetForm)
 from .models import Round, ScoreSheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -181,6 +182,25 @@ def self_evaluation(request, round_pk, project_pk):
         "full_marks": scoring.fmt(scoring.full_marks((c.max_score, c.weight) for c in criteria))})
 
 
+# ---- secretaries: their branch's published results ------------------------------------------
+
+@login_required
+def branch_results(request):
+    if not access.has_role(request.user, "secretary"):
+        access.refuse(request.user, "branch results list", not_found=False)
+    page = paginate(request, selectors.published_for_branches(request.user, timezone.localdate()))
+    selectors.attach_summaries(page.object_list)
+    return render(request, "evaluations/branch_results.html", {"page": page})
+
+
+@login_required
+def branch_result(request, round_pk, project_pk):
+    round_, result, ranked = selectors.branch_result_or_404(request.user, round_pk, project_pk,
+                                                            timezone.localdate())
+    return render(request, "evaluations/branch_result.html", {
+        "round": round_, "result": result, "project": result.project, "ranked": ranked})
+
+
 # ---- staff -----------------------------------------------------------------------------------
 
 @login_required
@@ -192,18 +212,50 @@ def round_list(request):
 @login_required
 def round_create(request):
     access.require_org_staff(request.user)
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST or None, today=timezone.localdate(),
+                     initial={"deadline": timezone.localdate() + datetime.timedelta(days=30)})
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            round_ = services.round_create(actor=request.user, batch=data.pop("batch"), phase=data.pop("phase"),
-                                           **data)
+            round_ = services.round_create(actor=request.user, batch=form.cleaned_data["batch"],
+                                           phase=form.cleaned_data["phase"], **form.settings())
         except MoveRefused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, f"已新建评估轮次“{round_.name}”")
+            for warning in services.settings_warnings(round_):
+                messages.warning(request, warning)
             return redirect("evaluations:round_detail", pk=round_.pk)
     return render(request, "evaluations/round_form.html", {"form": form})
+
+
+@login_required
+def round_edit(request, pk):
+    """The settings of an open round. Its rubric is fixed once anyone has scored against it."""
+    round_ = _staff_round(request, pk)
+    rubric_locked = services.rubric_fixed(round_)
+    editable = round_.is_open
+    form = RoundSettingsForm(request.POST if request.method == "POST" and editable else None,
+                             instance=Round.objects.select_related("rubric").get(pk=round_.pk),
+                             today=timezone.localdate(), rubric_locked=rubric_locked)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+        if request.method == "POST":
+            messages.error(request, "评审已结束，不能再修改设置")
+    version = request.POST.get("version") if request.method == "POST" else None
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            updated = services.round_update(round_=round_, actor=request.user, expected_version=version or None,
+                                            **form.settings())
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "评估轮次设置已保存" if updated.version != round_.version else "设置没有变化")
+            for warning in services.settings_warnings(updated):
+                messages.warning(request, warning)
+            return redirect("evaluations:round_detail", pk=round_.pk)
+    return render(request, "evaluations/round_form.html", {
+        "form": form, "round": round_, "editable": editable, "version": version or round_.version})
 
 
 @login_required

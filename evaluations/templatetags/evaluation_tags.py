@@ -19,3 +19,11 @@ def signed(value):
         return ""
     text = scoring.fmt(value)
     return f"+{text}" if value > 0 else text
+
+
+@register.filter
+def share(value, maximum):
+    """`value` as a percentage of `maximum` (0–100), for a bar's data-width; 0 for a blank."""
+    if value in (None, "") or not maximum:
+        return 0
+    return scoring.fmt(scoring.quantize(max(0, min(100, value * 100 / maximum))))

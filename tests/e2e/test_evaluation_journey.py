@@ -191,3 +191,15 @@ def test_reviewer_scores_staff_publish_and_the_public_reads_the_results(scene, n
     assert "甲一党支部" in items and "良好（综合得分 88.57，第 1 名）" in items
     assert "甲二党支部" in items and "合格（综合得分 65，第 2 名）" in items
     screenshot(page, "evaluation-public-notice")
+
+    # ---- the branch's secretary ----
+    page = new_page()
+    login(page, "secretary")
+    panel = page.get_by_test_id("branch-results-panel")
+    assert "第一批中期评估" in panel.inner_text() and "88.57" in panel.inner_text()
+    panel.get_by_role("link", name="查看详情").click()
+    assert page.get_by_test_id("branch-grade").inner_text() == "良好"
+    assert "第 1 名" in page.get_by_test_id("branch-rank").inner_text()
+    profile = page.get_by_test_id("branch-profile").inner_text()
+    assert "教育党员有力" in profile and "王评审" not in page.content()
+    screenshot(page, "evaluation-branch-result")

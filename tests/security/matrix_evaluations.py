@@ -27,6 +27,8 @@ test_access_matrix.py fails, naming the URL, until every name of `evaluations/ur
   check (a refused request changes no row of any table).
 """
 
+import datetime
+
 from django.utils import timezone
 
 from evaluations import services
@@ -144,6 +146,32 @@ def import_data(world, which):
     return {"file": SimpleUploadedFile("矩阵.xlsx", buffer.getvalue()), "dry_run": "on"}
 
 
+def published_kwargs(world, which):
+    """A published mid-term round of the `which` branch's project, scored by an eligible reviewer."""
+    cache = world.__dict__.setdefault("_evaluations_published", {})
+    if which not in cache:
+        tree = world.tree
+        round_ = RoundFactory()
+        project = round_project(world.branch(which), round_)
+        reviewer = tree.reviewer if which == "own" else tree.reviewer_conflicted
+        sheet = services.assignment_add(round_=round_, project=project, reviewer=reviewer, actor=tree.staff)
+        services.sheet_save(sheet=sheet, actor=reviewer, values=full_scores(round_, project), submit=True)
+        materials_for(project, "conclude_midterm", user=tree.staff)
+        round_ = services.round_move(round_=round_, name="close", actor=tree.staff)
+        round_ = services.round_publish(round_=round_, actor=tree.staff, title="中期评估结果公示", body="现予公示",
+                                        starts_on=timezone.localdate())
+        cache[which] = {"round_pk": round_.pk, "project_pk": project.pk}
+    return cache[which]
+
+
+def round_settings_data(world, which):
+    found = scene(world, which)["round"]
+    return {"name": f"{found.name}（调整）", "rubric": found.rubric_id,
+            "deadline": (timezone.localdate() + datetime.timedelta(days=40)).isoformat(),
+            "reviewers_per_project": 4, "method": "mean", "trim_min_count": 5, "excellent_min": 90, "good_min": 80,
+            "pass_min": 60}
+
+
 REVIEWER_PAGE = expect(FORBIDDEN, anonymous=LOGIN, reviewers=OK)
 STAFF_PAGE = expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)
 STAFF_POST = expect(FORBIDDEN, anonymous=LOGIN, org_staff=REDIRECT)
@@ -167,9 +195,18 @@ ROWS = [
     Row("evaluations:self_evaluation", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=REDIRECT),
         foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=REDIRECT), kwargs=project_kwargs,
         method="post", data=self_data),
+    # A branch reads its own published results; before publication or for another branch, 404.
+    Row("evaluations:branch_results", expect(FORBIDDEN, anonymous=LOGIN, secretary=OK, other_secretary=OK)),
+    Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=OK),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=OK), kwargs=published_kwargs),
+    Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN), kwargs=project_kwargs, label="unpublished"),
     Row("evaluations:round_list", STAFF_PAGE),
     Row("evaluations:round_create", STAFF_PAGE),
     Row("evaluations:round_create", STAFF_POST, method="post", data=round_create_data),
+    Row("evaluations:round_edit", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
+    Row("evaluations:round_edit", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post",
+        data=round_settings_data),
     Row("evaluations:round_detail", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
     Row("evaluations:round_assign", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post",
         data=assign_data),
