@@ -144,11 +144,13 @@ def form_payloads(form_class, *, form_kwargs=None, files=None, **field_strategie
     )
 
 
-def fuzz_view(client, url, *, payloads, method="post", succeeded=None, may_write=(), max_examples=MAX_EXAMPLES):
+def fuzz_view(client, url, *, payloads, method="post", succeeded=None, may_write=(), max_examples=MAX_EXAMPLES,
+              **hypothesis_options):
     """Send every payload to `url`; never a 5xx, and nothing written unless `succeeded(response)`.
 
     `succeeded` defaults to "never" (a GET that must not write); `may_write` names tables a refusal
-    may still write, e.g. the audit log of a failed sign-in.
+    may still write, e.g. the audit log of a failed sign-in; `hypothesis_options` go to
+    hypothesis.settings (e.g. phases=...).
     """
     succeeded = succeeded or (lambda response: False)
 
@@ -156,6 +158,7 @@ def fuzz_view(client, url, *, payloads, method="post", succeeded=None, may_write
         max_examples=max_examples,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+        **hypothesis_options,
     )
     @given(payload=payloads)
     def send(payload):

@@ -85,6 +85,9 @@ class Row:
     method   "get" or "post" (one row per method: a URL may have a GET and a POST row).
     data     `(world, which) -> dict` posted (or sent as the query string of a GET). A POST row's
              data should be valid, so that a success is a real success and a refusal is a refusal.
+
+    `kwargs` runs once per row and object (it may cache what it builds on the world); each role's
+    request then runs in a savepoint that is rolled back, and `data` runs inside it, once per role.
     label    tells two rows of the same name and method apart in test ids.
     """
 

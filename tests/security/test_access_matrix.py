@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
@@ -13,9 +14,10 @@ from .matrix import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, REDIRECT, ROLES, a
 
 ROWS = all_rows()
 CASES = [
-    pytest.param(row, which, role, expected, id=f"{row.id}-{which}-{role}")
+    pytest.param(row, which, id=f"{row.id}-{which}")
     for row in ROWS
-    for which, role, expected in row.cases()
+    for which in ("own", "foreign")
+    if (row.own if which == "own" else row.foreign) is not None
 ]
 # Django's own admin is covered by test_the_admin_turns_away_everyone_who_is_not_staff instead.
 ADMIN_NAMESPACE = "admin"
@@ -31,19 +33,6 @@ def walk(resolver, namespace="", prefix="", groups=()):
             yield from walk(pattern, inner, text, names)
         elif isinstance(pattern, URLPattern):
             yield (f"{namespace}{pattern.name}" if pattern.name else None), text, names
-
-
-def prepare(row, world, which):
-    """The URL and data of a row; the builders may create the objects they need, so call it before
-    counting rows for the refusal check."""
-    kwargs = row.kwargs(world, which) if row.kwargs else {}
-    data = row.data(world, which) if row.data else {}
-    return reverse(row.name, kwargs=kwargs), data
-
-
-def request(client, row, world, which, prepared=None):
-    url, data = prepared or prepare(row, world, which)
-    return getattr(client, row.method)(url, data)
 
 
 def assert_answer(response, expected, label):
@@ -66,24 +55,54 @@ def is_refusal(role, expected):
     return expected in (FORBIDDEN, NOT_FOUND, NOT_ALLOWED) or (expected == LOGIN and role == "anonymous")
 
 
-@pytest.mark.parametrize("row, which, role, expected", CASES)
-def test_access_matrix(world, caplog, row, which, role, expected):
+def check(world, caplog, row, which, role, expected, url):
+    """One role's request; returns what went wrong, or None."""
     client = Client()
     user = world.user(role)
-    if user is not None:
-        client.force_login(user)
-    prepared = prepare(row, world, which)
-    before = row_counts()
-    with caplog.at_level(logging.WARNING, logger="branches.access"):
-        response = request(client, row, world, which, prepared)
     label = f"{row.id} as {role} on the {which} object"
-    assert_answer(response, expected, label)
-    if is_refusal(role, expected):
-        assert not changed_tables(before, row_counts()), f"{label}: a refused request wrote to the database"
-    if user is not None and expected in (FORBIDDEN, NOT_FOUND):
-        # Refusals go through branches.access.refuse, which logs them for the security review.
-        refused = [r for r in caplog.records if r.name == "branches.access" and "refused" in r.getMessage()]
-        assert refused, f"{label}: refused without a log record from branches.access"
+    with transaction.atomic():
+        try:
+            # Per role (an uploaded file is read once) and inside the savepoint, so whatever the data
+            # builder creates is gone for the next role, as if each role had a world of its own.
+            data = row.data(world, which) if row.data else {}
+            if user is not None:
+                client.force_login(user)
+            before = row_counts()
+            caplog.clear()
+            with caplog.at_level(logging.WARNING, logger="branches.access"):
+                try:
+                    response = getattr(client, row.method)(url, data)
+                except Exception as error:  # a 500: the test client re-raises the view's exception
+                    return f"{label}: raised {error!r}"
+            try:
+                assert_answer(response, expected, label)
+            except AssertionError as error:
+                return str(error)
+            changed = changed_tables(before, row_counts())
+            if is_refusal(role, expected) and changed:
+                return f"{label}: a refused request wrote to the database: {changed}"
+            if user is not None and expected in (FORBIDDEN, NOT_FOUND):
+                # Refusals go through branches.access.refuse, which logs them for the security review.
+                if not [r for r in caplog.records if r.name == "branches.access" and "refused" in r.getMessage()]:
+                    return f"{label}: refused without a log record from branches.access"
+            return None
+        finally:
+            transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("row, which", CASES)
+def test_access_matrix(world, caplog, row, which):
+    """Every role gets its expected answer from this row's URL for this object.
+
+    The world and the row's objects are built once per row and object; each role's request runs in
+    a savepoint rolled back afterwards, so every role meets the same state (a POST by one role
+    leaves nothing behind for the next), at a fraction of the cost of rebuilding it per role.
+    """
+    answers = row.own if which == "own" else row.foreign
+    url = reverse(row.name, kwargs=row.kwargs(world, which) if row.kwargs else {})
+    failures = [failure for role, expected in answers.items()
+                if (failure := check(world, caplog, row, which, role, expected, url))]
+    assert not failures, "\n".join(failures)
 
 
 def test_every_url_name_has_a_row():
