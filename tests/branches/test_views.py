@@ -75,8 +75,9 @@ def test_the_list_runs_a_constant_number_of_queries(client_for, tree, size, djan
     for n in range(size):
         BranchFactory(parent=tree.unit_a)
     client = client_for(tree.staff)
-    # session, user, role assignments, count, page, unit choices, then the session's save (3)
-    with django_assert_num_queries(9):
+    # session, user, role assignments, unread notifications, count, page, unit choices,
+    # then the session's save (3)
+    with django_assert_num_queries(10):
         assert client.get(reverse("branches:organization_list")).status_code == 200
 
 
@@ -85,8 +86,9 @@ def test_the_staff_home_runs_a_constant_number_of_queries(client_for, tree, size
     for n in range(size):
         BranchFactory(parent=OrganizationFactory(parent=tree.school))
     client = client_for(tree.staff)
-    # session, user, role assignments, totals, by category, by unit, then the session's save (3)
-    with django_assert_num_queries(9):
+    # session, user, role assignments, unread notifications, the branch summary (3), the panels
+    # of cultivation, reports and evaluations (5), then the session's save (3)
+    with django_assert_num_queries(15):
         assert client.get(reverse("home")).status_code == 200
 
 
