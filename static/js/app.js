@@ -6,9 +6,13 @@ document.querySelectorAll("[data-width]").forEach(function (el) {
   }
 });
 // Forms marked data-once disable their submit buttons on submit, so a double click sends once.
+// The buttons are disabled after the browser has read the form: a disabled submitter would
+// drop its own name and value from the request.
 document.querySelectorAll("form[data-once]").forEach(function (form) {
   form.addEventListener("submit", function () {
-    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    }, 0);
   });
 });
 // Buttons with data-confirm ask before they submit.
