@@ -90,7 +90,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "branches.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "branches.signin.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -104,6 +104,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "branches.signin.axes_username"
 # Campus offices share NAT addresses: locking by IP would lock whole departments out, so the
 # lock is by user name (axes warns about that choice; docs/security.md explains it).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

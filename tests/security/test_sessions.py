@@ -76,6 +76,17 @@ def test_the_lock_lifts_after_an_hour(client, tree):
     assert sign_in(client, "secretary").status_code == 302 and signed_in(client)
 
 
+def test_an_overlong_user_name_is_refused_like_any_wrong_one(client, tree):
+    # AuthenticationForm does not limit the length; axes' column does (varchar(255) on PostgreSQL).
+    name = "党" * 300
+    for attempt in range(5):
+        response = sign_in(client, name, "wrong-password")
+        assert response.status_code in (200, 429)
+    assert "用户名或密码不正确" in sign_in(Client(), name[:10], "wrong-password").content.decode()
+    attempt = AccessAttempt.objects.get(username="党" * 150)
+    assert attempt.failures_since_start == 5
+
+
 # Sessions
 
 def test_signing_in_issues_a_new_session_key_and_drops_the_old_one(client, tree):
