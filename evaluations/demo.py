@@ -17,6 +17,7 @@ from cultivation.workflow import MoveRefused
 
 from . import selectors, services
 from .enums import BranchKind, Method, RoundPhase
+from .seed_rubric import seven_capabilities
 from .models import Rubric
 
 FEATURED = [
@@ -50,7 +51,7 @@ def build(context):
     batches, projects = context.get("batches") or {}, context.get("projects") or {}
     staff = context["users"]["staff"]
     rng = random.Random(20201231)
-    rubric = Rubric.objects.get(code="qigeyouli", version=1)
+    rubric = seven_capabilities()
     for order, (kind, name, maximum, description) in enumerate(FEATURED, start=8):
         services.criterion_save(actor=staff, rubric=rubric, order=order, group="特色要求", name=name,
                                 description=description, max_score=Decimal(maximum), weight=Decimal(1),

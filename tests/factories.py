@@ -184,6 +184,39 @@ def materials_for(project, move_name, *, user):
         FeedbackItem.objects.filter(project=project, verified__isnull=True).update(verified=True, verified_at=timezone.now())
 
 
+# ---- cultivation: progress reports --------------------------------------------------------------
+
+def cultivating_batch(today=None, **kwargs):
+    """A batch whose 培育 window began 30 days before `today` (default: the real today) and runs 300 days."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return BatchFactory(start=today - datetime.timedelta(days=90), **kwargs)
+
+
+def cultivating_project(organization, *, batch=None, today=None, **kwargs):
+    """A project recognized as a cultivation target (培育中), in a batch in its 培育 phase."""
+    from cultivation.enums import ProjectState
+    from cultivation.models import Project
+
+    project = ProjectFactory(organization=organization, batch=batch or cultivating_batch(today), **kwargs)
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.RECOGNIZED)
+    project.refresh_from_db()
+    return project
+
+
+def progress_report(project, *, due=None, state="draft", **fields):
+    """The report of one of the project's periods (the first one unless `due`), in the given state."""
+    from cultivation.models import ProgressReport
+    from cultivation.report_selectors import periods_of
+
+    periods = periods_of(project)
+    period = next(p for p in periods if p.due == due) if due else periods[0]
+    fields.setdefault("narrative", "本月召开支部党员大会1次，开展主题党日“经典诵读进课堂”。")
+    return ProgressReport.objects.create(project=project, period_start=period.start, period_due=period.due,
+                                         title=period.title, state=state, **fields)
+
+
 # ---- evaluations ----------------------------------------------------------------------------
 
 def _today():
@@ -194,9 +227,9 @@ def _today():
 
 def seven_rubric():
     """The rubric of the 七个有力 loaded by evaluations' data migration (7 criteria, 10 points each)."""
-    from evaluations.models import Rubric
+    from evaluations.seed_rubric import seven_capabilities
 
-    return Rubric.objects.get(code="qigeyouli", version=1)
+    return seven_capabilities()
 
 
 class RubricFactory(factory.django.DjangoModelFactory):
@@ -264,36 +297,3 @@ def submitted_sheet(round_, project, reviewer, value=8, *, staff):
 
     sheet = services.assignment_add(round_=round_, project=project, reviewer=reviewer, actor=staff)
     return services.sheet_save(sheet=sheet, actor=reviewer, values=full_scores(round_, project, value), submit=True)
-
-
-# ---- cultivation: progress reports --------------------------------------------------------------
-
-def cultivating_batch(today=None, **kwargs):
-    """A batch whose 培育 window began 30 days before `today` (default: the real today) and runs 300 days."""
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    return BatchFactory(start=today - datetime.timedelta(days=90), **kwargs)
-
-
-def cultivating_project(organization, *, batch=None, today=None, **kwargs):
-    """A project recognized as a cultivation target (培育中), in a batch in its 培育 phase."""
-    from cultivation.enums import ProjectState
-    from cultivation.models import Project
-
-    project = ProjectFactory(organization=organization, batch=batch or cultivating_batch(today), **kwargs)
-    Project.objects.filter(pk=project.pk).update(state=ProjectState.RECOGNIZED)
-    project.refresh_from_db()
-    return project
-
-
-def progress_report(project, *, due=None, state="draft", **fields):
-    """The report of one of the project's periods (the first one unless `due`), in the given state."""
-    from cultivation.models import ProgressReport
-    from cultivation.report_selectors import periods_of
-
-    periods = periods_of(project)
-    period = next(p for p in periods if p.due == due) if due else periods[0]
-    fields.setdefault("narrative", "本月召开支部党员大会1次，开展主题党日“经典诵读进课堂”。")
-    return ProgressReport.objects.create(project=project, period_start=period.start, period_due=period.due,
-                                         title=period.title, state=state, **fields)
