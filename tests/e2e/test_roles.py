@@ -17,7 +17,7 @@ def test_each_demo_role_logs_in_and_sees_its_home(demo, new_page):
     assert page.get_by_test_id("staff-home").is_visible()
     assert int(page.get_by_test_id("branch-total").first.inner_text()) > 250
     screenshot(page, "home-staff")
-    page.get_by_role("link", name="党组织").click()
+    page.get_by_role("link", name="党组织", exact=True).click()
     page.get_by_placeholder("名称、编码或书记姓名").fill("中医内科学")
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name="中医内科学教研室党支部").click()
@@ -35,7 +35,7 @@ def test_each_demo_role_logs_in_and_sees_its_home(demo, new_page):
     section = page.get_by_test_id("secretary-home")
     assert "中医内科学教研室党支部" in section.inner_text()
     assert "张明华" in section.inner_text()
-    assert page.get_by_role("link", name="党组织").count() == 0
+    assert page.get_by_role("link", name="党组织", exact=True).count() == 0
     screenshot(page, "home-secretary")
 
     page = new_page()
