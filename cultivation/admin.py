@@ -4,8 +4,9 @@ and batch writes go through the same services as the staff pages, so the event l
 from django.contrib import admin, messages
 
 from . import services, workflow
-from .models import (AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, Holiday, Notice,
-                     NoticeItem, Objection, Project, UnitQuota, WindowExtension)
+from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
+                     Holiday, Notice, NoticeItem, Objection, Outcome, OutboundEmail, ProgressReport, Project,
+                     Publication, Reminder, Spending, UnitQuota, WindowExtension)
 from .workflow import MoveRefused
 
 
@@ -158,3 +159,42 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name", "is_workday"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+
+# Progress reports and their evidence are written by the branches through cultivation/reports.py;
+# the admin lets 组织部 look them up, never change them behind the workflow's back.
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ["project", "title", "period_due", "state", "submitted_at"]
+    list_filter = ["state", "project__batch"]
+    search_fields = ["project__organization__name", "title"]
+    list_select_related = ["project__organization", "project__batch"]
+
+
+@admin.register(Attachment, Publication, Outcome, Exemplar)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "project"]
+    search_fields = ["project__organization__name"]
+    list_select_related = ["project__organization", "project__batch"]
+
+
+@admin.register(Spending)
+class SpendingAdmin(ReadOnlyAdmin):
+    list_display = ["activity", "amount", "spent_on", "purpose"]
+    list_select_related = ["activity__project__organization"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["project", "kind", "period_due", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["project__organization", "project__batch"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    """Shows what mail is waiting or failing, so staff can tell users why a mail is late."""
+
+    list_display = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject"]
