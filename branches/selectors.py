@@ -4,7 +4,7 @@ from django.db.models import Count, Q, Sum
 
 from . import access
 from .enums import BranchCategory, BranchType
-from .models import Event, Organization
+from .models import Event
 from .rules import add_years
 
 

@@ -160,7 +160,6 @@ class Builder:
     def run(self, batch, plan, *, notice_day, objections=(), pending_objection=None, midterm_notice=False,
             acceptance_notice=False):
         """Take each (branch, target state) of the plan as far as its target, phase by phase."""
-        reached = {}
         order = [S.DRAFT, S.SUBMITTED, S.NOMINATED, S.SHORTLISTED, S.RECOGNIZED, S.MIDTERM_SUBMITTED, S.RECTIFYING,
                  S.FINAL_SUBMITTED, S.ACCEPTED]
         rank = {state: index for index, state in enumerate(order)}

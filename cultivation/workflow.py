@@ -16,7 +16,7 @@ from branches.audit import ACTION_LABELS, log_event
 from branches.rules import eligibility_problems
 
 from . import notify
-from branches.enums import BranchType
+from branches.enums import BranchType, Role
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
 from .models import (
@@ -40,15 +40,27 @@ def project_url(project):
     return f"/cultivation/projects/{project.pk}/"
 
 
+def applicant_organizations(user, batch):
+    """The organizations the user applies for in a batch: their branches as 支部书记, or, for
+    标杆院系, the 二级党组织 where they are staff."""
+    if batch.kind == BatchKind.BENCHMARK_UNIT:
+        return [org for org in access.organizations_for(user, Role.UNIT_STAFF) if org.is_secondary]
+    return access.organizations_for(user, Role.SECRETARY)
+
+
 def actor_roles(user, project):
-    """How the user stands to the project's organization: secretary, unit staff, school staff."""
+    """How the user stands to the project's organization: applicant (the branch's secretary, or for
+    标杆院系 the unit's own staff), unit staff above it, school staff."""
     organization = project.organization
     roles = set()
-    if access.is_secretary_of(user, organization):
+    if access.is_secretary_of(user, organization) or (
+        project.batch.kind == BatchKind.BENCHMARK_UNIT
+        and any(a.role == Role.UNIT_STAFF and a.organization_id == organization.pk for a in access.assignments(user))
+    ):
         roles.add(Actor.SECRETARY)
     if access.is_org_staff(user) and access.can_manage_subtree(user, organization):
         roles.add(Actor.SCHOOL)
-    if any(a.role == "unit_staff" and organization.path.startswith(a.organization.path)
+    if any(a.role == Role.UNIT_STAFF and organization.path.startswith(a.organization.path)
            for a in access.assignments(user)):
         roles.add(Actor.UNIT)
     return roles

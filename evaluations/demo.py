@@ -18,7 +18,6 @@ from cultivation.workflow import MoveRefused
 from . import selectors, services
 from .enums import BranchKind, Method, RoundPhase
 from .seed_rubric import seven_capabilities
-from .models import Rubric
 
 FEATURED = [
     (BranchKind.BUSINESS, "党建与业务融合", 20,

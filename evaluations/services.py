@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from branches import access
 from branches.audit import ACTION_LABELS, log_event
 from branches.enums import Role
 from cultivation import notify, workflow

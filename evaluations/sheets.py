@@ -14,7 +14,7 @@ from branches.audit import log_event
 from branches.roster import Problem, _text, read_workbook
 from cultivation.models import Project
 
-from . import rules, scoring, selectors, services
+from . import rules, selectors, services
 from .enums import BranchKind, SheetState, branch_kind
 from .models import Criterion, ScoreSheet
 

@@ -21,7 +21,7 @@ from . import rules, scoring, selectors, services, sheets
 from .enums import RoundState, SheetState
 from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundForm, RoundSettingsForm,
                     SelfEvaluationForm, SheetForm)
-from .models import Round, ScoreSheet
+from .models import Round
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Read-only partials of a project's materials, written by the cultivation app; shown when present.

@@ -11,7 +11,7 @@ from branches import access
 from branches.enums import Role
 from branches.pagination import paginate
 
-from .. import selectors, services
+from .. import selectors, services, workflow
 from ..enums import Phase, ProjectState
 from ..forms import BatchForm, UnitQuotaForm
 from ..models import Notice, Project
@@ -90,7 +90,7 @@ def batch_detail(request, pk):
     user = request.user
     today = timezone.localdate()
     is_staff = access.is_org_staff(user)
-    secretary_of = access.organizations_for(user, Role.SECRETARY)
+    secretary_of = workflow.applicant_organizations(user, batch)
     my_projects = list(selectors.projects_for(user).filter(batch=batch, organization__in=secretary_of)) \
         if secretary_of else []
     start, end = batch.window(Phase.SELECTION)

@@ -9,7 +9,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from branches import access
-from branches.enums import Role
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
@@ -98,8 +97,8 @@ def project_detail(request, pk):
 
 
 def _secretary_branches(user, batch):
-    """Branches the user is secretary of that have no application in the batch yet."""
-    branches = [org for org in access.organizations_for(user, Role.SECRETARY)]
+    """Organizations the user applies for that have no application in the batch yet."""
+    branches = workflow.applicant_organizations(user, batch)
     taken = set(Project.objects.filter(batch=batch, organization__in=branches).values_list("organization_id", flat=True))
     return [org for org in branches if org.pk not in taken]
 
@@ -107,7 +106,7 @@ def _secretary_branches(user, batch):
 @login_required
 def project_start(request, pk):
     batch = batch_or_404(request.user, pk)
-    if not access.has_role(request.user, Role.SECRETARY):
+    if not workflow.applicant_organizations(request.user, batch):
         access.refuse(request.user, f"application in batch {pk}", not_found=False)
     today = timezone.localdate()
     start, end = batch.window(Phase.SELECTION)
@@ -131,7 +130,8 @@ def project_start(request, pk):
             return to_project(project)
     return render(request, "cultivation/project_form.html", {
         "form": form, "formset": formset, "batch": batch, "project": None,
-        "problems": eligibility_problems(branches[0], deadline=batch.nomination_deadline)})
+        "problems": [] if batch.kind == BatchKind.BENCHMARK_UNIT
+        else eligibility_problems(branches[0], deadline=batch.nomination_deadline)})
 
 
 @login_required

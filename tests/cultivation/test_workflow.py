@@ -144,3 +144,23 @@ def test_every_move_writes_one_event_with_from_to_and_reason(tree):
         ("project.submit", {"从": "草稿", "到": "待二级党组织推荐"}),
         ("project.return_application", {"从": "待二级党组织推荐", "到": "已退回修改", "原因": "补充经验"}),
     ]
+
+
+def test_a_benchmark_unit_is_applied_for_by_its_own_staff(tree, client_for):
+    from django.urls import reverse
+
+    from cultivation.enums import BatchKind
+
+    batch = BatchFactory(kind=BatchKind.BENCHMARK_UNIT, start=datetime.date.today() - datetime.timedelta(days=3))
+    assert workflow.applicant_organizations(tree.unit_staff, batch) == [tree.unit_a]
+    assert workflow.applicant_organizations(tree.secretary, batch) == []
+    client = client_for(tree.unit_staff)
+    response = client.post(reverse("cultivation:project_start", args=[batch.pk]), {
+        "organization": tree.unit_a.pk, "title": "标杆院系建设", "concept": "立意", "practice": "做法",
+        "experience": "经验", "plan": "思路", "activities-TOTAL_FORMS": "1", "activities-INITIAL_FORMS": "0",
+        "activities-0-name": "党建引领学科建设", "activities-0-description": "每季度一次",
+        "activities-0-planned_budget": "10000"})
+    project = Project.objects.get(batch=batch)
+    assert response.status_code == 302 and project.organization == tree.unit_a
+    assert workflow.project_submit(project=project, actor=tree.unit_staff).state == ProjectState.SUBMITTED
+    assert client_for(tree.secretary).get(reverse("cultivation:project_start", args=[batch.pk])).status_code == 403

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from evaluations import services, sheets
 from evaluations.models import Score, ScoreSheet
-from tests.factories import RoundFactory, round_project, submitted_sheet
+from tests.factories import RoundFactory, submitted_sheet
 
 
 def exported(round_):

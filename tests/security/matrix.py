@@ -11,7 +11,7 @@ and the roles are seen from the own object: `unit_staff` and `secretary` are its
 branch's secretary, `other_unit_staff` and `other_secretary` those of 乙学院党委 and 乙一党支部.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 # The answers a row can expect.
