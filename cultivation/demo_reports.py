@@ -75,6 +75,10 @@ def build(context):
         _own_branch(own, users, today)
     for index, project in enumerate(p for p in projects if p is not own):
         _other_branch(project, users, today, index)
+    # The batch in 中期评估 has a whole 培育 phase behind it: its reviewers read those reports.
+    for index, project in enumerate(context["projects"].get("midterm", [])):
+        _fund(project, users)
+        _other_branch(project, users, today, index, finished=True)
     return batch
 
 
@@ -148,16 +152,19 @@ def _spent(activity):
     return sum((s.amount for s in Spending.objects.filter(activity=activity)), Decimal("0"))
 
 
-def _other_branch(project, users, today, index):
-    """Branches without demo users: a believable mix, written directly."""
+def _other_branch(project, users, today, index, *, finished=False):
+    """Branches without demo users: a believable mix, written directly (all accepted when the
+    batch's 培育 phase is over)."""
     recorder = users["staff"]  # these branches have no demo secretary: 组织部 recorded on their behalf
     past = [p for p in periods_of(project) if p.due < today]
     # Most branches are up to date; every third lags one period behind (it shows as 已逾期).
-    upto = len(past) - (1 if index % 3 == 2 else 0)
+    upto = len(past) - (1 if index % 3 == 2 and not finished else 0)
     for n, period in enumerate(past[:upto]):
         last = n == upto - 1
         state = ReportState.ACCEPTED
-        if last:
+        if finished:
+            pass
+        elif last:
             state = [ReportState.SUBMITTED, ReportState.ENDORSED, ReportState.ACCEPTED][index % 3]
         elif n == upto - 2 and index % 2:
             state = ReportState.ENDORSED
