@@ -26,10 +26,12 @@ PANEL_RESULTS = 5
 
 
 def branch_results(request):
-    """The secretary's latest published results; nothing for a user without a secretary role."""
+    """The latest published results a secretary (their branch) or 二级党组织 staff (their sub-tree) may
+    read, with a link to all of them; nothing for anyone else."""
     user = request.user
-    if not access.organizations_for(user, Role.SECRETARY):
+    if not rules.may_read_branch_results(user):
         return None
     results = selectors.published_for_branches(user, timezone.localdate())
+    is_unit = access.has_role(user, Role.UNIT_STAFF)
     return {"template": "evaluations/includes/panel_branch_results.html", "more": len(results) > PANEL_RESULTS,
-            "results": selectors.attach_summaries(results[:PANEL_RESULTS])}
+            "is_unit": is_unit, "results": selectors.attach_summaries(results[:PANEL_RESULTS])}

@@ -78,6 +78,26 @@ def may_self_evaluate(user, project):
     return user.is_authenticated and access.is_secretary_of(user, project.organization)
 
 
+# Who reads published results on the branch result pages: a branch's secretary (their own branch) and
+# 二级党组织 staff (every project of their sub-tree). 组织部 reads them on its own result pages.
+BRANCH_RESULT_ROLES = {Role.SECRETARY, Role.UNIT_STAFF}
+
+
+def may_read_branch_results(user):
+    return user.is_authenticated and bool(access.roles(user) & BRANCH_RESULT_ROLES)
+
+
+def branch_result_projects(user):
+    """The projects whose published results the user reads on the branch result pages, as a queryset:
+    scoped by the one project rule (`Project.objects.visible_to`), for the roles above only."""
+    from cultivation.models import Project
+
+    if not may_read_branch_results(user):
+        return Project.objects.none()
+    return Project.objects.visible_to(user)
+
+
 def may_see_branch_result(user, project):
-    """A branch reads its own published result (score, grade, profile) on its secretary's pages."""
-    return user.is_authenticated and access.is_secretary_of(user, project.organization)
+    """A branch reads its own published result (score, grade, profile) on its secretary's pages; the
+    二级党组织 reads those of its sub-tree."""
+    return branch_result_projects(user).filter(pk=project.pk).exists()

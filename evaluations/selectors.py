@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
+from django.utils.crypto import salted_hmac
 
 from branches import access
 from branches.enums import Role
@@ -171,6 +172,7 @@ class CriterionResult:
     values: list
     combined: object
     self_value: object = None
+    comments: list = field(default_factory=list)  # [{"expert", "text"}], filled for the branch pages only
 
 
 @dataclass
@@ -189,6 +191,7 @@ class ProjectResult:
     self_evaluation: SelfEvaluation | None = None
     previous: object = None
     change: object = None
+    comments: list = field(default_factory=list)  # overall comments, anonymized, for the branch pages only
 
     @property
     def grade_label(self):
@@ -278,15 +281,15 @@ def results_visible(round_, today):
 
 
 def published_for_branches(user, today):
-    """[{"round", "project"}] of every published round a branch of the user's secretary roles took
-    part in (it stands in the round's results notice), newest first. Three queries, any size."""
+    """[{"round", "project"}] of every published round a project the user reads results of took part in
+    (it stands in the round's results notice): a secretary's own branches, a 二级党组织's sub-tree
+    (`rules.branch_result_projects`), newest first. Three queries, any size."""
     from cultivation.models import NoticeItem
 
-    branch_ids = [o.pk for o in access.organizations_for(user, Role.SECRETARY)]
-    if not branch_ids:
+    if not rules.may_read_branch_results(user):
         return []
     published = Round.objects.filter(state=RoundState.PUBLISHED, notice__starts_on__lte=today)
-    items = list(NoticeItem.objects.filter(project__organization_id__in=branch_ids,
+    items = list(NoticeItem.objects.filter(project__in=rules.branch_result_projects(user).values("pk"),
                                            notice_id__in=published.values("notice_id"))
                  .select_related("project__organization", "project__batch"))
     rounds = {r.notice_id: r for r in published.filter(notice_id__in={i.notice_id for i in items})
@@ -341,4 +344,42 @@ def branch_result_or_404(user, round_pk, project_pk, today):
     for row in result.profile:
         row.difference = (row.self_value - row.combined if row.self_value is not None and row.combined is not None
                           else None)
+    attach_anonymous_comments(result)
     return round_, result, sum(1 for r in results if r.rank is not None)
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n):
+    """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五 (1–99)."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def anonymous_order(sheet):
+    """A stable order of a project's sheets that reveals neither who scored nor in which order they were
+    assigned or submitted: a keyed hash of the sheet (the same on every visit while SECRET_KEY stays)."""
+    return salted_hmac("evaluations.anonymous-experts", f"{sheet.round_id}:{sheet.project_id}:{sheet.pk}").hexdigest()
+
+
+def attach_anonymous_comments(result):
+    """The submitted sheets' written comments, per criterion (`row.comments`) and overall
+    (`result.comments`), each under 专家一, 专家二 … — the same label for the same expert throughout the
+    page; the reviewer never leaves this function. One query."""
+    sheets = sorted(result.sheets, key=anonymous_order)
+    labels = {sheet.pk: f"专家{chinese_number(index)}" for index, sheet in enumerate(sheets, 1)}
+    position = {sheet.pk: index for index, sheet in enumerate(sheets)}
+    by_criterion = {}
+    for sheet_id, criterion_id, comment in (Score.objects.filter(sheet_id__in=labels).exclude(comment="")
+                                            .values_list("sheet_id", "criterion_id", "comment")):
+        if comment.strip():
+            by_criterion.setdefault(criterion_id, []).append((position[sheet_id], labels[sheet_id], comment.strip()))
+    for row in result.profile:
+        row.comments = [{"expert": label, "text": text}
+                        for _, label, text in sorted(by_criterion.get(row.criterion.pk, []))]
+    result.comments = [{"expert": labels[sheet.pk], "text": sheet.comment.strip()}
+                       for sheet in sheets if sheet.comment and sheet.comment.strip()]
+    return result

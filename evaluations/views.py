@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from branches import access
+from branches.enums import Role
 from branches.pagination import paginate, query_without_page
 from cultivation.workflow import MoveRefused
 
@@ -182,15 +183,20 @@ def self_evaluation(request, round_pk, project_pk):
         "full_marks": scoring.fmt(scoring.full_marks((c.max_score, c.weight) for c in criteria))})
 
 
-# ---- secretaries: their branch's published results ------------------------------------------
+# ---- secretaries and 二级党组织 staff: published results -------------------------------------
+
+def _results_scope(user):
+    """How the pages speak of the branches: the secretary's own (本支部) or a unit's sub-tree."""
+    return {"is_unit": access.has_role(user, Role.UNIT_STAFF), "is_secretary": access.has_role(user, Role.SECRETARY)}
+
 
 @login_required
 def branch_results(request):
-    if not access.has_role(request.user, "secretary"):
+    if not rules.may_read_branch_results(request.user):
         access.refuse(request.user, "branch results list", not_found=False)
     page = paginate(request, selectors.published_for_branches(request.user, timezone.localdate()))
     selectors.attach_summaries(page.object_list)
-    return render(request, "evaluations/branch_results.html", {"page": page})
+    return render(request, "evaluations/branch_results.html", {"page": page, **_results_scope(request.user)})
 
 
 @login_required
@@ -198,7 +204,8 @@ def branch_result(request, round_pk, project_pk):
     round_, result, ranked = selectors.branch_result_or_404(request.user, round_pk, project_pk,
                                                             timezone.localdate())
     return render(request, "evaluations/branch_result.html", {
-        "round": round_, "result": result, "project": result.project, "ranked": ranked})
+        "round": round_, "result": result, "project": result.project, "ranked": ranked,
+        "own_branch": access.is_secretary_of(request.user, result.project.organization)})
 
 
 # ---- staff -----------------------------------------------------------------------------------

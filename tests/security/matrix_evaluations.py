@@ -195,10 +195,12 @@ ROWS = [
     Row("evaluations:self_evaluation", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=REDIRECT),
         foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=REDIRECT), kwargs=project_kwargs,
         method="post", data=self_data),
-    # A branch reads its own published results; before publication or for another branch, 404.
-    Row("evaluations:branch_results", expect(FORBIDDEN, anonymous=LOGIN, secretary=OK, other_secretary=OK)),
-    Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=OK),
-        foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=OK), kwargs=published_kwargs),
+    # A branch reads its own published results, a 二级党组织 those of its sub-tree; before publication,
+    # for another branch or another sub-tree, 404. 组织部 reads results on its own pages (round_results).
+    Row("evaluations:branch_results", expect(FORBIDDEN, anonymous=LOGIN, secretary=OK, other_secretary=OK,
+                                             unit_staff=OK, other_unit_staff=OK)),
+    Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=OK, unit_staff=OK),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=OK, other_unit_staff=OK), kwargs=published_kwargs),
     Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN),
         foreign=expect(NOT_FOUND, anonymous=LOGIN), kwargs=project_kwargs, label="unpublished"),
     Row("evaluations:round_list", STAFF_PAGE),
