@@ -77,8 +77,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Lets several suites run side by side on one PostgreSQL server.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Waiting on a lock beats failing at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Waiting on a lock beats failing at once when two requests write together; and a
+    # transaction that takes the write lock when it begins (IMMEDIATE) cannot deadlock with
+    # another that read first, so of two racing writers one waits and then sees the other's change.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -13,3 +13,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import tempfile
+
+    # A file, not SQLite's shared in-memory database: there a second connection (a thread in the
+    # race tests, the live server of the browser tests) fails at once on a lock instead of waiting.
+    DATABASES["default"]["TEST"]["NAME"] = os.path.join(  # noqa: F405
+        tempfile.gettempdir(), f"dangzhibu-test-{os.getpid()}.sqlite3")
+    # A throw-away database need not survive a power cut: skip the disk syncs.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"  # noqa: F405
