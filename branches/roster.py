@@ -3,6 +3,7 @@
 import datetime
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -99,6 +100,12 @@ def _choice(text, choices, label):
     return by_label[text]
 
 
+# What a damaged .xlsx raises while it is read, at opening or (read-only mode) row by row: a broken zip,
+# a corrupt deflate stream, truncated data, malformed XML (ParseError is a SyntaxError).
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, OSError)
+DAMAGED_MESSAGE = "文件不是有效的 Excel（.xlsx）文件，可能已损坏"
+
+
 def read_workbook(uploaded):
     """Open the upload as xlsx, judged by its content, or raise ValueError with a Chinese message."""
     size = getattr(uploaded, "size", None)
@@ -115,8 +122,8 @@ def read_workbook(uploaded):
         raise ValueError("文件不是 Excel（.xlsx）格式，请下载模板填写后上传")
     try:
         return load_workbook(uploaded, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise ValueError("文件不是有效的 Excel（.xlsx）文件，可能已损坏")
+    except (InvalidFileException, KeyError, ValueError, TypeError, *DAMAGED):
+        raise ValueError(DAMAGED_MESSAGE)
 
 
 def check(uploaded):
@@ -129,6 +136,9 @@ def check(uploaded):
         return result
     try:
         _check_sheet(workbook.worksheets[0], result)
+    except DAMAGED:  # found part-way: nothing read so far counts
+        result = RosterCheck()
+        result.add(None, "", DAMAGED_MESSAGE)
     finally:
         workbook.close()
     return result

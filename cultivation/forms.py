@@ -169,13 +169,29 @@ class AcceptanceForm(forms.ModelForm):
                    "site_visit_notes": forms.Textarea(attrs={"rows": 2})}
 
 
+class ProjectsField(forms.ModelMultipleChoiceField):
+    """Ids past what a 64-bit column holds are refused as unknown choices before they reach the database
+    (SQLite raises OverflowError on them in an `__in` lookup)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": pk})
+        return super()._check_values(value)
+
+
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label="公示类型", choices=NoticeKind.choices)
     title = forms.CharField(label="标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     starts_on = forms.DateField(label="公示开始日期", widget=date_input())
     contact = forms.CharField(label="异议受理联系方式", max_length=200, required=False)
-    projects = forms.ModelMultipleChoiceField(label="公示对象", queryset=Project.objects.none(),
+    projects = ProjectsField(label="公示对象", queryset=Project.objects.none(),
                                               widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, projects, **kwargs):

@@ -112,7 +112,10 @@ def parse_score(raw, maximum):
     if not value.is_finite():
         raise ValueError(f"“{raw}”不是数字，请填写 0 至 {fmt(maximum)} 之间的分数")
     if value < 0 or value > Decimal(maximum):
-        raise ValueError(f"分数应在 0 至 {fmt(maximum)} 之间，填写的是 {fmt(value)}")
+        # A number too large to show (or to quantize, e.g. "9" * 400 or 1e999999) is named as typed, shortened.
+        typed = str(raw).strip()
+        shown = fmt(value) if value.adjusted() < 12 else typed if len(typed) <= 12 else f"{typed[:12]}…"
+        raise ValueError(f"分数应在 0 至 {fmt(maximum)} 之间，填写的是 {shown}")
     if value != value.quantize(TWO_PLACES):
         raise ValueError("分数最多保留两位小数")
     return value.quantize(TWO_PLACES)

@@ -11,7 +11,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from branches.audit import log_event
-from branches.roster import Problem, _text, read_workbook
+from branches.roster import DAMAGED, DAMAGED_MESSAGE, Problem, _text, read_workbook
 from cultivation.models import Project
 
 from . import rules, selectors, services
@@ -111,6 +111,9 @@ def check(uploaded, round_):
         return result
     try:
         _check_sheet(workbook.worksheets[0], round_, result)
+    except DAMAGED:  # found part-way: nothing read so far counts
+        result = ImportCheck()
+        result.add(None, "", DAMAGED_MESSAGE)
     finally:
         workbook.close()
     if result.problems:
