@@ -55,3 +55,10 @@ def test_navigation_follows_the_role(panel, client_for):
     assert reverse("evaluations:round_list") in html and 'data-testid="staff-rounds-panel"' in html
     html = client_for(panel.tree.secretary).get(reverse("home")).content.decode()
     assert reverse("evaluations:self_list") in html and f'href="{reverse("evaluations:queue")}"' not in html
+
+
+def test_secretaries_and_unit_staff_reach_their_results_from_the_menu(panel, client_for):
+    link = 'data-testid="nav-branch-results"'
+    assert link in client_for(panel.tree.secretary).get(reverse("home")).content.decode()
+    assert link in client_for(panel.tree.unit_staff).get(reverse("home")).content.decode()
+    assert link not in client_for(panel.reviewer_b).get(reverse("home")).content.decode()
