@@ -1,6 +1,8 @@
 """Forms for progress reports, evidence, funding and milestones. They only validate input; the
 services in `cultivation.reports` and `cultivation.report_evidence` decide and write."""
 
+from decimal import Decimal
+
 from django import forms
 
 from .models import Exemplar, Outcome, ProgressReport, Publication
@@ -127,7 +129,7 @@ class AllocationForm(forms.Form):
 
 
 class SpendingForm(forms.Form):
-    amount = forms.DecimalField(label="金额（元）", min_value=0.01, max_digits=10, decimal_places=2)
+    amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     spent_on = forms.DateField(label="支出日期", widget=DATE)
     purpose = forms.CharField(label="用途", max_length=200)
 
