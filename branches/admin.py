@@ -6,6 +6,19 @@ from .audit import action_label
 from .models import Event, Organization, RoleAssignment
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (or append-only, like the event log): the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def attach_tree_paths(organizations):
     """Give each organization its chain of names, reading all ancestors in one query."""
     ids = {ancestor for org in organizations for ancestor in org.ancestor_ids}
@@ -90,7 +103,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "shown_action", "object_repr", "source"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor__username", "action"]
@@ -100,12 +113,3 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="操作")
     def shown_action(self, obj):
         return action_label(obj.action)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

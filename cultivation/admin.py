@@ -3,6 +3,8 @@ and batch writes go through the same services as the staff pages, so the event l
 
 from django.contrib import admin, messages
 
+from branches.admin import ReadOnlyAdmin
+
 from . import services, workflow
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
                      Holiday, Notice, NoticeItem, Objection, Outcome, OutboundEmail, ProgressReport, Project,
@@ -94,19 +96,6 @@ class ProjectAdmin(admin.ModelAdmin):
         return False  # the history is never rewritten; reject or withdraw instead
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (notices, objections, reviews): the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

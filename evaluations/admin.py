@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from branches.admin import ReadOnlyAdmin
 from branches.audit import log_event
 from cultivation.workflow import MoveRefused
 
@@ -188,15 +189,6 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfEvaluation)
-class SelfEvaluationAdmin(admin.ModelAdmin):
+class SelfEvaluationAdmin(ReadOnlyAdmin):
     list_display = ["project", "round", "state", "percent", "submitted_at"]
     list_filter = ["state", "round"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
