@@ -102,7 +102,9 @@ def _choice(text, choices, label):
 
 # What a damaged .xlsx raises while it is read, at opening or (read-only mode) row by row: a broken zip,
 # a corrupt deflate stream, truncated data, malformed XML (ParseError is a SyntaxError).
-DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, OSError)
+# zipfile raises NotImplementedError for an unknown compression method and RuntimeError for an
+# encrypted member: both are a damaged upload, not a fault of ours.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, OSError, NotImplementedError, RuntimeError)
 DAMAGED_MESSAGE = "文件不是有效的 Excel（.xlsx）文件，可能已损坏"
 
 

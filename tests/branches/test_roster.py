@@ -183,3 +183,18 @@ def test_checking_a_reimport_takes_the_same_queries_at_any_size(size, django_ass
     rows = rows[2:]
     with django_assert_num_queries(2):
         assert roster.check(upload(rows)).ok
+
+
+def _with_directory_byte(content, member, offset, value):
+    """The workbook with one byte of a member's central-directory entry changed, where zipfile reads it."""
+    # The name's last appearance is in the central directory, after the entry's 46 fixed bytes.
+    position = content.rindex(member.encode()) - 46
+    damaged = bytearray(content)
+    damaged[position + offset] = value
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("offset, value", [(10, 0x63), (8, 0x01)], ids=["unknown-compression", "encrypted"])
+def test_a_workbook_with_an_unreadable_member_is_refused_with_a_message(offset, value):
+    content = _with_directory_byte(workbook_bytes(small_roster()), "xl/styles.xml", offset, value)
+    assert problems_of(upload(content=content, name="名册.xlsx")) == [(None, "", roster.DAMAGED_MESSAGE)]
