@@ -1,6 +1,12 @@
 """Sign-in details Django and django-axes leave to the project."""
 
-from django.contrib.auth import get_user_model, password_validation
+from axes.utils import reset
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, logout, password_validation
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
@@ -22,3 +28,43 @@ def axes_username(request, credentials=None):
     if username is None:
         return None
     return str(username)[: get_user_model()._meta.get_field("username").max_length]
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Checks the old password through authenticate(), so django-axes counts a wrong one like a failed login.
+
+    Django's form calls user.check_password(), which no signal reports: anyone at an unlocked,
+    signed-in computer could guess the old password without limit and then take the account over.
+    """
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        # A lock-out (from failed logins or from here) refuses even the right password, as at login.
+        checked = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if checked is None or checked.pk != self.user.pk:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        if getattr(self.request, "axes_locked_out", False):
+            # The limit is reached: sign the user out and show the locked page (AxesMiddleware answers
+            # it, as for a locked login), so the guessing cannot go on in this session either.
+            logout(self.request)
+            return render(self.request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        # A right old password clears the user name's failures, as a successful login does.
+        reset(username=self.request.user.get_username())
+        return super().form_valid(form)

@@ -3,25 +3,27 @@
 
 from django.urls import path
 
+from branches import converters  # noqa: F401 - registers <id:...>
+
 from . import report_panels  # noqa: F401 - registers the home-page panels once the URLconf loads
 from . import report_views as views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
-    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
-    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
-    path("reports/<int:pk>/move/<slug:name>/", views.report_move, name="report_move"),
-    path("reports/attachments/<int:pk>/", views.attachment_download, name="report_attachment_download"),
-    path("projects/<int:pk>/reports/", views.report_project, name="report_project"),
-    path("projects/<int:pk>/reports/start/", views.report_start, name="report_start"),
-    path("projects/<int:pk>/reports/milestones/", views.milestone_add, name="report_milestone_add"),
-    path("projects/<int:pk>/reports/attachments/", views.attachment_upload, name="report_attachment_upload"),
-    path("projects/<int:pk>/reports/evidence/<slug:kind>/", views.evidence_add, name="report_evidence_add"),
-    path("projects/<int:pk>/reports/evidence/<slug:kind>/<int:item>/delete/", views.evidence_delete,
+    path("reports/<id:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<id:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<id:pk>/move/<slug:name>/", views.report_move, name="report_move"),
+    path("reports/attachments/<id:pk>/", views.attachment_download, name="report_attachment_download"),
+    path("projects/<id:pk>/reports/", views.report_project, name="report_project"),
+    path("projects/<id:pk>/reports/start/", views.report_start, name="report_start"),
+    path("projects/<id:pk>/reports/milestones/", views.milestone_add, name="report_milestone_add"),
+    path("projects/<id:pk>/reports/attachments/", views.attachment_upload, name="report_attachment_upload"),
+    path("projects/<id:pk>/reports/evidence/<slug:kind>/", views.evidence_add, name="report_evidence_add"),
+    path("projects/<id:pk>/reports/evidence/<slug:kind>/<id:item>/delete/", views.evidence_delete,
          name="report_evidence_delete"),
-    path("activities/<int:pk>/allocation/", views.spending_allocate, name="spending_allocate"),
-    path("activities/<int:pk>/spending/", views.spending_add, name="spending_add"),
+    path("activities/<id:pk>/allocation/", views.spending_allocate, name="spending_allocate"),
+    path("activities/<id:pk>/spending/", views.spending_add, name="spending_add"),
     path("inbox/", views.inbox_list, name="inbox_list"),
-    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/<id:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
 ]

@@ -163,6 +163,55 @@ def test_a_good_password_is_accepted(client_for, tree):
     assert tree.secretary.check_password("Zhibu-Jianshe-2024")
 
 
+def change_password(client, old_password, new_password="Zhibu-Jianshe-2024"):
+    return client.post(reverse("password_change"), {
+        "old_password": old_password, "new_password1": new_password, "new_password2": new_password})
+
+
+def test_wrong_old_passwords_count_like_failed_logins_and_lock_the_user_out(client_for, tree):
+    client = client_for(tree.secretary)
+    for attempt in range(4):
+        response = change_password(client, "wrong-password")
+        assert response.status_code == 200 and "你的旧密码不正确" in response.content.decode()
+    assert AccessAttempt.objects.get(username="secretary").failures_since_start == 4
+    response = change_password(client, "wrong-password")  # the fifth: the limit
+    assert response.status_code == 429 and "账号已暂时锁定" in response.content.decode()
+    assert not signed_in(client)
+    tree.secretary.refresh_from_db()
+    assert tree.secretary.check_password(PASSWORD)
+    assert Event.objects.filter(action="user.login_failed", data__用户名="secretary").count() == 5
+    # Locked like a login: the right password does not sign in for the hour.
+    assert sign_in(Client(), "secretary").status_code == 429
+
+
+def test_failed_logins_and_wrong_old_passwords_add_up(client_for, tree):
+    client = client_for(tree.secretary)  # signed in before (a sign-in clears the failures)
+    for attempt in range(3):
+        sign_in(Client(), "secretary", "wrong-password")
+    change_password(client, "wrong-password")
+    response = change_password(client, "wrong-password")
+    assert response.status_code == 429 and not signed_in(client)
+
+
+def test_a_locked_user_cannot_change_the_password_even_with_the_right_old_one(client_for, tree):
+    client = client_for(tree.secretary)  # a session still open from before the lock
+    for attempt in range(5):
+        sign_in(Client(), "secretary", "wrong-password")
+    response = change_password(client, PASSWORD)
+    assert response.status_code == 429 and not signed_in(client)
+    tree.secretary.refresh_from_db()
+    assert tree.secretary.check_password(PASSWORD)
+
+
+def test_the_right_old_password_clears_earlier_failures(client_for, tree):
+    client = client_for(tree.secretary)
+    for attempt in range(4):
+        change_password(client, "wrong-password")
+    assert change_password(client, PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username="secretary").exists()
+    assert sign_in(Client(), "secretary", "wrong-password").status_code == 200  # one failure: no lock
+
+
 def test_the_password_rules_are_explained_in_chinese(client_for, tree):
     page = client_for(tree.secretary).get(reverse("password_change")).content.decode()
     assert "你的密码必须包含至少 8 个字符" in page and "Your password" not in page
