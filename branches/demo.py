@@ -61,6 +61,11 @@ DEMO_USERS = [
 ]
 
 
+def latest_grade(today):
+    """The newest grade (年级) of students already enrolled and organized on `today`."""
+    return today.year if today >= datetime.date(today.year, 10, 1) else today.year - 1
+
+
 class Builder:
     def __init__(self, today):
         self.rng = random.Random(20190614)
@@ -100,11 +105,14 @@ class Builder:
         return self.add(name, kind, parent, **fields)
 
     def students(self, college, short, parent):
-        year = self.today.year
         for n in range(1, self.rng.randint(3, 4) + 1):
             self.branch(f"{short}本科生第{'一二三四五'[n - 1]}党支部", parent, C.UNDERGRADUATE)
-        for grade in range(year - 2, year + 1):
-            self.branch(f"{short}{grade}级硕士研究生党支部", parent, C.GRADUATE)
+        # A branch named after a grade is set up in the September its students arrive, so the newest
+        # grade is this year's only once that September is over.
+        newest = latest_grade(self.today)
+        for grade in range(newest - 2, newest + 1):
+            self.branch(f"{short}{grade}级硕士研究生党支部", parent, C.GRADUATE,
+                        founded=datetime.date(grade, 9, self.rng.randint(10, 30)))
         self.branch(f"{short}博士研究生党支部", parent, C.GRADUATE)
 
 

@@ -6,8 +6,9 @@ from django.contrib import admin, messages
 from branches.admin import ReadOnlyAdmin
 
 from . import services, workflow
+from .holidays import OFFICIAL_YEARS, official_name
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
-                     Holiday, Notice, NoticeItem, Objection, Outcome, OutboundEmail, ProgressReport, Project,
+                     Holiday, HolidayYear, Notice, NoticeItem, Objection, Outcome, OutboundEmail, ProgressReport, Project,
                      Publication, Reminder, Spending, UnitQuota, WindowExtension)
 from .workflow import MoveRefused
 
@@ -143,11 +144,24 @@ class AcceptanceRecordAdmin(ReadOnlyAdmin):
     list_display = ["project", "material_review_on", "presentation_on", "site_visit_on"]
 
 
+# The official 法定节假日 and 调休 come from the chinesecalendar package (cultivation/holidays.py);
+# here staff keep only the school's own changes, which win over the official calendar.
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "is_workday"]
+    list_display = ["date", "name", "is_workday", "official"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+    @admin.display(description="法定安排")
+    def official(self, obj):
+        if obj.date.year not in OFFICIAL_YEARS:
+            return "该年尚未载入"
+        return official_name(obj.date) or ("工作日" if obj.date.weekday() < 5 else "周末")
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "note"]
 
 
 # Progress reports and their evidence are written by the branches through cultivation/reports.py;

@@ -1,13 +1,17 @@
 """Demonstration batches, built through the same services and workflow the pages use.
 
-Four batches around the demo's today:
-- finished: the first batch (2023–2025), every phase done, 15 projects accepted or failed with grades,
-  a recognition notice with an answered objection, mid-term and acceptance results notices;
-- midterm: today falls in its 中期评估 window, projects recognized or with mid-term materials in;
-- cultivating: today falls in its 培育 window, one project in every state (the demo secretary's
-  branch recognized among them), one shortlisted project held by an unanswered objection;
-- selection: open for application; drafts, submissions and nominations, the demo secretary's branch
-  not yet among them so the secretary can start one.
+Five batches, every one placed around the demo's today so that each project's state fits the phase
+its batch is in on the day the demo is built, whatever day that is:
+- finished (第一批样板党支部, three years back): every phase done, 15 projects accepted or failed
+  with grades and one not recognized; a recognition notice with an answered objection, mid-term and
+  acceptance results notices;
+- midterm (第二批): today falls in its 中期评估 window; projects recognized or with mid-term materials in;
+- cultivating (第三批): today falls in its 培育 window; its targets recognized (the demo secretary's
+  branch among them), one application not recognized and one withdrawn during 选苗;
+- recognition (第一批“双带头人”教师党支部书记工作室): today falls in its 认定 window; the shortlist is in a
+  公示 open today, with an objection waiting for an answer; one nomination not recognized;
+- selection (第四批样板党支部): open for application; drafts, submissions and recommended nominations,
+  the demo secretary's branch not yet among them so the secretary can start one.
 
 Every move passes an explicit `today=` inside the right window, so the events and the checks are
 the real ones; only the event timestamps are the day the demo was built.
@@ -29,8 +33,9 @@ from branches.rules import eligibility_problems
 from branches.services import role_grant
 
 from . import notices, services, workflow
-from .enums import CULTIVATED_STATES, Grade, ProjectState
-from .models import Holiday, Project
+from .enums import CULTIVATED_STATES, BatchKind, Grade, ProjectState
+from .holidays import OFFICIAL_YEARS
+from .models import HolidayYear, Project
 from .models.notices import NoticeKind, ObjectionOutcome
 from .models.reviews import DeliverableKind
 
@@ -66,21 +71,6 @@ ACTIVITIES = [
     ("窗口服务“微改进”", "收集师生意见，逐月整改服务流程。"),
 ]
 FIELDS = {BranchType.FACULTY: ["教学", "科研", "医疗", "服务"], BranchType.STUDENT: ["学风建设", "志愿服务"]}
-
-HOLIDAYS = [
-    (D(2023, 1, 2), "元旦", False), (D(2023, 4, 5), "清明节", False), (D(2023, 4, 23), "劳动节调休", True),
-    *[(D(2023, 5, day), "劳动节", False) for day in range(1, 4)], (D(2023, 5, 6), "劳动节调休", True),
-    *[(D(2023, 10, day), "国庆节", False) for day in range(2, 7)], (D(2023, 10, 7), "国庆节调休", True),
-    (D(2024, 1, 1), "元旦", False), (D(2024, 4, 4), "清明节", False), (D(2024, 4, 5), "清明节", False),
-    (D(2024, 4, 7), "清明节调休", True), *[(D(2024, 5, day), "劳动节", False) for day in range(1, 6)],
-    (D(2024, 4, 28), "劳动节调休", True), *[(D(2024, 10, day), "国庆节", False) for day in range(1, 8)],
-    (D(2025, 1, 1), "元旦", False), (D(2025, 4, 4), "清明节", False), *[(D(2025, 5, day), "劳动节", False) for day in range(1, 6)],
-    (D(2025, 4, 27), "劳动节调休", True), *[(D(2025, 10, day), "国庆节", False) for day in range(1, 9)],
-    (D(2026, 1, 1), "元旦", False), (D(2026, 4, 6), "清明节", False), *[(D(2026, 5, day), "劳动节", False) for day in range(1, 6)],
-    *[(D(2026, 10, day), "国庆节", False) for day in range(1, 9)], (D(2027, 1, 1), "元旦", False),
-    (D(2027, 4, 5), "清明节", False), *[(D(2027, 5, day), "劳动节", False) for day in range(1, 6)],
-]
-
 
 def windows(selection, recognition, cultivation, midterm, harvest):
     fields = {}
@@ -128,10 +118,12 @@ class Builder:
 
     # ---- picking branches ------------------------------------------------------------------------
 
-    def eligible(self, deadline, branch_type, count, *, exclude=()):
+    def eligible(self, deadline, branch_type, count, *, exclude=(), double_leader=False):
+        branches = Organization.objects.branches().active().filter(branch_type=branch_type)
+        if double_leader:
+            branches = branches.filter(secretary_is_double_leader=True)
         candidates = [
-            branch for branch in Organization.objects.branches().active().filter(branch_type=branch_type)
-            .select_related("unit").order_by("code")
+            branch for branch in branches.select_related("unit").order_by("code")
             if branch.pk not in self.used and branch.pk not in exclude and not eligibility_problems(branch, deadline=deadline)
         ]
         chosen = self.rng.sample(candidates, min(count, len(candidates)))
@@ -157,8 +149,8 @@ class Builder:
         project.refresh_from_db()
         return project
 
-    def run(self, batch, plan, *, notice_day, objections=(), pending_objection=None, midterm_notice=False,
-            acceptance_notice=False):
+    def run(self, batch, plan, *, notice_day, objections=(), pending_objection=None, pending_objection_day=None,
+            midterm_notice=False, acceptance_notice=False):
         """Take each (branch, target state) of the plan as far as its target, phase by phase."""
         order = [S.DRAFT, S.SUBMITTED, S.NOMINATED, S.SHORTLISTED, S.RECOGNIZED, S.MIDTERM_SUBMITTED, S.RECTIFYING,
                  S.FINAL_SUBMITTED, S.ACCEPTED]
@@ -212,7 +204,7 @@ class Builder:
             item = notice.items.get(project=by_branch[pending_objection.pk])
             notices.objection_lodge(notice=notice, item=item, name="陈晓东", contact="chenxd@example.edu.cn",
                                     affiliation="校友", content="反映该支部个别党员组织关系转接不及时，请核实。",
-                                    today=notice_day)
+                                    today=pending_objection_day or notice_day)
         decision_day = notice.ends_on + datetime.timedelta(days=1)
         for project, target in projects:
             if rank[target] >= rank[S.RECOGNIZED] and target != S.REJECTED:
@@ -297,15 +289,28 @@ class Builder:
         return list(Project.objects.filter(pk__in=[p.pk for p, _ in projects]).select_related("organization", "unit"))
 
 
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+def known_years(first, last, *, warnings):
+    """The demo's notices are counted in working days: a year the chinesecalendar package does not
+    know yet is recorded as entered by hand (weekends only), with a note and a warning, so the demo
+    can be built on any day and nobody mistakes it for a checked calendar."""
+    for year in range(first, last + 1):
+        if year not in OFFICIAL_YEARS and not HolidayYear.objects.filter(year=year).exists():
+            HolidayYear.objects.create(year=year, note="演示数据：chinesecalendar 尚无该年安排，暂按周末计算，正式使用前请录入")
+            warnings.append(f"chinesecalendar 尚无{year}年的节假日安排：演示数据暂按周末计算该年的公示期。")
+
+
 def build(context):
     builder = Builder(context)
-    Holiday.objects.bulk_create([Holiday(date=day, name=name, is_workday=workday) for day, name, workday in HOLIDAYS],
-                                ignore_conflicts=True)
     staff = context["users"]["staff"]
     secretary_branch = context["secretary_branch"]
     builder.used.add(secretary_branch.pk)
     today = context["today"]
     year = today.year
+    known_years(year - 3, (today + days(20)).year, warnings=context.setdefault("warnings", []))
 
     def batch(**fields):
         return services.batch_create(actor=staff, **fields)
@@ -325,46 +330,60 @@ def build(context):
     results_here = importlib.util.find_spec("evaluations.demo") is None
     finished_projects, _ = builder.run(
         finished, plan, notice_day=D(year - 3, 4, 10), midterm_notice=results_here, acceptance_notice=results_here,
-        objections=[(faculty[0], "反映该支部2022年发展党员时公示期不足，请核实。", ObjectionOutcome.DISMISSED,
+        objections=[(faculty[0], f"反映该支部{year - 4}年发展党员时公示期不足，请核实。", ObjectionOutcome.DISMISSED,
                      "经核查发展党员档案，公示期为7天，符合规定，异议不成立。已电话告知反映人。")])
 
+    # Started about a year and a half ago: 培育 ended three weeks ago, 中期评估 runs now.
+    midterm_start = today - days(20)
     midterm = batch(
-        name="第二批“样板党支部”培育工程", year=year - 1, nomination_deadline=D(year - 1, 3, 25),
-        **windows((D(year - 1, 3, 1), D(year - 1, 3, 31)), (D(year - 1, 4, 1), D(year - 1, 4, 30)),
-                  (D(year - 1, 5, 1), today - datetime.timedelta(days=21)),
-                  (today - datetime.timedelta(days=20), today + datetime.timedelta(days=25)),
-                  (today + datetime.timedelta(days=26), today + datetime.timedelta(days=220))))
+        name="第二批“样板党支部”培育工程", year=(midterm_start - days(430)).year,
+        nomination_deadline=midterm_start - days(435),
+        **windows((midterm_start - days(460), midterm_start - days(431)),
+                  (midterm_start - days(430), midterm_start - days(401)),
+                  (midterm_start - days(400), midterm_start - days(1)),
+                  (midterm_start, today + days(25)), (today + days(26), today + days(220))))
     faculty = builder.eligible(midterm.nomination_deadline, BranchType.FACULTY, 7)
     students = builder.eligible(midterm.nomination_deadline, BranchType.STUDENT, 3)
     plan = [(branch, S.MIDTERM_SUBMITTED if index % 2 == 0 else S.RECOGNIZED)
             for index, branch in enumerate(faculty + students)]
-    midterm_projects, _ = builder.run(midterm, plan, notice_day=D(year - 1, 4, 8))
+    midterm_projects, _ = builder.run(midterm, plan, notice_day=midterm.recognition_start + days(7))
 
+    # 培育 began about six months ago and runs on for another six or seven.
+    cultivation_start = today - days(190)
     cultivating = batch(
-        name="第三批“样板党支部”培育工程",
-        year=year, nomination_deadline=D(year, 3, 25),
-        **windows((D(year, 3, 1), D(year, 3, 31)), (D(year, 4, 1), D(year, 4, 30)),
-                  (D(year, 5, 1), today + datetime.timedelta(days=200)),
-                  (today + datetime.timedelta(days=201), today + datetime.timedelta(days=231)),
-                  (today + datetime.timedelta(days=232), today + datetime.timedelta(days=400))))
-    faculty = builder.eligible(cultivating.nomination_deadline, BranchType.FACULTY, 12)
+        name="第三批“样板党支部”培育工程", year=(cultivation_start - days(30)).year,
+        nomination_deadline=cultivation_start - days(65),
+        **windows((cultivation_start - days(90), cultivation_start - days(61)),
+                  (cultivation_start - days(60), cultivation_start - days(1)),
+                  (cultivation_start, today + days(200)), (today + days(201), today + days(231)),
+                  (today + days(232), today + days(400))))
+    # Ten faculty and three student branches recognized: the batch's quotas.
+    faculty = builder.eligible(cultivating.nomination_deadline, BranchType.FACULTY, 11)
     students = builder.eligible(cultivating.nomination_deadline, BranchType.STUDENT, 3)
-    states = [S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOMINATED, S.SHORTLISTED, S.RECOGNIZED, S.MIDTERM_SUBMITTED,
-              S.RECTIFYING, S.FINAL_SUBMITTED, S.ACCEPTED, S.FAILED, S.REJECTED, S.WITHDRAWN]
     others = faculty + students
-    plan = [(secretary_branch, S.RECOGNIZED)] + [(branch, state) for branch, state in zip(others, states)] + \
-        [(branch, S.RECOGNIZED) for branch in others[len(states):]]
-    held = [branch for branch, state in plan if state == S.SHORTLISTED][0]
-    cultivating_projects, _ = builder.run(cultivating, plan, notice_day=D(year, 4, 8), pending_objection=held)
+    plan = [(secretary_branch, S.RECOGNIZED)] + [(others[0], S.REJECTED), (others[1], S.WITHDRAWN)] + \
+        [(branch, S.RECOGNIZED) for branch in others[2:]]
+    cultivating_projects, _ = builder.run(cultivating, plan, notice_day=cultivating.recognition_start + days(7))
+
+    # Applications closed twelve days ago; the shortlist's 公示 began two days ago and is open today.
+    recognition = batch(
+        name="第一批“双带头人”教师党支部书记工作室培育建设", kind=BatchKind.STUDIO, year=(today - days(50)).year,
+        nomination_deadline=today - days(15), quota_total=6, quota_faculty=6, quota_student=0,
+        description="依托“双带头人”党支部书记建设工作室，发挥其在党建和业务工作中的示范引领作用。",
+        **windows((today - days(50), today - days(12)), (today - days(11), today + days(20)),
+                  (today + days(21), today + days(560)), (today + days(561), today + days(591)),
+                  (today + days(592), today + days(760))))
+    faculty = builder.eligible(recognition.nomination_deadline, BranchType.FACULTY, 6, double_leader=True)
+    plan = [(branch, S.SHORTLISTED) for branch in faculty[:4]] + [(faculty[4], S.REJECTED), (faculty[5], S.WITHDRAWN)]
+    recognition_projects, _ = builder.run(recognition, plan, notice_day=today - days(2), pending_objection=faculty[0],
+                                          pending_objection_day=today)
 
     selection = batch(
-        name="第四批“样板党支部”培育工程", year=year + 1, nomination_deadline=today + datetime.timedelta(days=20),
+        name="第四批“样板党支部”培育工程", year=(today + days(56)).year, nomination_deadline=today + days(20),
         description="面向全校党支部开展第四批培育对象选苗，各二级党组织请按名额推荐。",
-        **windows((today - datetime.timedelta(days=20), today + datetime.timedelta(days=24)),
-                  (today + datetime.timedelta(days=25), today + datetime.timedelta(days=55)),
-                  (today + datetime.timedelta(days=56), today + datetime.timedelta(days=600)),
-                  (today + datetime.timedelta(days=601), today + datetime.timedelta(days=631)),
-                  (today + datetime.timedelta(days=632), today + datetime.timedelta(days=800))))
+        **windows((today - days(20), today + days(24)), (today + days(25), today + days(55)),
+                  (today + days(56), today + days(600)), (today + days(601), today + days(631)),
+                  (today + days(632), today + days(800))))
     zhongyi_unit = Organization.objects.get(pk=context["units"]["中医学院"].pk)
     services.unit_quota_set(actor=staff, batch=selection, unit=zhongyi_unit, quota=2)
     zhongyi = [branch for branch in builder.eligible(selection.nomination_deadline, BranchType.FACULTY, 60)
@@ -387,15 +406,17 @@ def build(context):
                                        recommendation="同意推荐。")
             workflow.move(project=project, name="nominate", actor=builder.unit_staff(project.unit), today=day)
 
-    context["batches"] = {"finished": finished, "midterm": midterm, "cultivating": cultivating, "selection": selection}
+    context["batches"] = {"finished": finished, "midterm": midterm, "cultivating": cultivating,
+                          "recognition": recognition, "selection": selection}
     # For the demos after this one: each batch's cultivation targets (recognized and later), which is
-    # what progress reports and evaluations work on; for the selection batch, its applications.
-    # Every project of a batch, whatever its state, is Project.objects.filter(batch=...).
+    # what progress reports and evaluations work on; for the selection and recognition batches, their
+    # applications. Every project of a batch, whatever its state, is Project.objects.filter(batch=...).
     context["projects"] = {
         key: [p for p in projects if p.state in CULTIVATED_STATES]
         for key, projects in [("finished", finished_projects), ("midterm", midterm_projects),
                               ("cultivating", cultivating_projects)]
     }
+    context["projects"]["recognition"] = recognition_projects
     context["projects"]["selection"] = list(Project.objects.filter(batch=selection).select_related("organization", "unit"))
     if importlib.util.find_spec("cultivation.demo_reports"):
         importlib.import_module("cultivation.demo_reports").build(context)

@@ -45,18 +45,34 @@ EXEMPLARS = [
     (ExemplarKind.PLEDGE, "王晓燕", "承诺每学期为学生党员讲授一次专题党课，已兑现3次。"),
     (ExemplarKind.PLEDGE, "陈志远", "承诺带教青年教师2名完成课程思政教学设计，均已获校级立项。"),
 ]
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-def _png(color):
+def _picture(color, image_format):
+    """A small real photo stand-in (a framed colour card), made at seed time so that every evidence
+    image opens in a browser and passes the upload checks like a user's photo would."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (320, 200), color)
     draw = ImageDraw.Draw(image)
     draw.rectangle([20, 20, 300, 180], outline=(255, 215, 0), width=6)
+    draw.polygon([(160, 50), (172, 88), (212, 88), (180, 110), (192, 148), (160, 125), (128, 148), (140, 110),
+                  (108, 88), (148, 88)], fill=(255, 215, 0))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format=image_format, **({"quality": 85} if image_format == "JPEG" else {}))
+    return buffer.getvalue()
+
+
+def _pdf(color):
+    """A one-page PDF with a real cross-reference table (Pillow writes one), so viewers open it."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (595, 842), color)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([60, 60, 535, 90], fill=(183, 28, 28))  # a red header, then grey lines of "text"
+    for line in range(24):
+        draw.line([(60, 130 + 26 * line), (535 - 90 * (line % 4 == 3), 130 + 26 * line)], fill=(170, 170, 170), width=3)
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF", resolution=72)
     return buffer.getvalue()
 
 
@@ -105,8 +121,10 @@ def _own_branch(project, users, today):
         reports.report_return(report=report, actor=unit, comment=RETURN_COMMENT)
     # The current period stays due: nothing begun, so it shows in 本期待提交 and gets reminded.
     report_for_files = ProgressReport.objects.filter(project=project, state=ReportState.RETURNED).first()
-    files = [("主题党日合影.png", _png((183, 28, 28)), None), ("经典诵读进课堂活动现场.png", _png((150, 30, 30)), None),
-             ("支部党员大会会议记录.pdf", PDF, report_for_files), ("特色活动经费使用说明.pdf", PDF, None)]
+    files = [("主题党日合影.png", _picture((183, 28, 28), "PNG"), None),
+             ("经典诵读进课堂活动现场.jpg", _picture((150, 30, 30), "JPEG"), None),
+             ("支部党员大会会议记录.pdf", _pdf((255, 255, 255)), report_for_files),
+             ("特色活动经费使用说明.pdf", _pdf((250, 250, 245)), None)]
     for name, content, report in files:
         report_evidence.attachment_add(project=project, actor=secretary, file=SimpleUploadedFile(name, content),
                                        caption=name.rsplit(".", 1)[0], report=report)

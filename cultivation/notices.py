@@ -1,7 +1,7 @@
 """Public notices (公示) and the objections lodged against them.
 
 A notice opens on its start date and closes by itself after the batch's notice period, counted in
-working days with the Holiday table (holidays off, 调休 weekend days on). The same mechanism serves
+working days: the official calendar with local changes (cultivation/holidays.py). The same mechanism serves
 the recognition shortlist, the mid-term results and the acceptance results (NoticeKind).
 """
 
@@ -15,8 +15,8 @@ from branches.audit import ACTION_LABELS, log_event
 
 from . import notify
 from .enums import CULTIVATED_STATES, ProjectState
-from .models import Holiday, Notice, NoticeItem, Objection, Project
-from .models.batches import add_working_days
+from .holidays import add_working_days
+from .models import Notice, NoticeItem, Objection, Project
 from .models.notices import NoticeKind, ObjectionOutcome
 from .workflow import MoveRefused, project_url
 
@@ -38,11 +38,10 @@ NOTICE_STATES = {
 
 
 def notice_end(starts_on, working_days):
-    """The last day of a notice that starts on `starts_on` and lasts `working_days` working days."""
-    horizon = starts_on + datetime.timedelta(days=working_days * 3 + 60)
-    rows = list(Holiday.objects.filter(date__gte=starts_on, date__lte=horizon).values_list("date", "is_workday"))
-    return add_working_days(starts_on, working_days, holidays={day for day, workday in rows if not workday},
-                            workdays={day for day, workday in rows if workday})
+    """The last day of a notice that starts on `starts_on` and lasts `working_days` working days.
+
+    Raises HolidaysUnknown (a MoveRefused) when the period reaches a year whose holidays are unknown."""
+    return add_working_days(starts_on, working_days)
 
 
 def public_url(notice):

@@ -1,4 +1,3 @@
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -98,30 +97,34 @@ class UnitQuota(models.Model):
 
 
 class Holiday(models.Model):
-    """Public holidays, and weekend days made working days (调休), for counting 公示 working days."""
+    """A local change to the official calendar (which comes from the chinesecalendar package, see
+    cultivation/holidays.py): a day off the state does not give, or a working day it does not make.
+    A row here wins over the official calendar for its date."""
 
     date = models.DateField("日期", unique=True)
     name = models.CharField("名称", max_length=30)
-    is_workday = models.BooleanField("调休上班", default=False)
+    is_workday = models.BooleanField("上班", default=False, help_text="勾选：当天上班（如调休）；不勾选：当天放假")
 
     class Meta:
-        verbose_name = "节假日"
-        verbose_name_plural = "节假日"
+        verbose_name = "节假日（本地调整）"
+        verbose_name_plural = "节假日（本地调整）"
         ordering = ["date"]
 
     def __str__(self):
         return f"{self.date} {self.name}"
 
 
-def add_working_days(start, days, *, holidays=None, workdays=None):
-    """The date on which a period of `days` working days that begins on `start` ends."""
-    holidays = holidays if holidays is not None else set()
-    workdays = workdays if workdays is not None else set()
-    day, counted = start, 0
-    while True:
-        working = (day.weekday() < 5 and day not in holidays) or day in workdays
-        if working:
-            counted += 1
-            if counted >= days:
-                return day
-        day += datetime.timedelta(days=1)
+class HolidayYear(models.Model):
+    """A year whose whole schedule staff entered by hand, because the chinesecalendar package does not
+    know it yet. Without it (or the package), a 公示 period reaching into the year is not counted."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "本地录入的节假日年度"
+        verbose_name_plural = "本地录入的节假日年度"
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}年"

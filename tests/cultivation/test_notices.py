@@ -17,7 +17,8 @@ from .helpers import batch_in
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime.date(2026, 9, 28)
+# A week with no official holiday in it (the official calendar counts; see test_holidays.py).
+MONDAY = datetime.date(2026, 11, 9)
 
 
 def shortlisted(tree, branch=None, batch=None):
@@ -34,15 +35,15 @@ def publish(tree, project, starts_on=None, **kwargs):
 
 
 def test_five_working_days_skip_the_weekend():
-    assert notices.notice_end(MONDAY - datetime.timedelta(days=3), 5) == datetime.date(2026, 10, 1)  # Fri → Thu
+    assert notices.notice_end(MONDAY - datetime.timedelta(days=3), 5) == datetime.date(2026, 11, 12)  # Fri → Thu
 
 
 def test_holidays_are_skipped_and_make_up_days_count(db):
     Holiday.objects.bulk_create([Holiday(date=datetime.date(2026, 10, day), name="国庆节") for day in range(1, 8)])
     # Mon 28 Sep, Tue 29, Wed 30, then the National Day week off, then Thu 8 Oct and Fri 9 Oct.
-    assert notices.notice_end(MONDAY, 5) == datetime.date(2026, 10, 9)
+    assert notices.notice_end(datetime.date(2026, 9, 28), 5) == datetime.date(2026, 10, 9)
     Holiday.objects.create(date=datetime.date(2026, 10, 10), name="国庆调休", is_workday=True)
-    assert notices.notice_end(MONDAY, 6) == datetime.date(2026, 10, 10)
+    assert notices.notice_end(datetime.date(2026, 9, 28), 6) == datetime.date(2026, 10, 10)
 
 
 def test_a_notice_is_public_from_its_first_day_to_its_last_only(tree, client):
@@ -67,7 +68,7 @@ def test_a_notice_is_public_from_its_first_day_to_its_last_only(tree, client):
 def test_the_end_date_is_computed_from_the_batch_notice_period(tree):
     project = shortlisted(tree)
     notice = publish(tree, project, starts_on=MONDAY, today=MONDAY)
-    assert notice.ends_on == datetime.date(2026, 10, 2)  # 5 working days, Mon–Fri
+    assert notice.ends_on == datetime.date(2026, 11, 13)  # 5 working days, Mon–Fri
 
 
 @pytest.mark.parametrize("missing", ["name", "contact", "content"])

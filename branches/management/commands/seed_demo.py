@@ -41,3 +41,5 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（密码均为 %s）：" % password)
         for username, description, _ in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<10} {description}")
+        for warning in context.get("warnings", []):
+            self.stdout.write(self.style.WARNING(warning))
