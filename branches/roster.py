@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from . import excel
 from .audit import log_event, log_events
 from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
 from .models import Organization
@@ -33,6 +34,8 @@ COLUMNS = [
 ]
 # Columns the export adds for reading; an import of an exported file ignores them.
 EXPORT_ONLY = ["所属二级党组织", "组织层级", "下属党支部数", "党员总数（含下级）"]
+# Column widths for reading Chinese names; the others fit their header.
+WIDTHS = {"组织编码": 14, "组织名称": 36, "上级组织编码": 14, "所属二级党组织": 30, "成立日期": 12}
 HEADER_TO_KEY = {header: key for key, header in COLUMNS}
 ACTIVE, DISSOLVED = "正常", "已撤销"
 YES, NO = "是", "否"
@@ -355,26 +358,24 @@ def apply(check_result, *, actor):
 
 
 def template_workbook():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "组织名册"
-    sheet.append([header for _, header in COLUMNS])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 16
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列", "说明"])
-    guide.append(["组织编码", "必填，唯一；再次导入同一编码时更新该组织而不新建"])
-    guide.append(["组织名称", "必填，不超过100个字"])
-    guide.append(["组织类型", "、".join(OrgKind.labels)])
-    guide.append(["上级组织编码", "学校党委可留空；其余必填，可以是本文件中的组织或系统中已有的组织"])
-    guide.append(["支部类型", "党支部、直属党支部必填：" + "、".join(BranchType.labels)])
-    guide.append(["支部分类", "党支部、直属党支部必填：" + "、".join(BranchCategory.labels)])
-    guide.append(["成立日期", "如 2019-06-14，不能晚于今天"])
-    guide.append(["支部书记", "姓名"])
-    guide.append(["双带头人", "是 / 否"])
-    guide.append(["正式党员数、预备党员数", "不小于0的整数"])
-    guide.append(["状态", "正常 / 已撤销，留空为正常"])
-    return workbook
+    book = excel.workbook()
+    excel.Sheet(book, "组织名册", [header for _, header in COLUMNS], widths=WIDTHS)
+    guide = excel.Sheet(book, "填写说明", ["列", "说明"], widths={"列": 24, "说明": 80})
+    for row in [
+        ["组织编码", "必填，唯一；再次导入同一编码时更新该组织而不新建"],
+        ["组织名称", "必填，不超过100个字"],
+        ["组织类型", "、".join(OrgKind.labels)],
+        ["上级组织编码", "学校党委可留空；其余必填，可以是本文件中的组织或系统中已有的组织"],
+        ["支部类型", "党支部、直属党支部必填：" + "、".join(BranchType.labels)],
+        ["支部分类", "党支部、直属党支部必填：" + "、".join(BranchCategory.labels)],
+        ["成立日期", "如 2019-06-14，不能晚于今天"],
+        ["支部书记", "姓名"],
+        ["双带头人", "是 / 否"],
+        ["正式党员数、预备党员数", "不小于0的整数"],
+        ["状态", "正常 / 已撤销，留空为正常"],
+    ]:
+        guide.append(row)
+    return book
 
 
 def export_rows(queryset):
@@ -397,9 +398,8 @@ def export_rows(queryset):
 
 
 def export_workbook(queryset, target):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("组织名册")
-    sheet.append([header for _, header in COLUMNS] + EXPORT_ONLY)
+    book = excel.workbook()
+    sheet = excel.Sheet(book, "组织名册", [header for _, header in COLUMNS] + EXPORT_ONLY, widths=WIDTHS)
     for row in export_rows(queryset):
         sheet.append(row)
-    workbook.save(target)
+    book.save(target)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from openpyxl import Workbook
 
+from branches import excel
 from branches.audit import log_event
 from branches.roster import DAMAGED, DAMAGED_MESSAGE, Problem, _text, read_workbook
 from cultivation.models import Project
@@ -43,13 +43,15 @@ def export_workbook(round_, target):
     reviewer_ids = ScoreSheet.objects.filter(round=round_, state__in=[SheetState.ASSIGNED, SheetState.DRAFT,
                                                                       SheetState.SUBMITTED]).values("reviewer_id")
     reviewers = list(get_user_model().objects.filter(pk__in=reviewer_ids).order_by("username"))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("评分矩阵")
     header = list(FIXED)
+    widths = {"项目编号": 10, "培育单位": 32, "二级党组织": 24, "支部类别": 12, "等次": 8, "排名": 8}
     for reviewer in reviewers:
         header += [f"{reviewer_header(reviewer)}{SEPARATOR}{c.name}" for c in criteria]
         header.append(f"{reviewer_header(reviewer)}{SEPARATOR}{COMMENT}")
-    sheet.append(header + EXPORT_ONLY)
+        widths.update({column: 16 for column in header[-len(criteria) - 1:-1]})
+        widths[header[-1]] = 40
+    book = excel.workbook()
+    sheet = excel.Sheet(book, "评分矩阵", header + EXPORT_ONLY, widths=widths)
     for result in sorted(results, key=lambda r: r.project.pk):
         project = result.project
         by_reviewer = {s.reviewer_id: s for s in result.sheets}
@@ -66,13 +68,12 @@ def export_workbook(round_, target):
             row.append(submitted.comment if submitted else None)
         row += [result.score, result.grade_label, result.rank, result.spread]
         sheet.append(row)
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["说明"])
+    guide = excel.Sheet(book, "填写说明", ["说明"], widths={"说明": 100})
     guide.append([f"每行一个项目，按“项目编号”识别；每位专家每项指标一列，表头为“专家姓名（用户名）{SEPARATOR}指标”。"])
     guide.append([f"“{NOT_APPLICABLE}”表示该指标不适用于此类党支部，请勿填写。某专家某行全部留空表示该专家未评该项目。"])
     guide.append(["可增加专家列：表头写“姓名（用户名）｜指标”，系统按回避规则检查并自动分配。"])
     guide.append(["“综合得分、等次、排名、分差”为导出时计算，导入时忽略。"])
-    workbook.save(target)
+    book.save(target)
 
 
 @dataclass

