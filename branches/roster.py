@@ -4,12 +4,14 @@ import datetime
 import re
 import zipfile
 import zlib
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from . import excel
@@ -107,10 +109,74 @@ def _choice(text, choices, label):
 # a corrupt deflate stream, truncated data, malformed XML (ParseError is a SyntaxError).
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, OSError)
 DAMAGED_MESSAGE = "文件不是有效的 Excel（.xlsx）文件，可能已损坏"
+IMPORT_BLANK_ROWS = 100  # blank lines tolerated between data rows, beyond the row limit
 
 
-def read_workbook(uploaded):
-    """Open the upload as xlsx, judged by its content, or raise ValueError with a Chinese message."""
+# What an upload may unpack to, checked from the zip's declared sizes before anything is read (a
+# declared size is also the most the zip module will ever inflate an entry to). A roster of 5,000 rows
+# is a few MB of XML; shared strings are loaded whole by openpyxl, so a bomb of them must stop here.
+MAX_PARTS = 500
+SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+CELL_REF = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?$")
+TOO_MANY_ROWS = "文件超过单次导入上限 {limit} 行，请拆分后分批导入"
+
+
+def _too_big():
+    limit = settings.ORG_IMPORT_MAX_XML_BYTES // (1024 * 1024)
+    return ValueError(f"文件解压后的内容超过 {limit} MB 的上限，请删除多余的工作表、空行和格式后再导入")
+
+
+def _extent(ref):
+    """(rows, columns) a <dimension ref="A1:L5000"> declares; unreadable parts count as zero."""
+    rows = columns = 0
+    for corner in ref.split(":"):
+        match = CELL_REF.match(corner.strip().upper())
+        if not match:
+            continue
+        letters, digits = match.groups()
+        if digits:
+            rows = max(rows, int(digits))
+        if letters:
+            try:
+                columns = max(columns, column_index_from_string(letters))
+            except ValueError:  # past XFD: more than any sheet may have
+                columns = max(columns, 1 << 20)
+    return rows, columns
+
+
+def _check_sheet_part(archive, entry, *, data_rows, max_columns):
+    """Refuse a worksheet that declares or holds more rows than allowed, reading rows only up to that cap.
+    openpyxl trusts a sheet's <dimension> and fills in missing rows, so both the declared size and the
+    real rows (by count and by their stated numbers) are bounded here, before it opens the file."""
+    seen, max_rows = 0, import_row_cap(data_rows)
+    with archive.open(entry) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start" and tag == "dimension":
+                rows, columns = _extent(element.get("ref", ""))
+                if rows > max_rows:
+                    raise ValueError(TOO_MANY_ROWS.format(limit=data_rows))
+                if columns > max_columns:
+                    raise ValueError(f"文件超过 {max_columns} 列的上限，请删除多余的列后再导入")
+            elif event == "start" and tag == "row":
+                seen += 1
+                number = element.get("r", "")
+                if seen > max_rows or (number.isdigit() and int(number) > max_rows):
+                    raise ValueError(TOO_MANY_ROWS.format(limit=data_rows))
+            elif event == "end" and tag == "row":
+                element.clear()
+
+
+def import_row_cap(data_rows):
+    """Rows of a sheet read at most: the header, the data rows allowed and some blank lines between them."""
+    return data_rows + 1 + IMPORT_BLANK_ROWS
+
+
+def read_workbook(uploaded, *, max_rows=None, max_columns=200):
+    """Open the upload as xlsx, judged by its content, or raise ValueError with a Chinese message.
+    `max_rows` is the number of data rows the caller accepts: a sheet longer than that (by its declared
+    size or its real rows) is refused here, before openpyxl reads it."""
+    max_rows = settings.ORG_IMPORT_MAX_ROWS if max_rows is None else max_rows
     size = getattr(uploaded, "size", None)
     if size == 0:
         raise ValueError("文件是空的")
@@ -123,6 +189,17 @@ def read_workbook(uploaded):
         raise ValueError("文件是空的")
     if head != b"PK\x03\x04":
         raise ValueError("文件不是 Excel（.xlsx）格式，请下载模板填写后上传")
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_PARTS or sum(entry.file_size for entry in entries) > settings.ORG_IMPORT_MAX_XML_BYTES:
+                raise _too_big()
+            for entry in entries:
+                if SHEET_PART.match(entry.filename):
+                    _check_sheet_part(archive, entry, data_rows=max_rows, max_columns=max_columns)
+    except (KeyError, RuntimeError, NotImplementedError, *DAMAGED):
+        raise ValueError(DAMAGED_MESSAGE)
+    uploaded.seek(0)
     try:
         return load_workbook(uploaded, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, TypeError, *DAMAGED):
@@ -171,12 +248,15 @@ def _check_sheet(sheet, result):
     limit = settings.ORG_IMPORT_MAX_ROWS
     parsed = []
     for number, values in enumerate(rows, start=2):
+        # Stop at the first row past the limit: what follows is never read.
+        if number > import_row_cap(limit):
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=limit))]
+            return
         values = list(values or [])
         if all(_text(v) == "" for v in values):
             continue
         if len(parsed) >= limit:
-            total = len(parsed) + 1 + sum(1 for rest in rows if any(_text(v) for v in (rest or [])))
-            result.problems = [Problem(None, "", f"文件共有 {total} 行数据，超过单次导入上限 {limit} 行，请拆分后分批导入")]
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=limit))]
             return
         raw = {key: values[i] if i < len(values) else None for key, i in position.items()}
         parsed.append(_check_row(number, raw, result))

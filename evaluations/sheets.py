@@ -11,7 +11,7 @@ from django.db import transaction
 
 from branches import excel
 from branches.audit import log_event
-from branches.roster import DAMAGED, DAMAGED_MESSAGE, Problem, _text, read_workbook
+from branches.roster import DAMAGED, DAMAGED_MESSAGE, TOO_MANY_ROWS, Problem, _text, import_row_cap, read_workbook
 from cultivation.models import Project
 
 from . import rules, selectors, services
@@ -25,6 +25,7 @@ COMMENT = "评语"
 NOT_APPLICABLE = "—"
 USERNAME = re.compile(r"[（(]([^（）()]+)[)）]\s*$")
 MAX_ROWS = 2000
+MAX_COLUMNS = 2000  # a generous panel: 100 reviewers of 15 criteria each
 
 
 def reviewer_header(user):
@@ -106,7 +107,7 @@ def check(uploaded, round_):
         result.add(None, "", "本轮评审已结束，不能再导入评分")
         return result
     try:
-        workbook = read_workbook(uploaded)
+        workbook = read_workbook(uploaded, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
     except ValueError as error:
         result.add(None, "", str(error))
         return result
@@ -179,12 +180,16 @@ def _check_sheet(sheet, round_, result):
     seen_projects = {}
     count = 0
     for number, values in enumerate(rows, start=2):
+        # Stop at the first row past the limit: what follows is never read.
+        if number > import_row_cap(MAX_ROWS):
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=MAX_ROWS))]
+            return
         values = list(values or [])
         if all(_text(v) == "" for v in values):
             continue
         count += 1
         if count > MAX_ROWS:
-            result.problems = [Problem(None, "", f"文件超过单次导入上限 {MAX_ROWS} 行，请拆分后分批导入")]
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=MAX_ROWS))]
             return
         raw_id = _text(values[id_column] if id_column < len(values) else None)
         project = projects.get(int(raw_id)) if raw_id.isdigit() else None

@@ -141,3 +141,14 @@ def test_the_export_writes_hostile_comments_as_text_and_reimports_them(panel, cl
     assert result.ok, result.problems
     sheets.apply(result, round_=other, actor=panel.tree.staff)
     assert sorted(ScoreSheet.objects.filter(round=other).values_list("comment", flat=True)) == expected
+
+
+def test_a_score_sheet_longer_than_the_limit_is_refused_before_reading(panel):
+    from tests.branches.xlsx import inline_row, raw_xlsx
+
+    declared = raw_xlsx([inline_row(1, sheets.FIXED)], dimension="A1:D4000000")
+    gap = raw_xlsx([inline_row(1, sheets.FIXED), '<row r="4000000"/>'])
+    empty = raw_xlsx([inline_row(1, sheets.FIXED)] + [f'<row r="{n}"/>' for n in range(2, 2200)], tail="<<<不是XML")
+    for data in (declared, gap, empty):
+        result = sheets.check(upload(data), panel.round)
+        assert [p.message for p in result.problems] == ["文件超过单次导入上限 2000 行，请拆分后分批导入"]
