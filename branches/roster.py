@@ -4,14 +4,17 @@ import datetime
 import re
 import zipfile
 import zlib
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
+from . import excel
 from .audit import log_event, log_events
 from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
 from .models import Organization
@@ -33,6 +36,8 @@ COLUMNS = [
 ]
 # Columns the export adds for reading; an import of an exported file ignores them.
 EXPORT_ONLY = ["所属二级党组织", "组织层级", "下属党支部数", "党员总数（含下级）"]
+# Column widths for reading Chinese names; the others fit their header.
+WIDTHS = {"组织编码": 14, "组织名称": 36, "上级组织编码": 14, "所属二级党组织": 30, "成立日期": 12}
 HEADER_TO_KEY = {header: key for key, header in COLUMNS}
 ACTIVE, DISSOLVED = "正常", "已撤销"
 YES, NO = "是", "否"
@@ -106,10 +111,74 @@ def _choice(text, choices, label):
 # encrypted member: both are a damaged upload, not a fault of ours.
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, OSError, NotImplementedError, RuntimeError)
 DAMAGED_MESSAGE = "文件不是有效的 Excel（.xlsx）文件，可能已损坏"
+IMPORT_BLANK_ROWS = 100  # blank lines tolerated between data rows, beyond the row limit
 
 
-def read_workbook(uploaded):
-    """Open the upload as xlsx, judged by its content, or raise ValueError with a Chinese message."""
+# What an upload may unpack to, checked from the zip's declared sizes before anything is read (a
+# declared size is also the most the zip module will ever inflate an entry to). A roster of 5,000 rows
+# is a few MB of XML; shared strings are loaded whole by openpyxl, so a bomb of them must stop here.
+MAX_PARTS = 500
+SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+CELL_REF = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?$")
+TOO_MANY_ROWS = "文件超过单次导入上限 {limit} 行，请拆分后分批导入"
+
+
+def _too_big():
+    limit = settings.ORG_IMPORT_MAX_XML_BYTES // (1024 * 1024)
+    return ValueError(f"文件解压后的内容超过 {limit} MB 的上限，请删除多余的工作表、空行和格式后再导入")
+
+
+def _extent(ref):
+    """(rows, columns) a <dimension ref="A1:L5000"> declares; unreadable parts count as zero."""
+    rows = columns = 0
+    for corner in ref.split(":"):
+        match = CELL_REF.match(corner.strip().upper())
+        if not match:
+            continue
+        letters, digits = match.groups()
+        if digits:
+            rows = max(rows, int(digits))
+        if letters:
+            try:
+                columns = max(columns, column_index_from_string(letters))
+            except ValueError:  # past XFD: more than any sheet may have
+                columns = max(columns, 1 << 20)
+    return rows, columns
+
+
+def _check_sheet_part(archive, entry, *, data_rows, max_columns):
+    """Refuse a worksheet that declares or holds more rows than allowed, reading rows only up to that cap.
+    openpyxl trusts a sheet's <dimension> and fills in missing rows, so both the declared size and the
+    real rows (by count and by their stated numbers) are bounded here, before it opens the file."""
+    seen, max_rows = 0, import_row_cap(data_rows)
+    with archive.open(entry) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start" and tag == "dimension":
+                rows, columns = _extent(element.get("ref", ""))
+                if rows > max_rows:
+                    raise ValueError(TOO_MANY_ROWS.format(limit=data_rows))
+                if columns > max_columns:
+                    raise ValueError(f"文件超过 {max_columns} 列的上限，请删除多余的列后再导入")
+            elif event == "start" and tag == "row":
+                seen += 1
+                number = element.get("r", "")
+                if seen > max_rows or (number.isdigit() and int(number) > max_rows):
+                    raise ValueError(TOO_MANY_ROWS.format(limit=data_rows))
+            elif event == "end" and tag == "row":
+                element.clear()
+
+
+def import_row_cap(data_rows):
+    """Rows of a sheet read at most: the header, the data rows allowed and some blank lines between them."""
+    return data_rows + 1 + IMPORT_BLANK_ROWS
+
+
+def read_workbook(uploaded, *, max_rows=None, max_columns=200):
+    """Open the upload as xlsx, judged by its content, or raise ValueError with a Chinese message.
+    `max_rows` is the number of data rows the caller accepts: a sheet longer than that (by its declared
+    size or its real rows) is refused here, before openpyxl reads it."""
+    max_rows = settings.ORG_IMPORT_MAX_ROWS if max_rows is None else max_rows
     size = getattr(uploaded, "size", None)
     if size == 0:
         raise ValueError("文件是空的")
@@ -122,6 +191,17 @@ def read_workbook(uploaded):
         raise ValueError("文件是空的")
     if head != b"PK\x03\x04":
         raise ValueError("文件不是 Excel（.xlsx）格式，请下载模板填写后上传")
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_PARTS or sum(entry.file_size for entry in entries) > settings.ORG_IMPORT_MAX_XML_BYTES:
+                raise _too_big()
+            for entry in entries:
+                if SHEET_PART.match(entry.filename):
+                    _check_sheet_part(archive, entry, data_rows=max_rows, max_columns=max_columns)
+    except (KeyError, RuntimeError, NotImplementedError, *DAMAGED):
+        raise ValueError(DAMAGED_MESSAGE)
+    uploaded.seek(0)
     try:
         return load_workbook(uploaded, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, TypeError, *DAMAGED):
@@ -170,12 +250,15 @@ def _check_sheet(sheet, result):
     limit = settings.ORG_IMPORT_MAX_ROWS
     parsed = []
     for number, values in enumerate(rows, start=2):
+        # Stop at the first row past the limit: what follows is never read.
+        if number > import_row_cap(limit):
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=limit))]
+            return
         values = list(values or [])
         if all(_text(v) == "" for v in values):
             continue
         if len(parsed) >= limit:
-            total = len(parsed) + 1 + sum(1 for rest in rows if any(_text(v) for v in (rest or [])))
-            result.problems = [Problem(None, "", f"文件共有 {total} 行数据，超过单次导入上限 {limit} 行，请拆分后分批导入")]
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=limit))]
             return
         raw = {key: values[i] if i < len(values) else None for key, i in position.items()}
         parsed.append(_check_row(number, raw, result))
@@ -357,26 +440,24 @@ def apply(check_result, *, actor):
 
 
 def template_workbook():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "组织名册"
-    sheet.append([header for _, header in COLUMNS])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 16
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列", "说明"])
-    guide.append(["组织编码", "必填，唯一；再次导入同一编码时更新该组织而不新建"])
-    guide.append(["组织名称", "必填，不超过100个字"])
-    guide.append(["组织类型", "、".join(OrgKind.labels)])
-    guide.append(["上级组织编码", "学校党委可留空；其余必填，可以是本文件中的组织或系统中已有的组织"])
-    guide.append(["支部类型", "党支部、直属党支部必填：" + "、".join(BranchType.labels)])
-    guide.append(["支部分类", "党支部、直属党支部必填：" + "、".join(BranchCategory.labels)])
-    guide.append(["成立日期", "如 2019-06-14，不能晚于今天"])
-    guide.append(["支部书记", "姓名"])
-    guide.append(["双带头人", "是 / 否"])
-    guide.append(["正式党员数、预备党员数", "不小于0的整数"])
-    guide.append(["状态", "正常 / 已撤销，留空为正常"])
-    return workbook
+    book = excel.workbook()
+    excel.Sheet(book, "组织名册", [header for _, header in COLUMNS], widths=WIDTHS)
+    guide = excel.Sheet(book, "填写说明", ["列", "说明"], widths={"列": 24, "说明": 80})
+    for row in [
+        ["组织编码", "必填，唯一；再次导入同一编码时更新该组织而不新建"],
+        ["组织名称", "必填，不超过100个字"],
+        ["组织类型", "、".join(OrgKind.labels)],
+        ["上级组织编码", "学校党委可留空；其余必填，可以是本文件中的组织或系统中已有的组织"],
+        ["支部类型", "党支部、直属党支部必填：" + "、".join(BranchType.labels)],
+        ["支部分类", "党支部、直属党支部必填：" + "、".join(BranchCategory.labels)],
+        ["成立日期", "如 2019-06-14，不能晚于今天"],
+        ["支部书记", "姓名"],
+        ["双带头人", "是 / 否"],
+        ["正式党员数、预备党员数", "不小于0的整数"],
+        ["状态", "正常 / 已撤销，留空为正常"],
+    ]:
+        guide.append(row)
+    return book
 
 
 def export_rows(queryset):
@@ -399,9 +480,8 @@ def export_rows(queryset):
 
 
 def export_workbook(queryset, target):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("组织名册")
-    sheet.append([header for _, header in COLUMNS] + EXPORT_ONLY)
+    book = excel.workbook()
+    sheet = excel.Sheet(book, "组织名册", [header for _, header in COLUMNS] + EXPORT_ONLY, widths=WIDTHS)
     for row in export_rows(queryset):
         sheet.append(row)
-    workbook.save(target)
+    book.save(target)

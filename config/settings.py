@@ -162,6 +162,8 @@ CONTENT_SECURITY_POLICY = {
 
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=5000)
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# What an imported workbook may unpack to (all its parts, by the sizes the zip declares).
+ORG_IMPORT_MAX_XML_BYTES = env.int("ORG_IMPORT_MAX_XML_BYTES", default=32 * 1024 * 1024)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -3,11 +3,12 @@ transaction; mail leaves after commit and is retried by `send_outbox` when the s
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from .models import Notification, OutboundEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# A sender holds its mail this long; after that a crashed sender's mail is taken by the next run.
+CLAIM_EXPIRES = datetime.timedelta(minutes=15)
 
 
 def notify(users, *, title, body="", url=""):
@@ -39,25 +42,49 @@ def _mail_body(body, url):
 
 
 def send_pending(*, ids=None, now=None):
-    """Send queued mail; a failure is recorded and retried later with growing pauses. Never raises."""
+    """Send queued mail; a failure is recorded and retried later with growing pauses. Never raises.
+    Each mail is claimed before it is sent, so the after-commit send and `send_outbox` (or two cron
+    runs) never send the same mail twice."""
     now = now or timezone.now()
-    pending = OutboundEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    if ids is not None:
-        pending = pending.filter(pk__in=ids)
+    sender = uuid.uuid4().hex
     sent = 0
-    for mail in pending.order_by("created_at")[:500]:
+    for mail in _claim(sender=sender, ids=ids, now=now):
+        # Renew the claim just before sending: a claim that expired meanwhile may have been taken over.
+        if not OutboundEmail.objects.filter(pk=mail.pk, claimed_by=sender, sent_at__isnull=True).update(
+                claimed_at=timezone.now()):
+            continue
         try:
             send_mail(mail.subject, mail.body, None, [mail.to])
         except Exception as error:  # noqa: BLE001 - any mail failure is retried later
             pause = datetime.timedelta(minutes=2 ** mail.attempts)
             OutboundEmail.objects.filter(pk=mail.pk).update(
-                attempts=F("attempts") + 1, next_attempt_at=now + pause, last_error=str(error)[:300])
+                attempts=F("attempts") + 1, next_attempt_at=now + pause, last_error=str(error)[:300],
+                claimed_by="", claimed_at=None)
             logger.warning("mail to %s failed: %s", mail.to, error)
         else:
-            OutboundEmail.objects.filter(pk=mail.pk).update(sent_at=now, attempts=F("attempts") + 1, last_error="")
+            OutboundEmail.objects.filter(pk=mail.pk).update(sent_at=now, attempts=F("attempts") + 1, last_error="",
+                                                            claimed_by="", claimed_at=None)
             sent += 1
     return sent
+
+
+def _claim(*, sender, ids, now, limit=500):
+    """Mark due, unclaimed mail (or mail whose sender's claim expired) as this sender's, and return it.
+    The claim is one conditional UPDATE: on SQLite writers take turns, on PostgreSQL a second UPDATE of a
+    row waits for the first and re-checks its WHERE, so a row is claimed once. On PostgreSQL the rows
+    are picked with FOR UPDATE SKIP LOCKED first, so a second sender takes other mail instead of waiting."""
+    unclaimed = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
+    due = OutboundEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).filter(unclaimed)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    with transaction.atomic():
+        picked = due.order_by("created_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            picked = picked.select_for_update(skip_locked=True)
+        pks = list(picked.values_list("pk", flat=True)[:limit])
+        due.filter(pk__in=pks).update(claimed_by=sender, claimed_at=timezone.now())
+    return list(OutboundEmail.objects.filter(claimed_by=sender, sent_at__isnull=True).order_by("created_at", "pk"))
 
 
 def people(organization, roles):

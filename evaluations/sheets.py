@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from openpyxl import Workbook
 
+from branches import excel
 from branches.audit import log_event
-from branches.roster import DAMAGED, DAMAGED_MESSAGE, Problem, _text, read_workbook
+from branches.roster import DAMAGED, DAMAGED_MESSAGE, TOO_MANY_ROWS, Problem, _text, import_row_cap, read_workbook
 from cultivation.models import Project
 
 from . import rules, selectors, services
@@ -25,6 +25,7 @@ COMMENT = "评语"
 NOT_APPLICABLE = "—"
 USERNAME = re.compile(r"[（(]([^（）()]+)[)）]\s*$")
 MAX_ROWS = 2000
+MAX_COLUMNS = 2000  # a generous panel: 100 reviewers of 15 criteria each
 
 
 def reviewer_header(user):
@@ -43,13 +44,15 @@ def export_workbook(round_, target):
     reviewer_ids = ScoreSheet.objects.filter(round=round_, state__in=[SheetState.ASSIGNED, SheetState.DRAFT,
                                                                       SheetState.SUBMITTED]).values("reviewer_id")
     reviewers = list(get_user_model().objects.filter(pk__in=reviewer_ids).order_by("username"))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("评分矩阵")
     header = list(FIXED)
+    widths = {"项目编号": 10, "培育单位": 32, "二级党组织": 24, "支部类别": 12, "等次": 8, "排名": 8}
     for reviewer in reviewers:
         header += [f"{reviewer_header(reviewer)}{SEPARATOR}{c.name}" for c in criteria]
         header.append(f"{reviewer_header(reviewer)}{SEPARATOR}{COMMENT}")
-    sheet.append(header + EXPORT_ONLY)
+        widths.update({column: 16 for column in header[-len(criteria) - 1:-1]})
+        widths[header[-1]] = 40
+    book = excel.workbook()
+    sheet = excel.Sheet(book, "评分矩阵", header + EXPORT_ONLY, widths=widths)
     for result in sorted(results, key=lambda r: r.project.pk):
         project = result.project
         by_reviewer = {s.reviewer_id: s for s in result.sheets}
@@ -66,13 +69,12 @@ def export_workbook(round_, target):
             row.append(submitted.comment if submitted else None)
         row += [result.score, result.grade_label, result.rank, result.spread]
         sheet.append(row)
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["说明"])
+    guide = excel.Sheet(book, "填写说明", ["说明"], widths={"说明": 100})
     guide.append([f"每行一个项目，按“项目编号”识别；每位专家每项指标一列，表头为“专家姓名（用户名）{SEPARATOR}指标”。"])
     guide.append([f"“{NOT_APPLICABLE}”表示该指标不适用于此类党支部，请勿填写。某专家某行全部留空表示该专家未评该项目。"])
     guide.append(["可增加专家列：表头写“姓名（用户名）｜指标”，系统按回避规则检查并自动分配。"])
     guide.append(["“综合得分、等次、排名、分差”为导出时计算，导入时忽略。"])
-    workbook.save(target)
+    book.save(target)
 
 
 @dataclass
@@ -105,7 +107,7 @@ def check(uploaded, round_):
         result.add(None, "", "本轮评审已结束，不能再导入评分")
         return result
     try:
-        workbook = read_workbook(uploaded)
+        workbook = read_workbook(uploaded, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
     except ValueError as error:
         result.add(None, "", str(error))
         return result
@@ -178,12 +180,16 @@ def _check_sheet(sheet, round_, result):
     seen_projects = {}
     count = 0
     for number, values in enumerate(rows, start=2):
+        # Stop at the first row past the limit: what follows is never read.
+        if number > import_row_cap(MAX_ROWS):
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=MAX_ROWS))]
+            return
         values = list(values or [])
         if all(_text(v) == "" for v in values):
             continue
         count += 1
         if count > MAX_ROWS:
-            result.problems = [Problem(None, "", f"文件超过单次导入上限 {MAX_ROWS} 行，请拆分后分批导入")]
+            result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=MAX_ROWS))]
             return
         raw_id = _text(values[id_column] if id_column < len(values) else None)
         project = projects.get(int(raw_id)) if raw_id.isdigit() else None

