@@ -53,9 +53,12 @@ REPORT_MOVES = {
 EDITABLE_REPORT_STATES = {R.DRAFT, R.RETURNED}
 # Handed in: neither due nor overdue any more.
 HANDED_IN_STATES = {R.SUBMITTED, R.ENDORSED, R.ACCEPTED}
-# Projects still being built: their periods fall due and are reminded. A project that passed or
-# failed acceptance keeps its reports for reading, but nothing of it is due any more.
-OPEN_PROJECT_STATES = CULTIVATED_STATES - {ProjectState.ACCEPTED, ProjectState.FAILED}
+# Projects still being built (培育中, its mid-term materials under assessment, 整改中): their periods
+# fall due, are listed and reminded, and their reports may be begun, edited and submitted. Once the
+# final materials are handed in (验收材料已提交) and after the verdict (通过验收, 未通过验收) a project
+# keeps its reports for reading, but nothing of it is due any more; a project sent back to 整改
+# is due again.
+OPEN_PROJECT_STATES = {ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED, ProjectState.RECTIFYING}
 
 
 def report_moves_from(state):
