@@ -21,7 +21,7 @@ from .report_enums import (
 from .report_selectors import period_for, periods_of_projects
 from .workflow import MoveRefused, actor_roles, audience
 
-ACTION_LABELS.update({f"report.{name}": f"进展报告{move.label}" for name, move in REPORT_MOVES.items()})
+ACTION_LABELS.update({f"report.{name}": move.event for name, move in REPORT_MOVES.items()})
 ACTION_LABELS.update({
     "report.started": "开始填写进展报告",
     "report.edited": "修改进展报告",
@@ -197,9 +197,9 @@ def report_move(*, report, name, actor, comment="", expected_version=None):
     if name == "submit" and not notify.unit_staff(project.organization):
         actors.append(Actor.SCHOOL)  # a 直属党支部: 组织部 endorses
     recipients = [person for person in audience(project, actors) if person.pk != actor.pk]
-    body = f"{project.organization.name}的{locked.title}进展报告：{move.label}。" + (
+    body = f"{project.organization.name}的{locked.title}进展报告{move.done}。" + (
         f"{'退回意见' if move.needs_reason else '意见'}：{comment}" if comment else "")
-    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.label}", body=body,
+    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.done}", body=body,
                   url=report_url(locked))
     return locked
 
