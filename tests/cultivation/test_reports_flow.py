@@ -213,7 +213,7 @@ def test_the_whole_flow_with_a_return_and_the_people_who_hear_of_it(tree):
     project = cultivating_project(tree.branch_a1)
     report = progress_report(project)
     reports.report_submit(report=report, actor=tree.secretary)
-    assert Notification.objects.filter(user=tree.unit_staff, title__contains="提交报告").exists()
+    assert Notification.objects.filter(user=tree.unit_staff, title__contains="进展报告已提交").exists()
     reports.report_endorse(report=report, actor=tree.unit_staff, comment="同意")
     assert Notification.objects.filter(user=tree.staff, title__contains="审核通过").exists()
     returned = reports.report_return(report=report, actor=tree.staff, comment="请补充党课记录")
@@ -256,7 +256,7 @@ def test_the_school_endorses_for_a_direct_branch_without_unit_staff(tree):
     RoleAssignment.objects.create(user=secretary, role="secretary", organization=tree.direct)
     report = progress_report(project)
     reports.report_submit(report=report, actor=secretary)
-    assert Notification.objects.filter(user=tree.staff, title__contains="提交报告").exists()
+    assert Notification.objects.filter(user=tree.staff, title__contains="进展报告已提交").exists()
     assert reports.report_endorse(report=report, actor=tree.staff).state == ReportState.ENDORSED
 
 
