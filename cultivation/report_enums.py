@@ -30,22 +30,28 @@ class ReportMove:
     needs_reason: bool = False
     # The report field that keeps the mover's comment (the reason, for a return).
     comment_field: str = ""
+    # What happened, said of the report (“2025年3月进展报告已确认”) and logged (“确认进展报告”): the
+    # label names the button and already ends in 报告 for some moves, so it is not glued to 进展报告.
+    done: str = ""
+    event: str = ""
 
 
 R = ReportState
 REPORT_MOVES = {
     move.name: move
     for move in [
-        ReportMove("submit", "提交报告", (R.DRAFT, R.RETURNED), R.SUBMITTED, (Actor.SECRETARY,)),
+        ReportMove("submit", "提交报告", (R.DRAFT, R.RETURNED), R.SUBMITTED, (Actor.SECRETARY,),
+                   done="已提交", event="提交进展报告"),
         # A 直属党支部 has no 二级党组织 staff above it, so 组织部 may endorse as well.
         ReportMove("endorse", "审核通过", (R.SUBMITTED,), R.ENDORSED, (Actor.UNIT, Actor.SCHOOL),
-                   comment_field="unit_comment"),
-        ReportMove("accept", "确认报告", (R.ENDORSED,), R.ACCEPTED, (Actor.SCHOOL,), comment_field="school_comment"),
+                   comment_field="unit_comment", done="已审核通过", event="审核通过进展报告"),
+        ReportMove("accept", "确认报告", (R.ENDORSED,), R.ACCEPTED, (Actor.SCHOOL,), comment_field="school_comment",
+                   done="已确认", event="确认进展报告"),
         ReportMove("return_submitted", "退回修改", (R.SUBMITTED,), R.RETURNED, (Actor.UNIT, Actor.SCHOOL),
-                   needs_reason=True, comment_field="return_reason"),
+                   needs_reason=True, comment_field="return_reason", done="已退回修改", event="退回进展报告"),
         # Once endorsed the report sits with 组织部; the 二级党组织 has had its say.
         ReportMove("return_endorsed", "退回修改", (R.ENDORSED,), R.RETURNED, (Actor.SCHOOL,),
-                   needs_reason=True, comment_field="return_reason"),
+                   needs_reason=True, comment_field="return_reason", done="已退回修改", event="退回进展报告"),
     ]
 }
 
@@ -53,9 +59,12 @@ REPORT_MOVES = {
 EDITABLE_REPORT_STATES = {R.DRAFT, R.RETURNED}
 # Handed in: neither due nor overdue any more.
 HANDED_IN_STATES = {R.SUBMITTED, R.ENDORSED, R.ACCEPTED}
-# Projects still being built: their periods fall due and are reminded. A project that passed or
-# failed acceptance keeps its reports for reading, but nothing of it is due any more.
-OPEN_PROJECT_STATES = CULTIVATED_STATES - {ProjectState.ACCEPTED, ProjectState.FAILED}
+# Projects still being built (培育中, its mid-term materials under assessment, 整改中): their periods
+# fall due, are listed and reminded, and their reports may be begun, edited and submitted. Once the
+# final materials are handed in (验收材料已提交) and after the verdict (通过验收, 未通过验收) a project
+# keeps its reports for reading, but nothing of it is due any more; a project sent back to 整改
+# is due again.
+OPEN_PROJECT_STATES = {ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED, ProjectState.RECTIFYING}
 
 
 def report_moves_from(state):

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from .enums import CULTIVATED_STATES
 from .models import (
@@ -44,16 +44,24 @@ class Period:
     report: object = None
 
     def status(self, today):
-        """'handed_in', 'returned', 'overdue', 'due' (the current period) or 'upcoming'."""
+        """'handed_in', 'returned', 'closed' (the project no longer reports), 'overdue', 'due' (the current
+        period) or 'upcoming'."""
         if self.report is not None and self.report.state in HANDED_IN_STATES:
             return "handed_in"
         if self.report is not None and self.report.state == ReportState.RETURNED:
             return "returned"
+        if self.project.state not in OPEN_PROJECT_STATES:
+            return "closed"
         if self.due < today:
             return "overdue"
         if self.start <= today:
             return "due"
         return "upcoming"
+
+    @property
+    def is_open(self):
+        """Whether the project still reports: only then may the period's report be begun or edited."""
+        return self.project.state in OPEN_PROJECT_STATES
 
     def days_left(self, today):
         return (self.due - today).days
@@ -72,6 +80,7 @@ STATUS_LABELS = {
     "overdue": ("已逾期", "text-bg-danger"),
     "due": ("本期待提交", "text-bg-info"),
     "upcoming": ("未到期", "text-bg-light border"),
+    "closed": ("未提交（培育已结束，无需再报）", "text-bg-light border"),
 }
 
 
@@ -160,9 +169,16 @@ def pending_periods(user, *, today, statuses=("due", "overdue")):
     return found
 
 
+def _listed_reports(user):
+    """Reports of the user's projects, less those returned to a project that no longer reports: a
+    returned report is the secretary's to-do, and a finished project has none."""
+    return (ProgressReport.objects.filter(project__in=Project.objects.visible_to(user).values("pk"))
+            .exclude(Q(state=ReportState.RETURNED) & ~Q(project__state__in=OPEN_PROJECT_STATES)))
+
+
 def reports_in_state(user, state):
     """Reports of the user's projects in one state, oldest due first: a queryset, for pagination."""
-    return (ProgressReport.objects.filter(project__in=Project.objects.visible_to(user).values("pk"), state=state)
+    return (_listed_reports(user).filter(state=state)
             .select_related("project__organization", "project__unit", "project__batch")
             .order_by("period_due", "project__organization__code", "pk"))
 
@@ -182,8 +198,7 @@ def tab_counts(user, *, today):
     pending = pending_periods(user, today=today)
     counts = {"due": sum(1 for p in pending if p.status(today) == "due"),
               "overdue": sum(1 for p in pending if p.status(today) == "overdue")}
-    states = (ProgressReport.objects.filter(project__in=Project.objects.visible_to(user).values("pk"))
-              .values("state").annotate(n=Count("pk")))
+    states = _listed_reports(user).values("state").annotate(n=Count("pk"))
     by_state = {row["state"]: row["n"] for row in states}
     counts.update(returned=by_state.get(ReportState.RETURNED, 0), submitted=by_state.get(ReportState.SUBMITTED, 0),
                   endorsed=by_state.get(ReportState.ENDORSED, 0))

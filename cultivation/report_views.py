@@ -252,7 +252,7 @@ def report_move(request, pk, name):
         _run(request, lambda: reports.report_move(report=report, name=name, actor=request.user,
                                                    comment=form.cleaned_data["comment"],
                                                    expected_version=form.cleaned_data["version"]),
-             success=f"已{move.label}")
+             success=f"报告{move.done}")
     return redirect("cultivation:report_detail", pk=report.pk)
 
 

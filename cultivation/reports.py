@@ -13,7 +13,7 @@ from django.utils import timezone
 from branches.audit import ACTION_LABELS, log_event
 
 from . import notify
-from .enums import CULTIVATED_STATES, Actor
+from .enums import CULTIVATED_STATES, Actor, ProjectState
 from .models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
 from .report_enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
@@ -21,7 +21,7 @@ from .report_enums import (
 from .report_selectors import period_for, periods_of_projects
 from .workflow import MoveRefused, actor_roles, audience
 
-ACTION_LABELS.update({f"report.{name}": f"进展报告{move.label}" for name, move in REPORT_MOVES.items()})
+ACTION_LABELS.update({f"report.{name}": move.event for name, move in REPORT_MOVES.items()})
 ACTION_LABELS.update({
     "report.started": "开始填写进展报告",
     "report.edited": "修改进展报告",
@@ -81,12 +81,20 @@ def _require_cultivated(project):
         raise MoveRefused("该项目尚未确定为培育对象，还不能填写进展报告")
 
 
+def _require_reporting(project):
+    """Reports are written while the project is being built; a finished one is only read."""
+    _require_cultivated(project)
+    if project.state not in OPEN_PROJECT_STATES:
+        raise MoveRefused(f"该项目当前为“{ProjectState(project.state).label}”，已不在培育或整改期，"
+                          "不再需要填写或提交进展报告")
+
+
 @transaction.atomic
 def report_start(*, project, period_due, actor):
     """Begin the report of one due period (a draft); the report already begun is returned as is."""
     project = Project.objects.select_for_update(of=("self",)).select_related("batch", "organization").get(pk=project.pk)
     _require_secretary(actor, project, "填写进展报告")
-    _require_cultivated(project)
+    _require_reporting(project)
     existing = ProgressReport.objects.filter(project=project, period_due=period_due).first()
     if existing is not None:
         return existing
@@ -109,6 +117,7 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
     """
     locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
     _require_secretary(actor, locked.project, "修改进展报告")
+    _require_reporting(locked.project)
     if locked.state not in EDITABLE_REPORT_STATES:
         raise MoveRefused(f"报告当前状态为“{ReportState(locked.state).label}”，不能修改")
     if int(expected_version) != locked.version:
@@ -139,7 +148,7 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
 
 
 def _guard_submit(report):
-    _require_cultivated(report.project)
+    _require_reporting(report.project)
     if not report.narrative.strip():
         raise MoveRefused("请先填写本期工作进展，再提交报告")
 
@@ -188,9 +197,9 @@ def report_move(*, report, name, actor, comment="", expected_version=None):
     if name == "submit" and not notify.unit_staff(project.organization):
         actors.append(Actor.SCHOOL)  # a 直属党支部: 组织部 endorses
     recipients = [person for person in audience(project, actors) if person.pk != actor.pk]
-    body = f"{project.organization.name}的{locked.title}进展报告：{move.label}。" + (
+    body = f"{project.organization.name}的{locked.title}进展报告{move.done}。" + (
         f"{'退回意见' if move.needs_reason else '意见'}：{comment}" if comment else "")
-    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.label}", body=body,
+    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.done}", body=body,
                   url=report_url(locked))
     return locked
 
@@ -229,7 +238,7 @@ def milestone_add(*, project, date, title, actor):
     project = Project.objects.select_for_update(of=("self",)).select_related("batch", "organization").get(pk=project.pk)
     if not actor_roles(actor, project) & {Actor.UNIT, Actor.SCHOOL}:
         raise NotAllowed("只有二级党组织或党委组织部可以设置报告节点")
-    _require_cultivated(project)
+    _require_reporting(project)
     start, end = project.batch.window("cultivation")
     if not start <= date <= end:
         raise MoveRefused(f"报告节点须在培育阶段之内（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")

@@ -86,12 +86,20 @@ def test_a_first_late_run_sends_one_message_for_all_overdue_periods(tree, projec
     assert Notification.objects.filter(user=tree.secretary).count() == 1
 
 
-def test_finished_or_not_yet_recognized_projects_are_not_reminded(tree, project):
-    project.__class__.objects.filter(pk=project.pk).update(state="accepted")
+@pytest.mark.parametrize("state", ["final_submitted", "accepted", "failed", "nominated", "withdrawn"])
+def test_finished_or_not_yet_recognized_projects_are_not_reminded(tree, project, state):
+    project.__class__.objects.filter(pk=project.pk).update(state=state)
+    run(D(2019, 7, 23))
     run(D(2019, 7, 27))
-    project.__class__.objects.filter(pk=project.pk).update(state="nominated")
+    assert not Notification.objects.exists() and not Reminder.objects.exists()
+    assert not Event.objects.filter(action="report.reminded").exists()
+
+
+@pytest.mark.parametrize("state", ["midterm_submitted", "rectifying"])
+def test_projects_under_assessment_or_in_rectification_are_still_reminded(tree, project, state):
+    project.__class__.objects.filter(pk=project.pk).update(state=state)
     run(D(2019, 7, 27))
-    assert not Notification.objects.exists()
+    assert Notification.objects.filter(title__contains="已逾期").count() == 2
 
 
 def test_a_reminder_row_cannot_be_written_twice(project):

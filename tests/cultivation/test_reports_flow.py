@@ -108,6 +108,29 @@ def test_reports_exist_only_for_cultivated_projects(tree, state):
     assert not ProgressReport.objects.exists()
 
 
+@pytest.mark.parametrize("state", ["final_submitted", "accepted", "failed"])
+def test_a_finished_project_refuses_starting_editing_and_submitting_reports(tree, client_for, state):
+    project = cultivating_project(tree.branch_a1)
+    periods = periods_of(project)
+    draft = progress_report(project, due=periods[0].due)
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
+    label = ProjectState(state).label
+    with pytest.raises(MoveRefused, match=f"该项目当前为“{label}”，已不在培育或整改期"):
+        reports.report_start(project=project, period_due=periods[1].due, actor=tree.secretary)
+    with pytest.raises(MoveRefused, match="不再需要填写或提交进展报告"):
+        reports.report_edit(report=draft, actor=tree.secretary, expected_version=draft.version, narrative="补写",
+                            counts={})
+    with pytest.raises(MoveRefused, match="不再需要填写或提交进展报告"):
+        reports.report_submit(report=draft, actor=tree.secretary)
+    # Through the page: the refusal is flashed in Chinese, nothing is begun.
+    response = client_for(tree.secretary).post(reverse("cultivation:report_start", args=[project.pk]),
+                                               {"period_due": periods[1].due.isoformat()}, follow=True)
+    assert "已不在培育或整改期" in response.content.decode()
+    assert ProgressReport.objects.count() == 1
+    assert ProgressReport.objects.get().state == ReportState.DRAFT
+
+
 @pytest.mark.parametrize("who", ["unit_staff", "staff", "other_secretary", "reviewer"])
 def test_only_the_branch_secretary_starts_a_report(tree, who):
     project = cultivating_project(tree.branch_a1)
@@ -190,7 +213,7 @@ def test_the_whole_flow_with_a_return_and_the_people_who_hear_of_it(tree):
     project = cultivating_project(tree.branch_a1)
     report = progress_report(project)
     reports.report_submit(report=report, actor=tree.secretary)
-    assert Notification.objects.filter(user=tree.unit_staff, title__contains="提交报告").exists()
+    assert Notification.objects.filter(user=tree.unit_staff, title__contains="进展报告已提交").exists()
     reports.report_endorse(report=report, actor=tree.unit_staff, comment="同意")
     assert Notification.objects.filter(user=tree.staff, title__contains="审核通过").exists()
     returned = reports.report_return(report=report, actor=tree.staff, comment="请补充党课记录")
@@ -233,7 +256,7 @@ def test_the_school_endorses_for_a_direct_branch_without_unit_staff(tree):
     RoleAssignment.objects.create(user=secretary, role="secretary", organization=tree.direct)
     report = progress_report(project)
     reports.report_submit(report=report, actor=secretary)
-    assert Notification.objects.filter(user=tree.staff, title__contains="提交报告").exists()
+    assert Notification.objects.filter(user=tree.staff, title__contains="进展报告已提交").exists()
     assert reports.report_endorse(report=report, actor=tree.staff).state == ReportState.ENDORSED
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cultivation.enums import ProjectState
-from cultivation.models import Milestone, Project
+from cultivation.models import Milestone, ProgressReport, Project
 from cultivation.report_enums import ReportState
 from cultivation.report_selectors import pending_periods, periods_of, project_record, reports_in_state, tab_counts
 from tests.factories import BatchFactory, ProjectFactory, cultivating_batch, cultivating_project, progress_report
@@ -71,10 +71,41 @@ def test_a_milestone_is_due_and_then_overdue(tree, world):
     assert due[0].start == D(2019, 10, 2)
 
 
-def test_finished_projects_have_nothing_due(tree, world):
-    Project.objects.filter(pk=world["own"].pk).update(state=ProjectState.ACCEPTED)
-    assert tab_counts(tree.secretary, today=TODAY)["overdue"] == 0
-    assert tab_counts(tree.secretary, today=TODAY)["returned"] == 1  # its reports stay readable
+@pytest.mark.parametrize("state", [ProjectState.FINAL_SUBMITTED, ProjectState.ACCEPTED, ProjectState.FAILED])
+def test_finished_projects_have_nothing_due(tree, client_for, world, state):
+    Project.objects.filter(pk=world["own"].pk).update(state=state)
+    # Nothing of it is on a to-do list any more, a returned report included...
+    assert tab_counts(tree.secretary, today=TODAY) == {"due": 0, "overdue": 0, "returned": 0, "submitted": 0,
+                                                       "endorsed": 0}
+    assert not list(reports_in_state(tree.secretary, ReportState.RETURNED))
+    # ...but its reports stay readable, and the record says nothing is due, with nothing to start.
+    page = client_for(tree.secretary).get(reverse("cultivation:report_project", args=[world["own"].pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "已逾期" not in body and "开始填写" not in body and "无需再报" in body
+    draft = ProgressReport.objects.get(project=world["own"], state=ReportState.DRAFT)
+    assert reverse("cultivation:report_edit", args=[draft.pk]) not in body
+    home = client_for(tree.secretary).get("/").content.decode()
+    assert 'data-testid="panel-overdue">0<' in home and 'data-testid="panel-returned">0<' in home
+
+
+def test_the_lists_name_the_batch_so_two_projects_of_one_branch_differ(tree, client_for, world, batch):
+    second = BatchFactory(name="第二批“样板党支部”培育工程", cultivation_start=batch.cultivation_start,
+                          cultivation_end=batch.cultivation_end, report_due_day=25, midterm_start=batch.midterm_start,
+                          midterm_end=batch.midterm_end, harvest_start=batch.harvest_start,
+                          harvest_end=batch.harvest_end)
+    cultivating_project(tree.branch_a1, batch=second)
+    # Real time has run past the batch: every period is overdue.
+    body = client_for(tree.secretary).get(reverse("cultivation:report_list"), {"tab": "overdue"}).content.decode()
+    assert "<th>批次</th>" in body and batch.name in body and second.name in body
+    body = client_for(tree.secretary).get(reverse("cultivation:report_list"), {"tab": "returned"}).content.decode()
+    assert "<th>批次</th>" in body and batch.name in body
+
+
+@pytest.mark.parametrize("state", [ProjectState.MIDTERM_SUBMITTED, ProjectState.RECTIFYING])
+def test_projects_under_assessment_or_in_rectification_still_report(tree, world, state):
+    Project.objects.filter(pk=world["own"].pk).update(state=state)
+    assert tab_counts(tree.secretary, today=TODAY) == {"due": 1, "overdue": 1, "returned": 1, "submitted": 0,
+                                                       "endorsed": 0}
 
 
 def test_nothing_is_due_before_the_window_or_after_it(tree, world):

@@ -175,3 +175,10 @@ def test_the_queue_shows_progress_and_the_next_project(panel, sheet, client_for)
     services.sheet_save(sheet=sheet, actor=panel.reviewer_b, values=full_scores(panel.round, panel.project_a),
                         submit=True)
     assert client.get(reverse("evaluations:queue_next")).url == reverse("evaluations:queue")
+
+
+def test_saving_a_draft_says_so_once(panel, sheet, client_for):
+    data = {f"score_{pk}": value for pk, (value, _) in full_scores(panel.round, panel.project_a, 8).items()}
+    data.update(version=sheet.version, comment="总体扎实", action="save")
+    page = client_for(panel.reviewer_b).post(url(sheet), data, follow=True).content.decode()
+    assert page.count("草稿已保存") == 1 and "提交后才计入评审结果" in page
