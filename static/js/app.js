@@ -21,3 +21,17 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
     if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 });
+// A link to a tab pane (#project-history) opens that tab, and the open tab is kept in the address
+// so a reload or a shared link lands on it.
+(function () {
+  if (!window.bootstrap) { return; }
+  var toggles = document.querySelectorAll("[data-bs-toggle=tab][data-bs-target]");
+  toggles.forEach(function (toggle) {
+    if (window.location.hash && toggle.getAttribute("data-bs-target") === window.location.hash) {
+      window.bootstrap.Tab.getOrCreateInstance(toggle).show();
+    }
+    toggle.addEventListener("shown.bs.tab", function () {
+      window.history.replaceState(null, "", toggle.getAttribute("data-bs-target"));
+    });
+  });
+})();
