@@ -38,7 +38,8 @@ class BatchForm(forms.ModelForm):
 
 
 class UnitQuotaForm(forms.Form):
-    unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none())
+    unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(),
+                                  widget=forms.Select(attrs={"data-searchable": "true"}))
     quota = forms.IntegerField(label="推荐名额", min_value=0, max_value=999, required=False,
                                help_text="留空表示不限")
 
@@ -61,7 +62,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class StartForm(ApplicationForm):
-    organization = forms.ModelChoiceField(label="申报单位", queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(label="申报单位", queryset=Organization.objects.none(),
+                                          widget=forms.Select(attrs={"data-searchable": "true"}))
 
     class Meta(ApplicationForm.Meta):
         fields = ["organization"] + ApplicationForm.Meta.fields

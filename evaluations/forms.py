@@ -161,8 +161,8 @@ class RoundForm(RoundSettingsForm):
 
 
 class AssignForm(forms.Form):
-    project = forms.TypedChoiceField(label="项目", coerce=int)
-    reviewer = forms.TypedChoiceField(label="评审专家", coerce=int)
+    project = forms.TypedChoiceField(label="项目", coerce=int, widget=forms.Select(attrs={"data-searchable": "true"}))
+    reviewer = forms.TypedChoiceField(label="评审专家", coerce=int, widget=forms.Select(attrs={"data-searchable": "true"}))
 
     def __init__(self, *args, projects, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,12 +199,17 @@ class ImportForm(forms.Form):
 
 class ConflictForm(forms.Form):
     organization = forms.ModelChoiceField(label="回避的党组织", queryset=Organization.objects.none(),
-                                          help_text="选择二级党组织时，其下所有党支部一并回避")
+                                          help_text="选择二级党组织时，其下所有党支部一并回避；可输入名称筛选",
+                                          widget=forms.Select(attrs={"data-searchable": "true"}))
     reason = forms.CharField(label="回避原因", max_length=300, help_text="如：本人为该支部党员、近亲属在该支部等")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(is_active=True).order_by("path")
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(is_active=True).select_related("parent").order_by("path"))
+        # Typed text filters the ~280 names, which hides the tree; each branch names its parent.
+        self.fields["organization"].label_from_instance = (
+            lambda org: f"{org.name}（{org.parent.name}）" if org.parent_id and org.parent.parent_id else org.name)
 
 
 def default_notice_start(today):

@@ -21,3 +21,81 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
     if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 });
+// A link to a tab pane (#project-history) opens that tab, and the open tab is kept in the address
+// so a reload or a shared link lands on it.
+(function () {
+  if (!window.bootstrap) { return; }
+  var toggles = document.querySelectorAll("[data-bs-toggle=tab][data-bs-target]");
+  toggles.forEach(function (toggle) {
+    if (window.location.hash && toggle.getAttribute("data-bs-target") === window.location.hash) {
+      window.bootstrap.Tab.getOrCreateInstance(toggle).show();
+    }
+    toggle.addEventListener("shown.bs.tab", function () {
+      window.history.replaceState(null, "", toggle.getAttribute("data-bs-target"));
+    });
+  });
+})();
+// Long choice lists (a select marked data-searchable, or any with more than SEARCHABLE_MIN options)
+// get a filter box above them: typing narrows the options to those containing every typed word,
+// and the first match is chosen, so typing a name and submitting sends that choice. Options are
+// taken out of the list rather than hidden, because phones ignore hidden options.
+(function () {
+  var SEARCHABLE_MIN = 20;
+  var counter = 0;
+
+  function makeSearchable(select) {
+    var entries = Array.prototype.map.call(select.options, function (option) {
+      return { option: option, parent: option.parentNode, text: option.text.toLowerCase() };
+    });
+    var blankFirst = entries.length && entries[0].option.value === "";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "form-control form-control-sm mb-1 select-filter";
+    input.placeholder = "输入文字筛选（共 " + (entries.length - (blankFirst ? 1 : 0)) + " 项）";
+    input.autocomplete = "off";
+    if (!select.id) { select.id = "searchable-select-" + (++counter); }
+    input.setAttribute("aria-controls", select.id);
+    // Named after the select's label; a filter form's bare select is known by its blank choice (全部…).
+    var label = select.labels && select.labels.length ? select.labels[0].textContent.replace("*", "").trim()
+      : (select.getAttribute("aria-label") || (blankFirst ? entries[0].option.text.trim() : ""));
+    input.setAttribute("aria-label", "筛选" + label);
+    input.setAttribute("data-filter-for", select.id);
+    var status = document.createElement("div");
+    status.className = "form-text select-filter-status";
+    status.setAttribute("aria-live", "polite");
+    select.parentNode.insertBefore(input, select);
+    select.parentNode.insertBefore(status, select.nextSibling);
+
+    function filter() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      entries.forEach(function (entry) {
+        var keep = !words.length || (entry.option.selected && select.multiple) ||
+          (entry.option.value !== "" && words.every(function (word) { return entry.text.indexOf(word) !== -1; }));
+        if (entry.option.parentNode) { entry.option.parentNode.removeChild(entry.option); }
+        entry.keep = keep;
+      });
+      entries.forEach(function (entry) {
+        if (entry.keep) {
+          entry.parent.appendChild(entry.option);
+          if (entry.option.value !== "") { shown += 1; }
+        }
+      });
+      if (!select.multiple && words.length && select.options.length) { select.selectedIndex = 0; }
+      status.textContent = words.length ? (shown ? "匹配 " + shown + " 项" : "没有匹配的选项") : "";
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    input.addEventListener("input", filter);
+    // Enter in the filter box would submit the form with whatever is chosen; it moves to the list instead.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); select.focus(); }
+    });
+  }
+
+  document.querySelectorAll("select").forEach(function (select) {
+    var flag = select.getAttribute("data-searchable");
+    if (flag === "false") { return; }
+    if (flag === null && select.options.length <= SEARCHABLE_MIN) { return; }
+    makeSearchable(select);
+  });
+})();

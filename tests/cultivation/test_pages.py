@@ -226,3 +226,17 @@ def test_lists_show_only_what_the_user_may_see(tree, client):
     client.force_login(tree.reviewer)
     page = client.get(reverse("cultivation:project_list")).content.decode()
     assert own.organization.name not in page and foreign.organization.name not in page
+
+
+def test_the_project_history_has_its_own_tab_out_of_the_materials(tree, client):
+    from branches.audit import log_event
+
+    project = in_state(tree.branch_a1, ProjectState.SUBMITTED, batch_in("selection"))
+    log_event(actor=tree.secretary, action="project.submit", target=project, data={"from": "draft"})
+    client.force_login(tree.staff)
+    page = client.get(reverse("cultivation:project_detail", args=[project.pk])).content.decode()
+    materials, history = page.split('id="project-history"', 1)
+    materials = materials.split('id="project-main"', 1)[1]
+    assert 'data-bs-target="#project-history"' in page and "办理记录 <span" in page
+    assert "<th>操作人</th>" in history and "<th>操作人</th>" not in materials
+    assert "申报书" in materials

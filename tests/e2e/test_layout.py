@@ -1,0 +1,122 @@
+"""Every page each demo role can reach, at phone and desktop width: no horizontal scroll, and no
+navigation label broken inside a word."""
+import re
+from collections import defaultdict
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from tests.e2e.conftest import login, screenshot
+
+ROLES = ["staff", "unit", "secretary", "reviewer", None]
+WIDTHS = [1280, 375]
+PER_URL_NAME = 1
+# Django's own admin has its own layout; downloads and logout are not pages.
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/logout/")
+HREF = re.compile(r'href="([^"#]*)"')
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    settings.DEBUG = False
+
+
+def reachable_pages(client, start="/", per_url_name=PER_URL_NAME):
+    """Follows same-site links by GET from start, keeping at most per_url_name pages for each URL
+    name so the walk stays a few minutes long; returns the HTML pages found, in visiting order."""
+    seen, pages, queue = set(), [], [start]
+    taken = defaultdict(int)
+    while queue:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        if parts.netloc or url in seen or parts.path.startswith(SKIP_PREFIXES):
+            continue
+        seen.add(url)
+        try:
+            name = resolve(parts.path).view_name
+        except Resolver404:
+            continue
+        if taken[name] >= per_url_name:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        taken[name] += 1
+        pages.append(url)
+        html = response.content.decode()
+        queue.extend(urljoin(url, href.replace("&amp;", "&")) for href in HREF.findall(html))
+    return pages
+
+
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth > width) {
+    // Report the innermost elements that stick out: their children stay inside.
+    const out = [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > width + 1);
+    const leaves = out.filter(el => ![...el.children].some(child => out.includes(child)));
+    leaves.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width);
+    const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+      + ' (' + Math.round(el.getBoundingClientRect().width) + 'px: ' + (el.textContent || '').trim().slice(0, 30) + ')';
+    problems.push('横向滚动 ' + document.documentElement.scrollWidth + 'px > ' + width + 'px，最宽的越界元素：'
+      + leaves.slice(0, 3).map(describe).join('；'));
+  }
+  for (const el of document.querySelectorAll('.navbar .nav-link, .navbar .dropdown-item, .navbar-brand')) {
+    if (getComputedStyle(el).whiteSpace !== 'nowrap') {
+      problems.push('导航项可在字间折行：' + el.textContent.trim());
+      continue;
+    }
+    // A label broken inside a word shows as one text node laid out over several line boxes.
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) { continue; }
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) { problems.push('导航项折成多行：' + el.textContent.trim()); break; }
+    }
+  }
+  return problems;
+}"""
+
+
+def layout_problems(page):
+    """Checks the loaded page at each width; at phone width the collapsed menu is opened too."""
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        # The collapsed menu is opened (without its animation) so its labels are measured too.
+        page.evaluate("document.getElementById('nav').classList.add('show')")
+        problems += [f"{width}px {problem}" for problem in page.evaluate(LAYOUT_PROBLEMS)]
+    return problems
+
+
+def client_as(username):
+    client = Client()
+    if username:
+        client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_every_reachable_page_fits_a_phone_and_a_desktop_without_wrapping_the_navigation(demo, new_page):
+    failures = []
+    for username in ROLES:
+        pages = reachable_pages(client_as(username), start="/" if username else "/public/notices/")
+        page = new_page()
+        if username:
+            login(page, username)
+        for url in pages:
+            page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+            page.goto(url, wait_until="domcontentloaded")
+            problems = layout_problems(page)
+            if problems:
+                screenshot(page, f"layout-{username or 'anonymous'}-{url.strip('/').replace('/', '_')[:80]}")
+                failures += [f"{username or '未登录'} {url}: {problem}" for problem in problems]
+    assert not failures, "\n".join(failures)
