@@ -1,7 +1,9 @@
 """The one way to write the event log. Call it inside the transaction of the change it records."""
 
 import contextvars
+import functools
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
 from .models import Event
@@ -69,3 +71,71 @@ def log_events(*, actor, action, targets, data_for):
 
 def action_label(action):
     return ACTION_LABELS.get(action, action)
+
+
+# ---- reading an event's data -----------------------------------------------------------------
+# Events store their details as written at the time. Older rows (and a few writers) used field
+# names and enum values ("final_grade": "excellent"); every reader goes through `data_rows`, which
+# turns both into the Chinese a person reads, so old rows render right without a data migration.
+
+DATA_APPS = ("branches", "cultivation", "evaluations")
+KEY_LABELS = {"created": "新建", "updated": "更新", "unchanged": "未变"}
+YES, NO = "是", "否"
+
+
+@functools.cache
+def _fields():
+    """{field name or verbose name: (label, {value: choice label})} over the apps' models.
+
+    The first model to claim a name wins; a value with no choice label is shown as it is.
+    """
+    known = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in DATA_APPS:
+            continue
+        for field in model._meta.concrete_fields:
+            label = str(field.verbose_name)
+            choices = {str(value): str(text) for value, text in field.flatchoices} if field.choices else {}
+            for key in (field.name, field.attname, label):
+                entry = known.setdefault(key, (label, {}))
+                for value, text in choices.items():
+                    entry[1].setdefault(value, text)
+    return known
+
+
+def field_value(model, name, value):
+    """The readable form of a field's value, for an event written now."""
+    field = model._meta.get_field(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _value(choices, value):
+    if isinstance(value, bool):
+        return YES if value else NO
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " → ".join(_value(choices, item) or "（空）" for item in value)
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{_value(choices, item)}" for key, item in value.items())
+    text = str(value)
+    return choices.get(text, text)
+
+
+def data_rows(data):
+    """An event's data as [(label, text)] in Chinese: keys and enum values mapped to their labels."""
+    if not isinstance(data, dict):
+        return []
+    rows = []
+    for key, value in data.items():
+        label, choices = _fields().get(key, (KEY_LABELS.get(key, key), {}))
+        rows.append((label, _value(choices, value)))
+    return rows

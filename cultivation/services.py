@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches import access
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import ACTION_LABELS, field_value, log_event
 
 from .enums import EDITABLE_STATES, Actor, ProjectState
 from .models import (
@@ -106,7 +106,8 @@ def _require_school(actor):
 
 
 def _changes(before, after):
-    return {Batch._meta.get_field(name).verbose_name: [str(before[name]), str(after[name])]
+    return {str(Batch._meta.get_field(name).verbose_name): [field_value(Batch, name, before[name]),
+                                                            field_value(Batch, name, after[name])]
             for name in BATCH_FIELDS if before[name] != after[name]}
 
 

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches import access
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import ACTION_LABELS, field_value, log_event
 from branches.rules import eligibility_problems
 
 from . import notify
@@ -282,7 +282,7 @@ def move(*, project, name, actor, reason="", expected_version=None, fields=None,
     if reason:
         data["原因"] = reason
     for field, value in fields.items():
-        data[Project._meta.get_field(field).verbose_name] = str(value)
+        data[str(Project._meta.get_field(field).verbose_name)] = field_value(Project, field, value)
     log_event(actor=actor, action=f"project.{name}", target=locked, data=data)
     title = f"{locked.organization.name}：{move_.label}"
     body = f"“{locked.batch.name}”中{locked.organization.name}的申报已{move_.label}。" + (f"原因：{reason}" if reason else "")
