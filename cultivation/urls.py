@@ -35,6 +35,8 @@ urlpatterns = [
     path("feedback/<int:pk>/verify/", reviews.feedback_verify, name="feedback_verify"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
+    path("notices/<int:pk>/correct/", notices.notice_correct, name="notice_correct"),
     path("objections/<int:pk>/answer/", notices.objection_answer, name="objection_answer"),
 ]
 
