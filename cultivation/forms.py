@@ -5,6 +5,7 @@ from django import forms
 from branches.enums import BranchCategory, BranchType
 from branches.models import Organization
 
+from . import challenge as challenges
 from .enums import Grade, Phase, ProjectState
 from .models import AcceptanceRecord, Batch, FinalDeliverable, Project
 from .models.notices import NoticeKind, ObjectionOutcome
@@ -211,11 +212,64 @@ class ObjectionForm(forms.Form):
     affiliation = forms.CharField(label="所在单位", max_length=100, required=False)
     content = forms.CharField(label="异议内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}),
                               error_messages={"required": "请填写异议内容"})
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    answer = forms.CharField(label="验证题", max_length=10, required=False,
+                             help_text="请填写答案（数字），用于防止自动程序批量提交",
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, challenge, **kwargs):
+        """`challenge` is the question to show (cultivation/challenge.py): the posted one while it is
+        still good, so a person correcting another field keeps their question, else a fresh one."""
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda item: item.project.organization.name
+        self.fields["answer"].label = challenge.question
+        self.initial["challenge"] = challenge.token
+        self.renewed = self.is_bound and self.data.get("challenge") != challenge.token
+        if self.renewed:
+            # The posted question was no good (forged, expired or missing): show the new one and ask
+            # its answer afresh.
+            self.data = self.data.copy()
+            self.data["challenge"], self.data["answer"] = challenge.token, ""
+        self.challenge_nonce = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.renewed:
+            self.add_error("answer", "验证题已失效（过期或已使用），请回答新的验证题后再提交")
+            return cleaned
+        try:
+            self.challenge_nonce = challenges.check(self.data.get("challenge"), self.data.get("answer"))
+        except challenges.ChallengeFailed as failed:
+            self.add_error("answer", failed.message)
+        return cleaned
+
+    def objection_fields(self):
+        """What the service takes, with the answered question's nonce."""
+        data = {key: self.cleaned_data[key] for key in ("item", "name", "contact", "affiliation", "content")}
+        return {**data, "challenge": self.challenge_nonce}
+
+
+class NoticeWithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤销理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "撤销公示须填写理由"})
+
+
+class NoticeCorrectForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=150)
+    body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    contact = forms.CharField(label="异议受理联系方式", max_length=200, required=False)
+    remove = forms.ModelMultipleChoiceField(
+        label="移除有误的公示对象", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="更正不能新增公示对象：新增对象须另行发布公示，以保证完整的公示期")
+    reason = forms.CharField(label="更正理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "更正公示须填写理由"})
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = items
+        self.fields["remove"].label_from_instance = lambda item: (
+            f"{item.project.organization.name}" + (f"（{item.note}）" if item.note else ""))
 
 
 class ObjectionAnswerForm(forms.Form):

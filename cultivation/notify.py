@@ -113,3 +113,15 @@ def unit_staff(organization):
 
 def school_staff(organization):
     return people(organization, [Role.ORG_STAFF])
+
+
+def notify_gathered(users, *, title, body, url):
+    """Like notify(), but at most one unread notification per person and `url`: while one is unread,
+    a new event rewrites it (newest text, moved to the top) instead of adding a row or a mail. For
+    events that can come in floods, such as public objections."""
+    users = list({user.pk: user for user in users if user is not None}.values())
+    waiting = Notification.objects.filter(user__in=users, url=url, read_at__isnull=True)
+    unread = set(waiting.values_list("user_id", flat=True))
+    if unread:
+        waiting.update(title=title, body=body, created_at=timezone.now())
+    notify([user for user in users if user.pk not in unread], title=title, body=body, url=url)

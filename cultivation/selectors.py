@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from branches import access
 
 from .enums import NOMINATED_STATES, ProjectState
-from .models import Batch, FeaturedActivity, Notice, NoticeItem, Objection, Project, UnitQuota
+from .models import Batch, FeaturedActivity, Notice, NoticeItem, NoticeRevision, Objection, Project, UnitQuota
 
 SORTS = {
     "rank": ["unit__code", "nomination_rank", "id"],
@@ -75,7 +75,7 @@ def staff_notices(user):
     if not access.is_org_staff(user):
         return Notice.objects.none()
     return (Notice.objects.select_related("batch")
-            .annotate(item_count=Count("items", distinct=True),
+            .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True), distinct=True),
                       pending=Count("objections", filter=Q(objections__answered_at__isnull=True), distinct=True),
                       objection_count=Count("objections", distinct=True))
             .order_by("-starts_on", "-id"))
@@ -84,12 +84,29 @@ def staff_notices(user):
 def public_notices(today):
     """Notices the public may read: those whose period has begun."""
     return (Notice.objects.filter(starts_on__lte=today).select_related("batch")
-            .annotate(item_count=Count("items")).order_by("-starts_on", "-id"))
+            .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True)))
+            .order_by("-starts_on", "-id"))
 
 
 def notice_items(notice):
-    return NoticeItem.objects.filter(notice=notice).select_related(
+    """The items a notice lists now (a correction may have taken some out)."""
+    return NoticeItem.objects.filter(notice=notice, removed_in__isnull=True).select_related(
         "project__organization", "project__unit").order_by("order", "id")
+
+
+def notice_organizations(notice):
+    """The organizations a notice lists or listed, for scoping it to staff (one query)."""
+    from branches.models import Organization
+
+    return list(Organization.objects.filter(projects__notice_items__notice=notice).distinct())
+
+
+def notice_revisions(notice):
+    """The notice's corrections and withdrawal, oldest first, each with the items it took out."""
+    return (NoticeRevision.objects.filter(notice=notice).select_related("created_by")
+            .prefetch_related(Prefetch("removed_items", queryset=NoticeItem.objects.select_related(
+                "project__organization").order_by("order", "id")))
+            .order_by("created_at", "id"))
 
 
 def notice_objections(notice):

@@ -37,6 +37,8 @@ urlpatterns = [
     path("feedback/<id:pk>/verify/", reviews.feedback_verify, name="feedback_verify"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<id:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<id:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
+    path("notices/<id:pk>/correct/", notices.notice_correct, name="notice_correct"),
     path("objections/<id:pk>/answer/", notices.objection_answer, name="objection_answer"),
 ]
 

@@ -146,7 +146,9 @@ def _guard_shortlist(project, today, fields):
 
 
 def _guard_recognize(project, today, fields):
-    notices = list(Notice.objects.filter(items__project=project, kind="recognition"))
+    # A withdrawn notice, or one a correction took the project out of, precedes no decision.
+    notices = list(Notice.objects.filter(items__project=project, items__removed_in__isnull=True,
+                                         kind="recognition", withdrawn_at__isnull=True))
     if not notices:
         raise MoveRefused("须先发布拟认定公示，公示期满后才能确定为培育对象")
     if any(notice.ends_on >= today for notice in notices):

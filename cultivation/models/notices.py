@@ -21,6 +21,12 @@ class Notice(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT,
                                      related_name="+")
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
+    # The latest correction and the withdrawal, kept on the row so every list shows them without a
+    # query per notice; the full history, with the text as it stood before, is in NoticeRevision.
+    corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
+    correction_reason = models.TextField("更正理由", max_length=1000, blank=True)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawal_reason = models.TextField("撤销理由", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "公示"
@@ -40,6 +46,36 @@ class Notice(models.Model):
     def is_open_on(self, day):
         return self.status_on(day) == "open"
 
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+
+class NoticeRevisionKind(models.TextChoices):
+    CORRECTION = "correction", "更正"
+    WITHDRAWAL = "withdrawal", "撤销"
+
+
+class NoticeRevision(models.Model):
+    """A correction or the withdrawal of a published notice, with its reason and the notice as it
+    stood before (title, body, contact, items with their notes), so the original stays readable."""
+
+    notice = models.ForeignKey(Notice, verbose_name="公示", on_delete=models.PROTECT, related_name="revisions")
+    kind = models.CharField("类型", max_length=12, choices=NoticeRevisionKind.choices)
+    reason = models.TextField("理由", max_length=1000)
+    previous = models.JSONField("原公示内容", default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公示更正与撤销"
+        verbose_name_plural = "公示更正与撤销"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.notice}"
+
 
 class NoticeItem(models.Model):
     notice = models.ForeignKey(Notice, verbose_name="公示", on_delete=models.CASCADE, related_name="items")
@@ -47,6 +83,9 @@ class NoticeItem(models.Model):
                                 related_name="notice_items")
     note = models.CharField("公示内容", max_length=300, blank=True, help_text="如评估等次")
     order = models.PositiveSmallIntegerField("序号", default=0)
+    # An item a correction took out stays, marked, so the original list can still be read.
+    removed_in = models.ForeignKey(NoticeRevision, verbose_name="由更正移除", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="removed_items")
 
     class Meta:
         verbose_name = "公示条目"
@@ -75,6 +114,10 @@ class Objection(models.Model):
     affiliation = models.CharField("所在单位", max_length=100, blank=True)
     content = models.TextField("异议内容", max_length=3000)
     source = models.CharField("来源地址", max_length=64, blank=True)
+    # Who objected, normalized (name and contact), for the per-person limit; and the one-time
+    # challenge the form answered, so an answered challenge cannot be replayed.
+    identity = models.CharField("提出人标识", max_length=64, blank=True, db_index=True)
+    challenge = models.CharField("验证题编号", max_length=32, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     outcome = models.CharField("处理结果", max_length=12, choices=ObjectionOutcome.choices, blank=True)
     response = models.TextField("处理情况", max_length=3000, blank=True)
@@ -86,6 +129,8 @@ class Objection(models.Model):
         verbose_name = "异议"
         verbose_name_plural = "异议"
         ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["challenge"], condition=~models.Q(challenge=""),
+                                               name="unique_objection_challenge")]
 
     def __str__(self):
         return f"{self.name}：{self.content[:20]}"

@@ -11,8 +11,7 @@ from branches.pagination import paginate
 
 from .. import notices as notice_services
 from .. import selectors
-from ..enums import Grade
-from ..forms import NoticeForm, ObjectionAnswerForm
+from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
 from ..models import Notice, Objection
 from ..models.notices import NoticeKind
 from .common import batch_or_404, form_errors, require_staff, run
@@ -25,15 +24,6 @@ def notice_list(request):
         "page": paginate(request, selectors.staff_notices(request.user)), "today": timezone.localdate()})
 
 
-def item_note(kind, project):
-    """What a results notice says of each project: its grade."""
-    if kind == NoticeKind.MIDTERM and project.midterm_grade:
-        return f"中期评估：{Grade(project.midterm_grade).label}"
-    if kind == NoticeKind.ACCEPTANCE and project.final_grade:
-        return f"验收等次：{Grade(project.final_grade).label}"
-    return ""
-
-
 @login_required
 def notice_create(request, pk):
     require_staff(request.user)
@@ -42,7 +32,7 @@ def notice_create(request, pk):
     if kind not in NoticeKind.values:
         kind = NoticeKind.RECOGNITION
     candidates = selectors.projects_for(request.user).filter(
-        batch=batch, state__in=notice_services.NOTICE_STATES[kind]).order_by("unit__code", "nomination_rank", "id")
+        notice_services.eligible(kind), batch=batch).order_by("unit__code", "nomination_rank", "id")
     today = timezone.localdate()
     initial = {"kind": kind, "starts_on": today, "title": f"{batch.name}{NoticeKind(kind).label}",
                "projects": list(candidates) if kind == NoticeKind.RECOGNITION else []}
@@ -52,7 +42,7 @@ def notice_create(request, pk):
         chosen = sorted(data["projects"], key=lambda p: (p.unit.code, p.nomination_rank or 0, p.pk))
         notice, ok = run(request, lambda: notice_services.notice_publish(
             batch=batch, kind=data["kind"], title=data["title"], body=data["body"], starts_on=data["starts_on"],
-            contact=data["contact"], items=[(project, item_note(data["kind"], project)) for project in chosen],
+            contact=data["contact"], items=[(project, notice_services.item_note(data["kind"], project)) for project in chosen],
             actor=request.user), success=None)
         if ok:
             messages.success(request, f"已发布公示，公示期 {notice.starts_on:%Y年%m月%d日} 至 {notice.ends_on:%Y年%m月%d日}")
@@ -62,17 +52,59 @@ def notice_create(request, pk):
         "working_days": batch.notice_working_days})
 
 
+def staff_notice_or_404(user, pk):
+    """The notice, for 组织部 staff whose subtree holds every project it lists; 404 for the rest."""
+    require_staff(user)
+    notice = Notice.objects.select_related("batch", "published_by").filter(pk=pk).first()
+    organizations = [] if notice is None else selectors.notice_organizations(notice)
+    if notice is None or not all(access.can_manage_subtree(user, org) for org in organizations):
+        access.refuse(user, f"notice {pk}")
+    return notice
+
+
 @login_required
 def notice_detail(request, pk):
-    require_staff(request.user)
-    notice = Notice.objects.select_related("batch", "published_by").filter(pk=pk).first()
-    if notice is None:
-        access.refuse(request.user, f"notice {pk}")
+    notice = staff_notice_or_404(request.user, pk)
     objections = list(selectors.notice_objections(notice))
+    items = selectors.notice_items(notice)
     return render(request, "cultivation/notice_detail.html", {
-        "notice": notice, "items": selectors.notice_items(notice), "objections": objections,
-        "answer_form": ObjectionAnswerForm(), "today": timezone.localdate(),
+        "notice": notice, "items": items, "objections": objections,
+        "revisions": selectors.notice_revisions(notice),
+        "answer_form": ObjectionAnswerForm(), "withdraw_form": NoticeWithdrawForm(), "today": timezone.localdate(),
         "status": notice.status_on(timezone.localdate())})
+
+
+@login_required
+@require_POST
+def notice_withdraw(request, pk):
+    notice = staff_notice_or_404(request.user, pk)
+    form = NoticeWithdrawForm(request.POST)
+    if form.is_valid():
+        run(request, lambda: notice_services.notice_withdraw(notice=notice, actor=request.user,
+                                                             reason=form.cleaned_data["reason"]),
+            success="公示已撤销，公开页面将注明撤销日期和理由")
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("cultivation:notice_detail", pk=notice.pk)
+
+
+@login_required
+def notice_correct(request, pk):
+    notice = staff_notice_or_404(request.user, pk)
+    if notice.is_withdrawn:
+        messages.error(request, "该公示已撤销，不能再更正")
+        return redirect("cultivation:notice_detail", pk=notice.pk)
+    items = selectors.notice_items(notice)
+    form = NoticeCorrectForm(request.POST or None, items=items, initial={
+        "title": notice.title, "body": notice.body, "contact": notice.contact})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _, ok = run(request, lambda: notice_services.notice_correct(
+            notice=notice, actor=request.user, reason=data["reason"], title=data["title"], body=data["body"],
+            contact=data["contact"], remove=list(data["remove"])), success="公示已更正，公开页面将注明更正日期和理由")
+        if ok:
+            return redirect("cultivation:notice_detail", pk=notice.pk)
+    return render(request, "cultivation/notice_correct.html", {"notice": notice, "form": form})
 
 
 @login_required

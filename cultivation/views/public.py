@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from branches.pagination import paginate
 
+from .. import challenge as challenges
 from .. import notices as notice_services
 from .. import selectors
 from ..forms import ObjectionForm
-from ..models import Notice
+from ..models import Notice, Objection
 from ..workflow import MoveRefused
 
 
@@ -34,14 +35,22 @@ def notice_list(request):
 def _detail(request, notice, form, today, status=200):
     return render(request, "public/notice_detail.html", {
         "notice": notice, "items": selectors.notice_items(notice), "form": form, "today": today,
-        "status": notice.status_on(today)}, status=status)
+        "revisions": selectors.notice_revisions(notice), "status": notice.status_on(today)}, status=status)
 
 
 def notice_detail(request, pk):
     today = timezone.localdate()
     notice = public_notice(pk, today)
-    form = ObjectionForm(items=selectors.notice_items(notice))
+    form = ObjectionForm(items=selectors.notice_items(notice), challenge=challenges.issue())
     return _detail(request, notice, form, today)
+
+
+def posted_challenge(request):
+    """The question the visitor answered, while it is still good; else a new one to ask."""
+    read_back = challenges.read(request.POST.get("challenge"))
+    if read_back is None or Objection.objects.filter(challenge=read_back[2]).exists():
+        return challenges.issue()
+    return read_back[0]
 
 
 def client_address(request):
@@ -52,11 +61,11 @@ def client_address(request):
 def objection_lodge(request, pk):
     today = timezone.localdate()
     notice = public_notice(pk, today)
-    form = ObjectionForm(request.POST, items=selectors.notice_items(notice))
+    form = ObjectionForm(request.POST, items=selectors.notice_items(notice), challenge=posted_challenge(request))
     if form.is_valid():
         try:
             notice_services.objection_lodge(notice=notice, source=client_address(request), today=today,
-                                            **form.cleaned_data)
+                                            **form.objection_fields())
         except MoveRefused as refused:
             form.add_error(None, refused.message)
         else:

@@ -29,3 +29,12 @@ def enter(batch, phase):
     Batch.objects.filter(pk=batch.pk).update(**batch_windows(start_for(phase)))
     batch.refresh_from_db()
     return batch
+
+
+def answered(data=None, a=3, b=4):
+    """Form data for the public objection form with its 验证题 answered, as a person would: a fresh
+    question (3 + 4 unless told) and its answer."""
+    from cultivation import challenge
+
+    question = challenge.issue(a, b)
+    return {**(data or {}), "challenge": question.token, "answer": str(a + b)}

@@ -11,7 +11,7 @@ from cultivation.enums import Grade, ProjectState
 from cultivation.models import FeedbackItem, Notice, Objection, Project
 from cultivation.models.reviews import DeliverableKind
 
-from .helpers import batch_in, enter
+from .helpers import answered, batch_in, enter
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_a_batch_from_selection_to_acceptance_through_the_pages(tree, client):
     assert public.status_code == 200 and tree.branch_a1.name in public.content.decode()
     item = notice.items.get()
     post(client, reverse("public:objection_lodge", args=[notice.pk]),
-         {"item": item.pk, "name": "李四", "contact": "13800000000", "content": "请核实其党员发展材料"})
+         answered({"item": item.pk, "name": "李四", "contact": "13800000000", "content": "请核实其党员发展材料"}))
     objection = Objection.objects.get()
     Notice.objects.filter(pk=notice.pk).update(starts_on=today - datetime.timedelta(days=10),
                                                ends_on=today - datetime.timedelta(days=3))

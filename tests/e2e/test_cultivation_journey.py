@@ -2,11 +2,13 @@
 and the acceptance result in public — each person seeing what is theirs."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 
 from cultivation import notices
+from cultivation.challenge import parse_answer
 from cultivation.enums import Grade, ProjectState
 from cultivation.models import Notice, Objection, Project
 from tests.cultivation.helpers import batch_in, enter
@@ -18,6 +20,12 @@ from tests.factories import Tree
 def world(transactional_db):
     tree = Tree()
     return tree, batch_in("selection", name="第五批“样板党支部”培育工程")
+
+
+def solve(question):
+    """Answer the 验证题 as a person reads it: "验证题：三加四等于几？" → "7"."""
+    a, b = re.search(r"：(.+)加(.+)等于几", question).groups()
+    return str(parse_answer(a) + parse_answer(b))
 
 
 def accept_dialogs(page):
@@ -81,6 +89,11 @@ def test_a_batch_from_application_to_public_result(world, new_page):
     visitor.fill("#id_name", "李四")
     visitor.fill("#id_contact", "13800000000")
     visitor.fill("#id_content", "请核实该支部的党员发展材料。")
+    visitor.fill("#id_answer", "0")  # a wrong sum: refused, and what was typed stays
+    visitor.get_by_role("button", name="提交异议").click()
+    assert "验证题回答不正确" in visitor.content()
+    assert visitor.input_value("#id_content") == "请核实该支部的党员发展材料。"
+    visitor.fill("#id_answer", solve(visitor.locator("label[for=id_answer]").inner_text()))
     visitor.get_by_role("button", name="提交异议").click()
     assert "您的异议已提交" in visitor.content()
     assert "李四" not in visitor.content()

@@ -181,6 +181,12 @@ def _attachment(world, which):
                                            sha256="0" * 64, uploaded_by=world.tree.secretary)
 
 
+def _answered(data):
+    from tests.cultivation.helpers import answered
+
+    return answered(data)
+
+
 def _shortlisted_notice_data(world, which):
     from cultivation.models import Project
 
@@ -292,11 +298,16 @@ ROWS += [
     _project_row("cultivation:notice_detail", _same(STAFF_ONLY), _notice_kwargs),
     _project_row("cultivation:objection_answer", _same(STAFF_POST), _objection_kwargs, "post",
                  lambda world, which: {"outcome": "dismissed", "response": "经核实不属实"}),
+    _project_row("cultivation:notice_withdraw", _same(STAFF_POST), _notice_kwargs, "post",
+                 lambda world, which: {"reason": "名单有误，撤销后重新公示"}),
+    _project_row("cultivation:notice_correct", _same(STAFF_ONLY), _notice_kwargs),
+    _project_row("cultivation:notice_correct", _same(STAFF_POST), _notice_kwargs, "post",
+                 lambda world, which: {"title": "拟认定公示（更正）", "body": "现予公示", "reason": "标题有误"}),
     # The public pages: anyone, signed in or not.
     _Row("public:notice_list", _expect(_OK)),
     _project_row("public:notice_detail", _same(_expect(_OK)), _notice_kwargs),
     _project_row("public:objection_lodge", _same(_expect(_REDIRECT)), _notice_kwargs, "post",
-                 lambda world, which: {"name": "王五", "contact": "13900000000", "content": "请核实"}),
+                 lambda world, which: _answered({"name": "王五", "contact": "13900000000", "content": "请核实"})),
 ]
 
 

@@ -179,9 +179,26 @@ def objection_answer(world):
 
 
 def objection_lodge(world):
+    from cultivation import challenge
+
     notice = m._notice(world, "own")
-    payloads = _payloads(cf.ObjectionForm, form_kwargs={"items": notice.items.all()})
+    question = challenge.issue(3, 4)
+    payloads = _payloads(cf.ObjectionForm, form_kwargs={"items": notice.items.all(), "challenge": question},
+                         challenge=st.one_of(st.just(question.token), st.text(max_size=300)),
+                         answer=st.one_of(st.sampled_from(["7", "七", "７", "8"]), st.text(max_size=20)))
     return None, reverse("public:objection_lodge", args=[notice.pk]), payloads, None, "post"
+
+
+def notice_withdraw(world):
+    notice = m._notice(world, "own")
+    return (world.tree.staff, reverse("cultivation:notice_withdraw", args=[notice.pk]),
+            _payloads(cf.NoticeWithdrawForm), None, "post")
+
+
+def notice_correct(world):
+    notice = m._notice(world, "own")
+    payloads = _payloads(cf.NoticeCorrectForm, form_kwargs={"items": notice.items.all()})
+    return world.tree.staff, reverse("cultivation:notice_correct", args=[notice.pk]), payloads, None, "post"
 
 
 def project_filter(world):
@@ -264,6 +281,7 @@ def spending_add(world):
 CASES = [batch_create, batch_edit, batch_quota, project_start, project_edit, project_move, project_recommend,
          project_screen, project_extend, midterm_edit, final_edit, deliverable_add, attachment_add, feedback_add,
          acceptance_edit, feedback_respond, feedback_verify, notice_create, objection_answer, objection_lodge,
+         notice_withdraw, notice_correct,
          project_filter, screening_filter, report_edit, report_move, report_start, milestone_add,
          report_attachment_upload, _evidence("publication"), _evidence("outcome"), _evidence("exemplar"),
          spending_allocate, spending_add]
