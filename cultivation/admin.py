@@ -7,7 +7,7 @@ from branches.admin import ReadOnlyAdmin
 
 from . import services, workflow
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
-                     Holiday, Notice, NoticeItem, Objection, Outcome, OutboundEmail, ProgressReport, Project,
+                     Holiday, Notice, NoticeItem, NoticeRevision, Objection, Outcome, OutboundEmail, ProgressReport, Project,
                      Publication, Reminder, Spending, UnitQuota, WindowExtension)
 from .workflow import MoveRefused
 
@@ -102,7 +102,19 @@ class ProjectAdmin(admin.ModelAdmin):
 class NoticeItemInline(admin.TabularInline):
     model = NoticeItem
     extra = 0
-    readonly_fields = ["order", "project", "note"]
+    readonly_fields = ["order", "project", "note", "removed_in"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NoticeRevisionInline(admin.TabularInline):
+    """Corrections and the withdrawal, read only: they are made on the 公示 page through the services."""
+
+    model = NoticeRevision
+    extra = 0
+    readonly_fields = ["kind", "reason", "created_by", "created_at", "previous"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -111,9 +123,9 @@ class NoticeItemInline(admin.TabularInline):
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdmin):
-    list_display = ["title", "batch", "kind", "starts_on", "ends_on", "published_by"]
+    list_display = ["title", "batch", "kind", "starts_on", "ends_on", "published_by", "corrected_at", "withdrawn_at"]
     list_filter = ["kind", "batch"]
-    inlines = [NoticeItemInline]
+    inlines = [NoticeItemInline, NoticeRevisionInline]
 
 
 @admin.register(Objection)
