@@ -8,7 +8,8 @@ from branches.admin import ReadOnlyAdmin
 from . import services, workflow
 from .holidays import OFFICIAL_YEARS, official_name
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
-                     Holiday, HolidayYear, Notice, NoticeItem, Objection, Outcome, OutboundEmail, ProgressReport, Project,
+                     Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, OutboundEmail,
+                     ProgressReport, Project,
                      Publication, Reminder, Spending, UnitQuota, WindowExtension)
 from .workflow import MoveRefused
 
@@ -103,7 +104,19 @@ class ProjectAdmin(admin.ModelAdmin):
 class NoticeItemInline(admin.TabularInline):
     model = NoticeItem
     extra = 0
-    readonly_fields = ["order", "project", "note"]
+    readonly_fields = ["order", "project", "note", "removed_in"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NoticeRevisionInline(admin.TabularInline):
+    """Corrections and the withdrawal, read only: they are made on the 公示 page through the services."""
+
+    model = NoticeRevision
+    extra = 0
+    readonly_fields = ["kind", "reason", "created_by", "created_at", "previous"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -112,9 +125,9 @@ class NoticeItemInline(admin.TabularInline):
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdmin):
-    list_display = ["title", "batch", "kind", "starts_on", "ends_on", "published_by"]
+    list_display = ["title", "batch", "kind", "starts_on", "ends_on", "published_by", "corrected_at", "withdrawn_at"]
     list_filter = ["kind", "batch"]
-    inlines = [NoticeItemInline]
+    inlines = [NoticeItemInline, NoticeRevisionInline]
 
 
 @admin.register(Objection)

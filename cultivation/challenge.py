@@ -59,7 +59,9 @@ def issue(a=None, b=None):
 
 
 def read(token):
-    """The question of a posted token, or None if the token is forged or too old."""
+    """The question of a posted token, or None if the token is forged, too old or absurdly long."""
+    if len(token or "") > 300:
+        return None
     try:
         data = signing.TimestampSigner(salt=SALT).unsign_object(token or "", max_age=MAX_AGE)
         a, b, nonce = int(data["a"]), int(data["b"]), str(data["n"])

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cultivation', '0003_progress_reports'),
+        ('cultivation', '0005_outbound_email_claim'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -241,3 +241,15 @@ def test_staff_of_another_school_cannot_reach_the_notice(tree, client):
     assert client.post(reverse("cultivation:notice_withdraw", args=[notice.pk]), {"reason": "有误"}).status_code == 404
     notice.refresh_from_db()
     assert notice.withdrawn_at is None and not NoticeRevision.objects.exists()
+
+
+def test_the_admin_shows_the_history_read_only(tree, client_for):
+    notice, _ = recognition_notice(tree)
+    notices.notice_correct(notice=notice, reason="标题有误", actor=tree.staff, title="新标题", body="现予公示")
+    notices.notice_withdraw(notice=notice, reason="整份有误", actor=tree.staff)
+    tree.staff.is_staff = tree.staff.is_superuser = True
+    tree.staff.save()
+    page = client_for(tree.staff).get(reverse("admin:cultivation_notice_change", args=[notice.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "标题有误" in text and "整份有误" in text

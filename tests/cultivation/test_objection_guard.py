@@ -121,3 +121,10 @@ def test_the_answer_may_be_typed_as_a_person_would(client, notice, answer):
 def test_the_public_page_asks_the_question_without_scripts(client, notice):
     page = client.get(reverse("public:notice_detail", args=[notice.pk])).content.decode()
     assert "验证题：" in page and 'name="challenge"' in page and 'name="answer"' in page
+
+
+def test_a_huge_or_garbled_token_is_just_a_failed_question(client, notice):
+    for token in ["x" * 100_000, "a:b:c", "", "１２３"]:
+        response = lodge(client, notice, {**person(1), "challenge": token, "answer": "7"})
+        assert response.status_code == 400 and "验证题已失效" in response.content.decode()
+    assert not Objection.objects.exists()
