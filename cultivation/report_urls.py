@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/move/<slug:name>/", views.report_move, name="report_move"),
     path("reports/attachments/<int:pk>/", views.attachment_download, name="report_attachment_download"),
+    path("reports/attachments/<int:pk>/preview/", views.attachment_preview, name="report_attachment_preview"),
     path("projects/<int:pk>/reports/", views.report_project, name="report_project"),
     path("projects/<int:pk>/reports/start/", views.report_start, name="report_start"),
     path("projects/<int:pk>/reports/milestones/", views.milestone_add, name="report_milestone_add"),

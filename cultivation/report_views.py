@@ -19,7 +19,7 @@ from branches import access
 from branches.audit import action_label
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
-from branches.uploads import attachment_response
+from branches.uploads import attachment_response, inline_image_response
 
 from . import report_evidence, report_selectors, reports
 from .enums import Actor
@@ -348,6 +348,18 @@ def attachment_download(request, pk):
         access.refuse(request.user, f"attachment {pk}")
     return attachment_response(attachment.path, download_name=attachment.original_name,
                                content_type=attachment.content_type)
+
+
+@login_required
+@require_GET
+def attachment_preview(request, pk):
+    """The image itself, for an <img> on the report and project pages; anything but a verified raster image is 404."""
+    attachment = Attachment.objects.filter(pk=pk, project__in=Project.objects.readable_by(request.user).values("pk")).first()
+    if attachment is None:
+        access.refuse(request.user, f"attachment {pk}")
+    if not attachment.can_preview:
+        raise Http404("该文件不是可以预览的图片")
+    return inline_image_response(attachment.path, content_type=attachment.content_type, name=attachment.original_name)
 
 
 @login_required
