@@ -394,6 +394,45 @@ def attachment_response(path, *, download_name, content_type=None):
     return response
 
 
+# Content types a browser may show inline: raster images that check_upload opened and verified with Pillow.
+# Never SVG, HTML or PDF: those can carry script or open as a page.
+INLINE_IMAGE_TYPES = {content_type: detected for detected, (kind, _, content_type) in TYPES.items() if kind == "image"}
+
+
+def inline_image_response(path, *, content_type, name=""):
+    """Serve a stored raster image for display (an <img>), or 404 when the stored bytes are not one.
+
+    The record's content type came from the upload check; the stored bytes are judged again by their
+    signature and Pillow's reading of the header, so a row whose file is anything else is never shown.
+    """
+    detected = INLINE_IMAGE_TYPES.get(content_type)
+    root = Path(settings.MEDIA_ROOT).resolve()
+    full = (root / str(path)).resolve()
+    if detected is None or root not in full.parents or not full.is_file() or full.suffix.lower() != TYPES[detected][1]:
+        raise Http404("该文件不是可以预览的图片")
+    from PIL import Image, UnidentifiedImageError
+
+    handle = open(full, "rb")
+    try:
+        size = full.stat().st_size
+        head = _read_at(handle, 0, 4096)
+        if _detect(handle, head, size) != detected:
+            raise ValidationError("not the recorded image type")
+        handle.seek(0)
+        with Image.open(handle) as image:
+            if image.format != PILLOW_FORMATS[detected]:
+                raise ValidationError("not the recorded image type")
+        handle.seek(0)
+    except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
+        handle.close()
+        logger.error("attachment %r is not the %s it was recorded as", path, detected)
+        raise Http404("该文件不是可以预览的图片") from None
+    response = FileResponse(handle, content_type=TYPES[detected][2])
+    response["Content-Disposition"] = content_disposition_header(False, _safe_download_name(name, full))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _safe_download_name(name, full):
     name = "".join(ch for ch in str(name or "") if unicodedata.category(ch) not in ("Cc", "Cf"))
     name = name.replace("/", "_").replace("\\", "_").strip(" .")

@@ -18,10 +18,13 @@ class ReportForm(forms.ModelForm):
         fields = ["narrative", *ProgressReport.COUNT_FIELDS]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 10})}
 
-    def __init__(self, *args, activities=(), progress=None, **kwargs):
-        """`activities`: the project's featured activities; `progress`: {activity id: ActivityProgress}."""
+    def __init__(self, *args, activities=(), progress=None, draft=False, **kwargs):
+        """`activities`: the project's featured activities; `progress`: {activity id: ActivityProgress}.
+
+        `draft`: the report is saved on the way to something else (an upload), so it may be unfinished.
+        """
         super().__init__(*args, **kwargs)
-        self.fields["narrative"].required = True
+        self.fields["narrative"].required = not draft
         self.fields["narrative"].error_messages["required"] = "请填写本期工作进展"
         for name in ProgressReport.COUNT_FIELDS:
             self.fields[name].widget.attrs.update(min=0, max=999)

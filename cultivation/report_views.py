@@ -19,7 +19,7 @@ from branches import access
 from branches.audit import action_label
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
-from branches.uploads import attachment_response
+from branches.uploads import attachment_response, inline_image_response
 
 from . import report_evidence, report_selectors, reports
 from .enums import Actor
@@ -195,6 +195,59 @@ def report_detail(request, pk):
     })
 
 
+def _edit_action(post):
+    """What the report page's one form was sent to do: ("save"|"submit"|"add"|"delete", detail).
+
+    Every button of the page sits in one form, so the typed report travels with any of them: uploading
+    a file or deleting an item first saves the draft, and nothing typed is lost.
+    """
+    if "submit" in post:
+        return "submit", None
+    if post.get("add") in EvidenceKind.values:
+        return "add", post["add"]
+    kind, _, item = (post.get("delete") or "").partition(":")
+    if kind in EvidenceKind.values and item.isascii() and item.isdigit() and len(item) <= 18:
+        return "delete", (kind, int(item))
+    return "save", None
+
+
+def _evidence_forms(report, data=None, files=None, *, bound=None):
+    """The page's four evidence forms, prefixed (their field names overlap); `bound` is bound to the POST."""
+    editable = report.project.reports.filter(pk=report.pk, state__in=EDITABLE_REPORT_STATES)
+    forms = {}
+    for kind, form_class in (("attachment", AttachmentForm), ("publication", PublicationForm),
+                             ("outcome", OutcomeForm), ("exemplar", ExemplarForm)):
+        args = (data, files) if kind == bound else ()
+        # No `required` attributes: the browser must not stop 保存草稿 over an empty evidence form.
+        forms[kind] = form_class(*args, reports=editable, prefix=kind, initial={"report": report.pk},
+                                 use_required_attribute=False)
+    return forms
+
+
+def _evidence_run(request, report, kind, form):
+    """Add the evidence the bound form describes to `report`; True when it was added."""
+    if not form.is_valid():
+        messages.error(request, f"{EvidenceKind(kind).label}未保存：{error_text(form)}")
+        return False
+    project = report.project
+    if kind == EvidenceKind.ATTACHMENT:
+        return _run(request, lambda: report_evidence.attachment_add(
+            project=project, actor=request.user, file=form.cleaned_data["file"], caption=form.cleaned_data["caption"],
+            report=report), success="已上传佐证材料")
+    return _run(request, lambda: report_evidence.evidence_add(
+        evidence=kind, project=project, actor=request.user, report=report, **form.fields_for_service()),
+        success=f"已登记{EvidenceKind(kind).label}")
+
+
+def _evidence_remove(request, report, kind, item):
+    found = report_evidence.MODELS[kind].objects.filter(pk=item, project_id=report.project_id).first()
+    if found is None:
+        messages.error(request, f"该{EvidenceKind(kind).label}不存在或已删除")
+        return False
+    return _run(request, lambda: report_evidence.evidence_delete(kind=kind, item=found, actor=request.user),
+                success=f"已删除{EvidenceKind(kind).label}")
+
+
 @login_required
 def report_edit(request, pk):
     report = _readable_report(request.user, pk)
@@ -205,10 +258,12 @@ def report_edit(request, pk):
         return redirect("cultivation:report_detail", pk=report.pk)
     progress = {row.activity_id: row for activity, row in report_selectors.activity_progress(report) if row}
     activities = list(FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk"))
-    form = ReportForm(request.POST or None, instance=report, activities=activities, progress=progress)
+    action, detail = _edit_action(request.POST) if request.method == "POST" else ("", None)
+    form = ReportForm(request.POST or None, instance=report, activities=activities, progress=progress,
+                      draft=action in ("add", "delete"))
+    evidence_forms = _evidence_forms(report, request.POST, request.FILES, bound=detail if action == "add" else None)
     if request.method == "POST":
         if form.is_valid():
-            submitting = "submit" in request.POST
             saved = {}
 
             def save():
@@ -216,25 +271,36 @@ def report_edit(request, pk):
                     report=report, actor=request.user, expected_version=form.cleaned_data["version"],
                     narrative=form.cleaned_data["narrative"], counts=form.counts(), activities=form.activity_values())
 
-            if _run(request, save, success=None if submitting else "已保存"):
-                if not submitting:
+            if _run(request, save, success="已保存草稿" if action != "submit" else None):
+                report = saved["report"]
+                if action == "save":
                     return redirect("cultivation:report_edit", pk=report.pk)
-                # Saved in its own transaction: a refused submission keeps what was written.
-                if _run(request, lambda: reports.report_submit(report=saved["report"], actor=request.user),
-                        success="报告已提交，等待审核"):
-                    return redirect("cultivation:report_detail", pk=report.pk)
-                messages.info(request, "内容已保存，但报告尚未提交")
-                return redirect("cultivation:report_edit", pk=report.pk)
+                if action == "submit":
+                    # Saved in its own transaction: a refused submission keeps what was written.
+                    if _run(request, lambda: reports.report_submit(report=report, actor=request.user),
+                            success="报告已提交，等待审核"):
+                        return redirect("cultivation:report_detail", pk=report.pk)
+                    messages.info(request, "内容已保存，但报告尚未提交")
+                    return redirect("cultivation:report_edit", pk=report.pk)
+                done = (_evidence_run(request, report, detail, evidence_forms[detail]) if action == "add"
+                        else _evidence_remove(request, report, *detail))
+                if done:
+                    response = redirect("cultivation:report_edit", pk=report.pk)
+                    response["Location"] += f"#{(detail if action == 'add' else detail[0])}s"
+                    return response
+                # The draft is saved; show it as stored, with the evidence form as typed and its errors.
+                form = ReportForm(instance=report, activities=activities, progress={
+                    row.activity_id: row for activity, row in report_selectors.activity_progress(report) if row})
+        elif action in ("add", "delete"):
+            messages.error(request, "报告内容有误，请按提示修改；材料尚未保存")
         else:
             messages.error(request, "请按提示修改后再保存")
-    reports_qs = report.project.reports.filter(pk=report.pk)
     return render(request, "cultivation/reports/report_edit.html", {
         "report": report, "project": report.project, "form": form,
         "evidence": report_selectors.report_evidence(report),
-        "attachment_form": AttachmentForm(reports=reports_qs, initial={"report": report.pk}),
-        "publication_form": PublicationForm(reports=reports_qs, initial={"report": report.pk}),
-        "outcome_form": OutcomeForm(reports=reports_qs, initial={"report": report.pk}),
-        "exemplar_form": ExemplarForm(reports=reports_qs, initial={"report": report.pk}),
+        "attachment_form": evidence_forms["attachment"], "publication_form": evidence_forms["publication"],
+        "outcome_form": evidence_forms["outcome"], "exemplar_form": evidence_forms["exemplar"],
+        "edit_form_id": "report-form", "open_evidence": detail if action == "add" else "",
     })
 
 
@@ -282,6 +348,18 @@ def attachment_download(request, pk):
         access.refuse(request.user, f"attachment {pk}")
     return attachment_response(attachment.path, download_name=attachment.original_name,
                                content_type=attachment.content_type)
+
+
+@login_required
+@require_GET
+def attachment_preview(request, pk):
+    """The image itself, for an <img> on the report and project pages; anything but a verified raster image is 404."""
+    attachment = Attachment.objects.filter(pk=pk, project__in=Project.objects.readable_by(request.user).values("pk")).first()
+    if attachment is None:
+        access.refuse(request.user, f"attachment {pk}")
+    if not attachment.can_preview:
+        raise Http404("该文件不是可以预览的图片")
+    return inline_image_response(attachment.path, content_type=attachment.content_type, name=attachment.original_name)
 
 
 @login_required

@@ -135,6 +135,13 @@ class Attachment(Evidence):
     def is_image(self):
         return self.content_type.startswith("image/")
 
+    @property
+    def can_preview(self):
+        """A raster image the upload check verified (never SVG or PDF): the page may show it inline."""
+        from branches.uploads import INLINE_IMAGE_TYPES
+
+        return self.content_type in INLINE_IMAGE_TYPES
+
 
 class Publication(Evidence):
     """A news item published on a channel (数字校园新闻, 微信公众号, 学习强国…)."""

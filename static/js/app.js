@@ -99,3 +99,33 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
     makeSearchable(select);
   });
 })();
+// Nothing typed is lost by another button of the same page. Pages whose parts are separate forms
+// (a project's 整改情况 per item, the evidence forms of a 培育记录) would drop what was typed in
+// the other forms when one is sent; ask first. Runs in the capture phase, before data-once.
+(function () {
+  function edited(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      // Unnamed fields (the filter box of a long list) send nothing, so nothing of theirs is lost.
+      if (!el.name || el.disabled || el.type === "hidden" || el.type === "submit" || el.type === "button") {
+        return false;
+      }
+      if (el.type === "file") { return el.files && el.files.length > 0; }
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+      if (el.tagName === "SELECT") {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return typeof el.value === "string" && el.value !== el.defaultValue;
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var sent = event.target;
+    var others = Array.prototype.filter.call(document.querySelectorAll("form[method=post]"), function (form) {
+      return form !== sent && edited(form);
+    });
+    if (others.length && !window.confirm("本页其他表单中还有未保存的内容（已填写的文字或已选择的文件），" +
+        "继续将丢失这些内容。确定继续吗？\n\n如需保留，请点“取消”，先保存那部分内容。")) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+})();

@@ -408,6 +408,23 @@ def _r_attachment(world, which):
     return {"pk": attachment.pk}
 
 
+def _r_image(world, which):
+    """A verified PNG among the project's evidence: what the preview URL serves inline."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from cultivation import report_evidence
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (183, 28, 28)).save(buffer, format="PNG")
+    secretary = world.tree.secretary if which == "own" else world.tree.other_secretary
+    attachment = report_evidence.attachment_add(project=_r_project(world, which), actor=secretary,
+                                                file=SimpleUploadedFile("主题党日合影.png", buffer.getvalue()))
+    return {"pk": attachment.pk}
+
+
 def _r_upload_data(world, which):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -462,6 +479,7 @@ ROWS += [
     _r_row("cultivation:report_project", kwargs=_r_project_kwargs, **_R_READERS),
     _r_row("cultivation:report_detail", kwargs=_r_report("submitted"), **_R_READERS),
     _r_row("cultivation:report_attachment_download", kwargs=_r_attachment, **_R_READERS),
+    _r_row("cultivation:report_attachment_preview", kwargs=_r_image, **_R_READERS),
     _r_row("cultivation:report_edit", kwargs=_r_report("draft"), secretary=_R_OK),
     _r_row("cultivation:report_edit", "post", _r_edit_data, kwargs=_r_report("draft"), secretary=_R_REDIRECT),
     _r_row("cultivation:report_move", "post", lambda world, which: {"comment": "同意", "version": 1},
