@@ -175,3 +175,16 @@ def test_the_queue_shows_progress_and_the_next_project(panel, sheet, client_for)
     services.sheet_save(sheet=sheet, actor=panel.reviewer_b, values=full_scores(panel.round, panel.project_a),
                         submit=True)
     assert client.get(reverse("evaluations:queue_next")).url == reverse("evaluations:queue")
+
+
+def test_a_comment_with_an_escape_is_refused_and_nothing_changes(panel, sheet, client_for):
+    from branches.plain_text import MESSAGE
+
+    data = {f"score_{pk}": "8" for pk in full_scores(panel.round, panel.project_a)}
+    data.update(version=sheet.version, action="submit", comment="总体扎实\x1b[2J\x07")
+    response = client_for(panel.reviewer_b).post(url(sheet), data)
+    assert response.status_code == 200
+    assert MESSAGE in response.content.decode()
+    stored = ScoreSheet.objects.get(pk=sheet.pk)
+    assert stored.state == SheetState.ASSIGNED and stored.comment == "" and stored.version == sheet.version
+    assert not Score.objects.exists()
