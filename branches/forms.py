@@ -1,12 +1,13 @@
 from django import forms
 
 from .audit import ACTION_LABELS
+from .plain_text import PlainTextForm
 from .enums import BranchCategory, BranchType, OrgKind
 
 STATUS_CHOICES = [("", "全部状态"), ("active", "正常"), ("dissolved", "已撤销")]
 
 
-class OrganizationFilterForm(forms.Form):
+class OrganizationFilterForm(PlainTextForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "名称、编码或书记姓名"}))
     unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
@@ -20,18 +21,18 @@ class OrganizationFilterForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(PlainTextForm):
     no_violation = forms.BooleanField(label="本支部无违法乱纪行为", required=False)
     no_conduct_issue = forms.BooleanField(label="本支部不存在有违师德师风、医德医风、学风考风的现象", required=False)
     no_safety_risk = forms.BooleanField(label="本支部无安全稳定风险因素", required=False)
 
 
-class RosterImportForm(forms.Form):
+class RosterImportForm(PlainTextForm):
     file = forms.FileField(label="组织名册（.xlsx）")
     dry_run = forms.BooleanField(label="仅校验，不写入（试运行）", required=False, initial=True)
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(PlainTextForm):
     action = forms.ChoiceField(label="操作", required=False)
     actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
     q = forms.CharField(label="对象", required=False, max_length=100)

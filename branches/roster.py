@@ -18,6 +18,8 @@ from . import excel
 from .audit import log_event, log_events
 from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
 from .models import Organization
+from .plain_text import MESSAGE as CONTROL_MESSAGE
+from .plain_text import control_characters
 from .services import TRACKED_FIELDS, refresh_tree
 
 COLUMNS = [
@@ -284,6 +286,8 @@ def _check_row(number, raw, result):
                 text = _text(value)
                 if not text or len(text) > 100:
                     raise ValueError("必填，不超过100个字")
+                if control_characters(text):
+                    raise ValueError(CONTROL_MESSAGE)
                 row[key] = text
             elif key == "kind":
                 row[key] = _choice(_text(value), OrgKind, "组织类型")
@@ -306,6 +310,8 @@ def _check_row(number, raw, result):
                 text = _text(value)
                 if len(text) > 50:
                     raise ValueError("不超过50个字")
+                if control_characters(text):
+                    raise ValueError(CONTROL_MESSAGE)
                 row[key] = text
             elif key == "secretary_is_double_leader":
                 text = _text(value) or NO

@@ -4,6 +4,7 @@ from django import forms
 
 from branches.enums import BranchCategory, BranchType
 from branches.models import Organization
+from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
 from .enums import Grade, Phase, ProjectState
@@ -18,13 +19,13 @@ def date_input():
     return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
 
 
-class VersionForm(forms.Form):
+class VersionForm(PlainTextForm):
     """Carries the project version the page was built from, so a stale form is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class BatchForm(forms.ModelForm):
+class BatchForm(PlainTextModelForm):
     class Meta:
         model = Batch
         fields = ["name", "kind", "level", "year", "description", "quota_total", "quota_faculty", "quota_student",
@@ -38,7 +39,7 @@ class BatchForm(forms.ModelForm):
         widgets["description"] = forms.Textarea(attrs={"rows": 3})
 
 
-class UnitQuotaForm(forms.Form):
+class UnitQuotaForm(PlainTextForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(),
                                   widget=forms.Select(attrs={"data-searchable": "true"}))
     quota = forms.IntegerField(label="推荐名额", min_value=0, max_value=999, required=False,
@@ -49,7 +50,7 @@ class UnitQuotaForm(forms.Form):
         self.fields["unit"].queryset = Organization.objects.secondary().active().order_by("code")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(PlainTextModelForm):
     class Meta:
         model = Project
         fields = ["title", "concept", "practice", "experience", "plan"]
@@ -74,7 +75,7 @@ class StartForm(ApplicationForm):
         self.fields["organization"].queryset = organizations
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(PlainTextForm):
     name = forms.CharField(label="特色活动名称", max_length=100)
     description = forms.CharField(label="活动内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
     planned_budget = forms.DecimalField(label="计划经费（元）", min_value=0, max_digits=10, decimal_places=2)
@@ -113,7 +114,7 @@ class MoveForm(VersionForm):
     grade = forms.ChoiceField(label="评定等次", choices=[("", "请选择")] + Grade.choices, required=False)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PlainTextForm):
     phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
     until = forms.DateField(label="延长至", widget=date_input())
     reason = forms.CharField(label="原因", max_length=500)
@@ -131,7 +132,7 @@ class FinalReportForm(VersionForm):
                               widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(PlainTextModelForm):
     link = forms.URLField(label="链接", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
@@ -140,26 +141,26 @@ class DeliverableForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PlainTextForm):
     stage = forms.ChoiceField(label="阶段", choices=ReviewStage.choices, widget=forms.HiddenInput)
     file = forms.FileField(label="附件（图片、PDF 或 Office 文档）")
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PlainTextForm):
     content = forms.CharField(label="整改意见", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FeedbackResponseForm(forms.Form):
+class FeedbackResponseForm(PlainTextForm):
     response = forms.CharField(label="整改情况", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FeedbackVerifyForm(forms.Form):
+class FeedbackVerifyForm(PlainTextForm):
     verified = forms.TypedChoiceField(label="核查结论", choices=[("yes", "整改到位"), ("no", "未整改到位")],
                                       coerce=lambda value: value == "yes")
     note = forms.CharField(label="核查说明", max_length=1000, required=False)
 
 
-class AcceptanceForm(forms.ModelForm):
+class AcceptanceForm(PlainTextModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
@@ -188,7 +189,7 @@ class ProjectsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(PlainTextForm):
     kind = forms.ChoiceField(label="公示类型", choices=NoticeKind.choices)
     title = forms.CharField(label="标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -203,7 +204,7 @@ class NoticeForm(forms.Form):
         self.fields["projects"].label_from_instance = lambda p: f"{p.organization.name}（{p.unit.name}）{p.title}"
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PlainTextForm):
     item = forms.ModelChoiceField(label="针对的公示对象", queryset=None, required=False, empty_label="整份公示")
     name = forms.CharField(label="真实姓名", max_length=50,
                            error_messages={"required": "请填写真实姓名：异议须实名提出"})
@@ -250,12 +251,12 @@ class ObjectionForm(forms.Form):
         return {**data, "challenge": self.challenge_nonce}
 
 
-class NoticeWithdrawForm(forms.Form):
+class NoticeWithdrawForm(PlainTextForm):
     reason = forms.CharField(label="撤销理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "撤销公示须填写理由"})
 
 
-class NoticeCorrectForm(forms.Form):
+class NoticeCorrectForm(PlainTextForm):
     title = forms.CharField(label="标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     contact = forms.CharField(label="异议受理联系方式", max_length=200, required=False)
@@ -272,19 +273,19 @@ class NoticeCorrectForm(forms.Form):
             f"{item.project.organization.name}" + (f"（{item.note}）" if item.note else ""))
 
 
-class ObjectionAnswerForm(forms.Form):
+class ObjectionAnswerForm(PlainTextForm):
     outcome = forms.ChoiceField(label="处理结果", choices=ObjectionOutcome.choices)
     response = forms.CharField(label="处理情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(PlainTextForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "支部名称或创建主题"}))
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.all(), required=False, empty_label="全部批次")
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + ProjectState.choices)
 
 
-class ScreeningFilterForm(forms.Form):
+class ScreeningFilterForm(PlainTextForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(), required=False,
                                   empty_label="全部二级党组织")
     branch_type = forms.ChoiceField(label="支部类型", required=False, choices=[("", "全部支部类型")] + BranchType.choices)

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django import forms
 
+from branches.plain_text import PlainTextForm, PlainTextModelForm
+
 from .models import Exemplar, Outcome, ProgressReport, Publication
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PlainTextModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -56,12 +58,12 @@ class ReportForm(forms.ModelForm):
                 for a in self.activities}
 
 
-class MoveForm(forms.Form):
+class MoveForm(PlainTextForm):
     comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class StartForm(forms.Form):
+class StartForm(PlainTextForm):
     period_due = forms.DateField(label="截止日期")
 
 
@@ -78,7 +80,7 @@ class ReportChoiceMixin:
         return report
 
 
-class AttachmentForm(ReportChoiceMixin, forms.Form):
+class AttachmentForm(ReportChoiceMixin, PlainTextForm):
     file = forms.FileField(label="佐证材料", help_text="图片（PNG、JPEG、GIF、WebP）、PDF 或 Office 文档，单个不超过 20 MB",
                            error_messages={"required": "请选择要上传的文件", "empty": "文件是空的，请重新选择文件。"})
     caption = forms.CharField(label="说明", required=False, max_length=200)
@@ -89,7 +91,7 @@ class AttachmentForm(ReportChoiceMixin, forms.Form):
         self.reports = reports
 
 
-class EvidenceModelForm(ReportChoiceMixin, forms.ModelForm):
+class EvidenceModelForm(ReportChoiceMixin, PlainTextModelForm):
     report = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, reports, **kwargs):
@@ -127,17 +129,17 @@ class ExemplarForm(EvidenceModelForm):
 EVIDENCE_FORMS = {"publication": PublicationForm, "outcome": OutcomeForm, "exemplar": ExemplarForm}
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(PlainTextForm):
     amount = forms.DecimalField(label="学校支持经费（元）", min_value=0, max_digits=10, decimal_places=2)
 
 
-class SpendingForm(forms.Form):
+class SpendingForm(PlainTextForm):
     amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     spent_on = forms.DateField(label="支出日期", widget=DATE)
     purpose = forms.CharField(label="用途", max_length=200)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(PlainTextForm):
     date = forms.DateField(label="节点日期", widget=DATE)
     title = forms.CharField(label="节点名称", max_length=100)
 

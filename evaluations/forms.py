@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from branches.models import Organization
+from branches.plain_text import PlainTextForm, PlainTextModelForm
 from cultivation.models import Batch
 
 from . import scoring
@@ -14,7 +15,7 @@ from .enums import RoundPhase
 from .models import Round, Rubric
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(PlainTextForm):
     """A field pair (score, comment) per criterion; the score input carries its maximum and weight
     as data attributes for static/js/scoresheet.js, which shows the running total while typing."""
 
@@ -94,7 +95,7 @@ NUMBER_MESSAGES = {"invalid": "请填写数字", "max_digits": "分数线应在 
                    "max_decimal_places": "分数线最多保留两位小数", "max_whole_digits": "分数线应在 0 至 100 之间"}
 
 
-class RoundSettingsForm(forms.ModelForm):
+class RoundSettingsForm(PlainTextModelForm):
     """A round's settings (staff page). Every check is repeated by the services, which trust no form;
     the form's own messages only say it sooner and next to the field."""
 
@@ -160,7 +161,7 @@ class RoundForm(RoundSettingsForm):
         return {name: self.cleaned_data[name] for name in RoundSettingsForm.Meta.fields}
 
 
-class AssignForm(forms.Form):
+class AssignForm(PlainTextForm):
     project = forms.TypedChoiceField(label="项目", coerce=int, widget=forms.Select(attrs={"data-searchable": "true"}))
     reviewer = forms.TypedChoiceField(label="评审专家", coerce=int, widget=forms.Select(attrs={"data-searchable": "true"}))
 
@@ -171,11 +172,11 @@ class AssignForm(forms.Form):
             (u.pk, f"{u.get_full_name() or u.username}（{getattr(u, 'unit_names', '')}）") for u in reviewers]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PlainTextForm):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
-class PublishForm(forms.Form):
+class PublishForm(PlainTextForm):
     title = forms.CharField(label="公示标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -192,12 +193,12 @@ class PublishForm(forms.Form):
         return day
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainTextForm):
     file = forms.FileField(label="评分矩阵（.xlsx）")
     dry_run = forms.BooleanField(label="仅校验（不写入数据）", required=False, initial=True)
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(PlainTextForm):
     organization = forms.ModelChoiceField(label="回避的党组织", queryset=Organization.objects.none(),
                                           help_text="选择二级党组织时，其下所有党支部一并回避；可输入名称筛选",
                                           widget=forms.Select(attrs={"data-searchable": "true"}))

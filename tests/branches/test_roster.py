@@ -281,3 +281,13 @@ def test_a_shared_strings_bomb_is_refused_by_its_declared_size(settings):
     assert len(data) < 20_000
     assert problems_of(upload(content=data)) == [
         (None, "", "文件解压后的内容超过 1 MB 的上限，请删除多余的工作表、空行和格式后再导入")]
+
+
+def test_a_name_with_a_line_break_or_tab_is_refused_by_row():
+    rows = small_roster()
+    rows[2][1] = "内科\n教研室党支部"
+    rows[3][7] = "王\t五"
+    problems = problems_of(upload(rows))
+    assert (4, "组织名称", "不能包含控制字符（如退格、响铃、转义等不可见字符），请删除后重试") in problems
+    assert (5, "支部书记", "不能包含控制字符（如退格、响铃、转义等不可见字符），请删除后重试") in problems
+    assert nothing_written()

@@ -182,3 +182,16 @@ def test_saving_a_draft_says_so_once(panel, sheet, client_for):
     data.update(version=sheet.version, comment="总体扎实", action="save")
     page = client_for(panel.reviewer_b).post(url(sheet), data, follow=True).content.decode()
     assert page.count("草稿已保存") == 1 and "提交后才计入评审结果" in page
+
+
+def test_a_comment_with_an_escape_is_refused_and_nothing_changes(panel, sheet, client_for):
+    from branches.plain_text import MESSAGE
+
+    data = {f"score_{pk}": "8" for pk in full_scores(panel.round, panel.project_a)}
+    data.update(version=sheet.version, action="submit", comment="总体扎实\x1b[2J\x07")
+    response = client_for(panel.reviewer_b).post(url(sheet), data)
+    assert response.status_code == 200
+    assert MESSAGE in response.content.decode()
+    stored = ScoreSheet.objects.get(pk=sheet.pk)
+    assert stored.state == SheetState.ASSIGNED and stored.comment == "" and stored.version == sheet.version
+    assert not Score.objects.exists()

@@ -1,0 +1,49 @@
+"""Text people type holds no control characters where they have no meaning.
+
+An escape or bell character pasted into a comment broke the Excel exports and means nothing on any
+page. Every form of the apps derives from `PlainTextForm` or `PlainTextModelForm` (a test checks it),
+so every text field is checked in one place: a single-line field refuses every C0 control character
+(and DEL); a multi-line field (a textarea) keeps line breaks and tabs and refuses the rest.
+"""
+
+import re
+
+from django import forms
+
+SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MESSAGE = "不能包含控制字符（如退格、响铃、转义等不可见字符），请删除后重试"
+
+
+def control_characters(text, *, multiline=False):
+    """The control characters in `text` that its kind of field does not allow."""
+    return (MULTI_LINE if multiline else SINGLE_LINE).findall(text)
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+class PlainTextMixin:
+    """Checks every text value once its field has cleaned it, before the form's own `clean`."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            if name not in self.cleaned_data or isinstance(field, forms.FileField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if any(control_characters(text, multiline=multiline) for text in _texts(self.cleaned_data[name])):
+                self.add_error(name, MESSAGE)
+
+
+class PlainTextForm(PlainTextMixin, forms.Form):
+    pass
+
+
+class PlainTextModelForm(PlainTextMixin, forms.ModelForm):
+    pass
