@@ -1,6 +1,10 @@
+import datetime
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from branches import demo
 from branches.enums import Role
 from branches.models import Organization, RoleAssignment
 
@@ -43,3 +47,18 @@ def test_demo_password_can_be_set(settings):
     settings.DEMO_PASSWORD = "another-pass-2026"
     call_command("seed_demo")
     assert RoleAssignment.objects.get(user__username="unit").user.check_password("another-pass-2026")
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 3, 9), datetime.date(2026, 9, 20), datetime.date(2026, 12, 1)])
+def test_a_branch_named_after_a_grade_is_founded_in_that_grade_and_never_after_today(today):
+    demo.build(today)
+    grades = []
+    for branch in Organization.objects.branches():
+        assert branch.founded_on <= today, branch.name
+        named = re.search(r"(\d{4})级", branch.name)
+        if named:
+            grade = int(named.group(1))
+            grades.append(grade)
+            assert datetime.date(grade, 9, 1) <= branch.founded_on, (branch.name, branch.founded_on)
+    # The newest grade is this year's only once its September is over.
+    assert max(grades) == (today.year if today.month >= 10 else today.year - 1)
