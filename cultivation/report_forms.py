@@ -5,13 +5,15 @@ from decimal import Decimal
 
 from django import forms
 
+from branches.inputs import DateField, IdField, VersionField, date_formfield
+
 from .models import Exemplar, Outcome, ProgressReport, Publication
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReportForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     class Meta:
         model = ProgressReport
@@ -55,11 +57,11 @@ class ReportForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField(required=False)
 
 
 class StartForm(forms.Form):
-    period_due = forms.DateField(label="截止日期")
+    period_due = DateField(label="截止日期")
 
 
 class ReportChoiceMixin:
@@ -79,7 +81,7 @@ class AttachmentForm(ReportChoiceMixin, forms.Form):
     file = forms.FileField(label="佐证材料", help_text="图片（PNG、JPEG、GIF、WebP）、PDF 或 Office 文档，单个不超过 20 MB",
                            error_messages={"required": "请选择要上传的文件", "empty": "文件是空的，请重新选择文件。"})
     caption = forms.CharField(label="说明", required=False, max_length=200)
-    report = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    report = IdField(required=False)
 
     def __init__(self, *args, reports, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +89,7 @@ class AttachmentForm(ReportChoiceMixin, forms.Form):
 
 
 class EvidenceModelForm(ReportChoiceMixin, forms.ModelForm):
-    report = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    report = IdField(required=False)
 
     def __init__(self, *args, reports, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +104,7 @@ class PublicationForm(EvidenceModelForm):
                           error_messages={"invalid": "请填写完整的网址，如 https://news.example.edu.cn/…"})
 
     class Meta:
+        formfield_callback = date_formfield
         model = Publication
         fields = ["channel", "title", "link", "published_on"]
         widgets = {"published_on": DATE}
@@ -109,6 +112,7 @@ class PublicationForm(EvidenceModelForm):
 
 class OutcomeForm(EvidenceModelForm):
     class Meta:
+        formfield_callback = date_formfield
         model = Outcome
         fields = ["kind", "title", "description", "achieved_on"]
         widgets = {"achieved_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
@@ -130,12 +134,12 @@ class AllocationForm(forms.Form):
 
 class SpendingForm(forms.Form):
     amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
-    spent_on = forms.DateField(label="支出日期", widget=DATE)
+    spent_on = DateField(label="支出日期", widget=DATE)
     purpose = forms.CharField(label="用途", max_length=200)
 
 
 class MilestoneForm(forms.Form):
-    date = forms.DateField(label="节点日期", widget=DATE)
+    date = DateField(label="节点日期", widget=DATE)
     title = forms.CharField(label="节点名称", max_length=100)
 
 

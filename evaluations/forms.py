@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.core.validators import MinValueValidator
 
+from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
 from cultivation.models import Batch
 
@@ -18,7 +19,7 @@ class ScoresForm(forms.Form):
     """A field pair (score, comment) per criterion; the score input carries its maximum and weight
     as data attributes for static/js/scoresheet.js, which shows the running total while typing."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
     def __init__(self, *args, criteria, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +100,7 @@ class RoundSettingsForm(forms.ModelForm):
     the form's own messages only say it sooner and next to the field."""
 
     class Meta:
+        formfield_callback = date_formfield
         model = Round
         fields = ["name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count", "excellent_min",
                   "good_min", "pass_min"]
@@ -178,8 +180,8 @@ class ReasonForm(forms.Form):
 class PublishForm(forms.Form):
     title = forms.CharField(label="公示标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    starts_on = DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    version = VersionField()
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

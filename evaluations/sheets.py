@@ -11,6 +11,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from branches.audit import log_event
+from branches.inputs import parse_id
 from branches.roster import DAMAGED, DAMAGED_MESSAGE, Problem, _text, read_workbook
 from cultivation.models import Project
 
@@ -186,7 +187,7 @@ def _check_sheet(sheet, round_, result):
             result.problems = [Problem(None, "", f"文件超过单次导入上限 {MAX_ROWS} 行，请拆分后分批导入")]
             return
         raw_id = _text(values[id_column] if id_column < len(values) else None)
-        project = projects.get(int(raw_id)) if raw_id.isdigit() else None
+        project = projects.get(parse_id(raw_id))
         if project is None:
             result.add(number, "项目编号", f"找不到项目编号“{raw_id}”，或该项目不在本轮评估中")
             continue
