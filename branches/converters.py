@@ -1,10 +1,10 @@
 """The one converter every id in a URL goes through.
 
-Django's `<int:...>` matches any run of digits, so a 20-digit id reached the database (PostgreSQL:
-"bigint out of range", a 500) and Python's int() also reads digits such as "²" or "١". This one
-matches 1 to 18 ASCII digits, which always fits the 64-bit primary keys (DEFAULT_AUTO_FIELD is
-BigAutoField), and answers "no match" (a 404) for anything else. tests/security/test_fuzz_requests.py fails
-if a URL pattern uses `<int:...>` again.
+Django's `<int:...>` matches any run of ASCII digits, so a 20-digit id reached the database
+(SQLite: OverflowError, PostgreSQL: "bigint out of range", a 500). This one matches 1 to 18 ASCII
+digits, which always fits the 64-bit primary keys (DEFAULT_AUTO_FIELD is BigAutoField), and answers
+"no match" (a 404) for anything else. tests/security/test_fuzz_requests.py fails if a URL pattern
+uses `<int:...>` again.
 """
 
 from django.urls import register_converter

@@ -1,8 +1,9 @@
 from django import forms
 
 from .audit import ACTION_LABELS
-from .plain_text import PlainTextForm
 from .enums import BranchCategory, BranchType, OrgKind
+from .inputs import DateField
+from .plain_text import PlainTextForm
 
 STATUS_CHOICES = [("", "全部状态"), ("active", "正常"), ("dissolved", "已撤销")]
 
@@ -36,8 +37,8 @@ class EventFilterForm(PlainTextForm):
     action = forms.ChoiceField(label="操作", required=False)
     actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
     q = forms.CharField(label="对象", required=False, max_length=100)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

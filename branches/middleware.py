@@ -1,5 +1,6 @@
 from django.db import DatabaseError, connections
 from django.template.response import SimpleTemplateResponse
+from django.utils.cache import add_never_cache_headers
 
 from .audit import reset_source, set_source
 
@@ -69,3 +70,28 @@ def _database_down(error):
     from django.db import OperationalError, InterfaceError
 
     return isinstance(error, (OperationalError, InterfaceError)) and "locked" not in str(error)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every page a signed-in user gets, and on every download.
+
+    On a shared office computer the browser's cache kept a secretary's pages and downloaded files
+    after logout, for the next person to open from the history. Pages anyone may see (the public
+    notices, the login page) stay cacheable for visitors; static files never reach this middleware
+    (WhiteNoise answers them first). Placed after the authentication middleware, which sets
+    request.user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = response.get("Content-Disposition", "").lower().startswith("attachment")
+        if signed_in or download:
+            add_never_cache_headers(response)
+            # HTTP/1.0 caches and old browsers read only Pragma.
+            response["Pragma"] = "no-cache"
+        return response

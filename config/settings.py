@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "branches.middleware.RequestContextMiddleware",
+    "branches.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from branches.enums import BranchCategory, BranchType
+from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
@@ -22,11 +23,12 @@ def date_input():
 class VersionForm(PlainTextForm):
     """Carries the project version the page was built from, so a stale form is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
 
 
 class BatchForm(PlainTextModelForm):
     class Meta:
+        formfield_callback = date_formfield
         model = Batch
         fields = ["name", "kind", "level", "year", "description", "quota_total", "quota_faculty", "quota_student",
                   "cultivation_months", "notice_working_days", "nomination_deadline",
@@ -116,7 +118,7 @@ class MoveForm(VersionForm):
 
 class ExtendForm(PlainTextForm):
     phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
-    until = forms.DateField(label="延长至", widget=date_input())
+    until = DateField(label="延长至", widget=date_input())
     reason = forms.CharField(label="原因", max_length=500)
 
 
@@ -161,9 +163,10 @@ class FeedbackVerifyForm(PlainTextForm):
 
 
 class AcceptanceForm(PlainTextModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
 
     class Meta:
+        formfield_callback = date_formfield
         model = AcceptanceRecord
         fields = ["material_review_on", "material_review_notes", "presentation_on", "presentation_notes",
                   "site_visit_on", "site_visit_notes"]
@@ -193,7 +196,7 @@ class NoticeForm(PlainTextForm):
     kind = forms.ChoiceField(label="公示类型", choices=NoticeKind.choices)
     title = forms.CharField(label="标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    starts_on = forms.DateField(label="公示开始日期", widget=date_input())
+    starts_on = DateField(label="公示开始日期", widget=date_input())
     contact = forms.CharField(label="异议受理联系方式", max_length=200, required=False)
     projects = ProjectsField(label="公示对象", queryset=Project.objects.none(),
                                               widget=forms.CheckboxSelectMultiple)

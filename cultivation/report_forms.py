@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from .models import Exemplar, Outcome, ProgressReport, Publication
@@ -13,7 +14,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReportForm(PlainTextModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     class Meta:
         model = ProgressReport
@@ -60,11 +61,11 @@ class ReportForm(PlainTextModelForm):
 
 class MoveForm(PlainTextForm):
     comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField(required=False)
 
 
 class StartForm(PlainTextForm):
-    period_due = forms.DateField(label="截止日期")
+    period_due = DateField(label="截止日期")
 
 
 class ReportChoiceMixin:
@@ -84,7 +85,7 @@ class AttachmentForm(ReportChoiceMixin, PlainTextForm):
     file = forms.FileField(label="佐证材料", help_text="图片（PNG、JPEG、GIF、WebP）、PDF 或 Office 文档，单个不超过 20 MB",
                            error_messages={"required": "请选择要上传的文件", "empty": "文件是空的，请重新选择文件。"})
     caption = forms.CharField(label="说明", required=False, max_length=200)
-    report = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    report = IdField(required=False)
 
     def __init__(self, *args, reports, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +93,7 @@ class AttachmentForm(ReportChoiceMixin, PlainTextForm):
 
 
 class EvidenceModelForm(ReportChoiceMixin, PlainTextModelForm):
-    report = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    report = IdField(required=False)
 
     def __init__(self, *args, reports, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +108,7 @@ class PublicationForm(EvidenceModelForm):
                           error_messages={"invalid": "请填写完整的网址，如 https://news.example.edu.cn/…"})
 
     class Meta:
+        formfield_callback = date_formfield
         model = Publication
         fields = ["channel", "title", "link", "published_on"]
         widgets = {"published_on": DATE}
@@ -114,6 +116,7 @@ class PublicationForm(EvidenceModelForm):
 
 class OutcomeForm(EvidenceModelForm):
     class Meta:
+        formfield_callback = date_formfield
         model = Outcome
         fields = ["kind", "title", "description", "achieved_on"]
         widgets = {"achieved_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
@@ -135,12 +138,12 @@ class AllocationForm(PlainTextForm):
 
 class SpendingForm(PlainTextForm):
     amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
-    spent_on = forms.DateField(label="支出日期", widget=DATE)
+    spent_on = DateField(label="支出日期", widget=DATE)
     purpose = forms.CharField(label="用途", max_length=200)
 
 
 class MilestoneForm(PlainTextForm):
-    date = forms.DateField(label="节点日期", widget=DATE)
+    date = DateField(label="节点日期", widget=DATE)
     title = forms.CharField(label="节点名称", max_length=100)
 
 

@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.core.validators import MinValueValidator
 
+from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 from cultivation.models import Batch
@@ -19,7 +20,7 @@ class ScoresForm(PlainTextForm):
     """A field pair (score, comment) per criterion; the score input carries its maximum and weight
     as data attributes for static/js/scoresheet.js, which shows the running total while typing."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
     def __init__(self, *args, criteria, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +101,7 @@ class RoundSettingsForm(PlainTextModelForm):
     the form's own messages only say it sooner and next to the field."""
 
     class Meta:
+        formfield_callback = date_formfield
         model = Round
         fields = ["name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count", "excellent_min",
                   "good_min", "pass_min"]
@@ -179,8 +181,8 @@ class ReasonForm(PlainTextForm):
 class PublishForm(PlainTextForm):
     title = forms.CharField(label="公示标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    starts_on = DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    version = VersionField()
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from branches import excel
 from branches.audit import log_event
+from branches.inputs import parse_id
 from branches.roster import DAMAGED, DAMAGED_MESSAGE, TOO_MANY_ROWS, Problem, _text, import_row_cap, read_workbook
 from cultivation.models import Project
 
@@ -192,7 +193,7 @@ def _check_sheet(sheet, round_, result):
             result.problems = [Problem(None, "", TOO_MANY_ROWS.format(limit=MAX_ROWS))]
             return
         raw_id = _text(values[id_column] if id_column < len(values) else None)
-        project = projects.get(int(raw_id)) if raw_id.isdigit() else None
+        project = projects.get(parse_id(raw_id))
         if project is None:
             result.add(number, "项目编号", f"找不到项目编号“{raw_id}”，或该项目不在本轮评估中")
             continue

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from branches import access
 from branches.enums import Role
+from branches.inputs import STALE_PAGE, posted_version
 from branches.pagination import paginate, query_without_page
 from cultivation.workflow import MoveRefused
 
@@ -249,10 +250,12 @@ def round_edit(request, pk):
             field.disabled = True
         if request.method == "POST":
             messages.error(request, "评审已结束，不能再修改设置")
-    version = request.POST.get("version") if request.method == "POST" else None
-    if request.method == "POST" and editable and form.is_valid():
+    version, version_ok = posted_version(request) if request.method == "POST" else (None, True)
+    if not version_ok:
+        messages.error(request, STALE_PAGE)
+    elif request.method == "POST" and editable and form.is_valid():
         try:
-            updated = services.round_update(round_=round_, actor=request.user, expected_version=version or None,
+            updated = services.round_update(round_=round_, actor=request.user, expected_version=version,
                                             **form.settings())
         except MoveRefused as refused:
             messages.error(request, refused.message)
@@ -262,7 +265,8 @@ def round_edit(request, pk):
                 messages.warning(request, warning)
             return redirect("evaluations:round_detail", pk=round_.pk)
     return render(request, "evaluations/round_form.html", {
-        "form": form, "round": round_, "editable": editable, "version": version or round_.version})
+        "form": form, "round": round_, "editable": editable,
+        "version": round_.version if version is None else version})
 
 
 @login_required
@@ -329,9 +333,13 @@ def round_reopen(request, pk):
 
 def _round_move(request, pk, name):
     round_ = _staff_round(request, pk)
+    version, version_ok = posted_version(request)
+    if not version_ok:
+        messages.error(request, STALE_PAGE)
+        return redirect("evaluations:round_detail", pk=round_.pk)
     try:
         services.round_move(round_=round_, name=name, actor=request.user, reason=request.POST.get("reason", ""),
-                            expected_version=request.POST.get("version") or None)
+                            expected_version=version)
     except MoveRefused as refused:
         messages.error(request, refused.message)
     else:

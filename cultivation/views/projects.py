@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from branches import access
+from branches.inputs import STALE_PAGE, next_path, posted_version
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
@@ -145,8 +145,11 @@ def project_edit(request, pk):
                for a in project.activities.order_by("order", "id")]
     form = ApplicationForm(request.POST or None, instance=project)
     formset = activity_formset(request.POST or None, initial=initial)
-    version = request.POST.get("version", project.version)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    version, version_ok = posted_version(request) if request.method == "POST" else (None, True)
+    version = project.version if version is None else version
+    if not version_ok:
+        messages.error(request, STALE_PAGE)
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         _, ok = run(request, lambda: services.project_edit(
             project=project, actor=request.user, expected_version=version, activities=activities_of(formset),
             **{name: form.cleaned_data[name] for name in services.APPLICATION_FIELDS}), success="已保存申报书")
@@ -159,11 +162,8 @@ def project_edit(request, pk):
 
 def back(request, project):
     """Back to the page the form was on (a list of nominations, say), or to the project."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return to_project(project)
+    target = next_path(request, request.POST.get("next"))
+    return redirect(target) if target else to_project(project)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from branches import access
 from branches.enums import BranchType, Role
+from branches.inputs import parse_ids
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 
@@ -68,7 +69,7 @@ def screening(request, pk):
 def compare(request, pk):
     require_staff(request.user)
     batch = batch_or_404(request.user, pk)
-    ids = [value for value in request.GET.getlist("ids") if value.isdigit()][:COMPARE_MAX]
+    ids = parse_ids(request.GET.getlist("ids"), limit=COMPARE_MAX)
     projects = list(selectors.projects_with_activities(
         selectors.projects_for(request.user).filter(batch=batch, pk__in=ids)).order_by("unit__code", "nomination_rank"))
     for project in projects:

@@ -1,0 +1,159 @@
+"""One place that reads numbers a person did not type into a form field: ids, versions, page numbers.
+
+Python's int() takes "١٢" and "１２" and str.isdigit() says yes to "²", which int() then refuses: both
+turned a tampered hidden field or query string into a 500. Everything here takes ASCII digits only,
+bounded to what the database holds, and answers None (or drops the value) for anything else, so the
+caller can answer 404 or a Chinese message.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .converters import LARGEST_ID
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
+STALE_PAGE = "页面已过期，请刷新后再操作"
+
+
+def _parse(value, smallest):
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        return None
+    return number if smallest <= number <= LARGEST_ID else None
+
+
+def parse_id(value):
+    """An id (a positive integer the database can hold) from raw text, or None."""
+    return _parse(value, 1)
+
+
+def parse_ids(values, *, limit):
+    """The well-formed ids among `values`, in order, without repeats, at most `limit` of them."""
+    ids = []
+    for value in values:
+        number = parse_id(value)
+        if number is not None and number not in ids:
+            ids.append(number)
+    return ids[:limit]
+
+
+def parse_count(value):
+    """A non-negative integer (a version, a page number) from raw text, or None."""
+    return _parse(value, 0)
+
+
+class IdField(forms.IntegerField):
+    """A hidden or query-string id: ASCII digits in the database's range, else a Chinese error."""
+
+    default_error_messages = {"invalid": "编号无效，请刷新页面后重试"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_id(str(value).strip())
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class VersionField(forms.IntegerField):
+    """The version a page was built from (for compare-and-swap); a malformed one reads as a stale page."""
+
+    default_error_messages = {"invalid": STALE_PAGE, "required": STALE_PAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_count(str(value).strip())
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class VersionForm(forms.Form):
+    """The hidden `version` of pages whose other fields are another form (or none)."""
+
+    version = VersionField(required=False)
+
+
+def posted_version(request):
+    """(version, ok): the posted `version` (None when absent), ok False when it is malformed."""
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return None, False
+    return form.cleaned_data["version"], True
+
+
+def next_path(request, value):
+    """The page to go back to from a hidden `next`, if it is a path on this site; else None.
+
+    redirect() reads anything without a slash as a URL name, so next=abc answered a 500
+    (NoReverseMatch); only a local absolute path is taken.
+    """
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return None
+    return value
+
+
+# Dates a person enters: programme dates (batch phases, reports, spending, milestones, notices,
+# acceptance visits, evidence). The school's 样板党支部 work began well after 2000, and nothing is
+# planned more than a few years ahead (a batch runs about three), so 2000-01-01 .. today + 10 years
+# holds every real date with room, and refuses the typos (0001-01-01, 20244-01-01) and the 9999-12-31
+# whose day arithmetic (公示 working days, report periods) overflowed into a 500.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_date(today=None):
+    today = today or timezone.localdate()
+    return today.replace(year=today.year + YEARS_AHEAD, day=28 if (today.month, today.day) == (2, 29) else today.day)
+
+
+def validate_plausible_date(value):
+    latest = latest_date()
+    if value is not None and not EARLIEST_DATE <= value <= latest:
+        raise forms.ValidationError(
+            f"日期超出范围：请填写 {EARLIEST_DATE:%Y年%m月%d日} 至 {latest:%Y年%m月%d日} 之间的日期",
+            code="date_out_of_range")
+
+
+class DateField(forms.DateField):
+    """Every date field of every form: a plausible date (see EARLIEST_DATE), with the picker bounded too."""
+
+    default_validators = [validate_plausible_date]
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.DateInput) and not isinstance(widget, forms.HiddenInput):
+            attrs.update(min=EARLIEST_DATE.isoformat(), max=latest_date().isoformat())
+        return attrs
+
+
+def date_formfield(model_field, **kwargs):
+    """A ModelForm's `Meta.formfield_callback`: the model's date fields become the bounded DateField."""
+    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateField)
+    return model_field.formfield(**kwargs)
