@@ -12,6 +12,7 @@ admin.site.index_title = "后台管理"
 urlpatterns = [
     path("", branch_views.home, name="home"),
     path("healthz", branch_views.healthz, name="healthz"),
+    path("favicon.ico", branch_views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", signin.PasswordChangeView.as_view(), name="password_change"),

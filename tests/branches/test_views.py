@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -192,3 +193,11 @@ def test_a_user_holding_two_roles_sees_both_homes(client_for, tree):
     RoleAssignment.objects.create(user=user, role=Role.REVIEWER, organization=tree.unit_a)
     page = client_for(user).get(reverse("home")).content.decode()
     assert 'data-testid="secretary-home"' in page and 'data-testid="reviewer-home"' in page
+
+
+def test_every_page_links_a_favicon_and_favicon_ico_answers(client, tree):
+    html = client.get("/login/").content.decode()
+    assert 'rel="icon"' in html and "img/favicon.svg" in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/img/favicon.ico"
+    assert finders.find("img/favicon.ico") and finders.find("img/favicon.svg")

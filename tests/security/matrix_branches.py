@@ -34,6 +34,7 @@ ORG_STAFF_ONLY = expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)
 ROWS = [
     Row("home", SIGNED_IN),
     Row("healthz", expect(OK)),
+    Row("favicon", expect(REDIRECT)),
     Row("login", expect(REDIRECT, anonymous=OK)),
     # A signed-in user posting the form is sent home without a new sign-in; a visitor signs in.
     Row("login", expect(REDIRECT), method="post", data=sign_in),
