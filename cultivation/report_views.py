@@ -24,7 +24,7 @@ from branches.uploads import attachment_response, inline_image_response
 from . import report_evidence, report_selectors, reports
 from .enums import Actor
 from .models import Attachment, FeaturedActivity, Notification, Project
-from .report_enums import EDITABLE_REPORT_STATES, REPORT_MOVES, EvidenceKind
+from .report_enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, EvidenceKind
 from .report_forms import (
     EVIDENCE_FORMS, AllocationForm, AttachmentForm, ExemplarForm, MilestoneForm, MoveForm, OutcomeForm,
     PublicationForm, ReportForm, SpendingForm, StartForm, error_text,
@@ -187,7 +187,8 @@ def report_detail(request, pk):
     report = _readable_report(request.user, pk)
     roles = actor_roles(request.user, report.project)
     moves = [move for move in reports.allowed_report_moves(request.user, report) if move.name != "submit"]
-    can_edit = Actor.SECRETARY in roles and report.state in EDITABLE_REPORT_STATES
+    can_edit = (Actor.SECRETARY in roles and report.state in EDITABLE_REPORT_STATES
+                and report.project.state in OPEN_PROJECT_STATES)
     return render(request, "cultivation/reports/report_detail.html", {
         "report": report, "project": report.project, "evidence": report_selectors.report_evidence(report),
         "activity_progress": report_selectors.activity_progress(report), "moves": moves, "can_edit": can_edit,
@@ -255,6 +256,9 @@ def report_edit(request, pk):
         access.refuse(request.user, f"editing report {pk}", not_found=False)
     if report.state not in EDITABLE_REPORT_STATES:
         messages.info(request, "报告已提交，不能再修改")
+        return redirect("cultivation:report_detail", pk=report.pk)
+    if report.project.state not in OPEN_PROJECT_STATES:
+        messages.info(request, "该项目已不在培育或整改期，进展报告只能查看，不能再修改")
         return redirect("cultivation:report_detail", pk=report.pk)
     progress = {row.activity_id: row for activity, row in report_selectors.activity_progress(report) if row}
     activities = list(FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk"))

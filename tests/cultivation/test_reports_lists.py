@@ -84,6 +84,10 @@ def test_finished_projects_have_nothing_due(tree, client_for, world, state):
     assert page.status_code == 200 and "已逾期" not in body and "开始填写" not in body and "无需再报" in body
     draft = ProgressReport.objects.get(project=world["own"], state=ReportState.DRAFT)
     assert reverse("cultivation:report_edit", args=[draft.pk]) not in body
+    detail = client_for(tree.secretary).get(reverse("cultivation:report_detail", args=[draft.pk])).content.decode()
+    assert reverse("cultivation:report_edit", args=[draft.pk]) not in detail
+    edit = client_for(tree.secretary).get(reverse("cultivation:report_edit", args=[draft.pk]), follow=True)
+    assert "只能查看" in edit.content.decode() and edit.redirect_chain[-1][0].endswith(f"/reports/{draft.pk}/")
     home = client_for(tree.secretary).get("/").content.decode()
     assert 'data-testid="panel-overdue">0<' in home and 'data-testid="panel-returned">0<' in home
 
