@@ -1,8 +1,8 @@
 from django import forms
 
 from .audit import ACTION_LABELS
-from .plain_text import PlainTextForm
 from .enums import BranchCategory, BranchType, OrgKind
+from .plain_text import PlainTextForm
 
 STATUS_CHOICES = [("", "全部状态"), ("active", "正常"), ("dissolved", "已撤销")]
 

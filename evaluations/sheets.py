@@ -11,7 +11,15 @@ from django.db import transaction
 
 from branches import excel
 from branches.audit import log_event
-from branches.roster import DAMAGED, DAMAGED_MESSAGE, TOO_MANY_ROWS, Problem, _text, import_row_cap, read_workbook
+from branches.roster import (
+    DAMAGED,
+    DAMAGED_MESSAGE,
+    TOO_MANY_ROWS,
+    Problem,
+    _text,
+    import_row_cap,
+    read_workbook,
+)
 from cultivation.models import Project
 
 from . import rules, selectors, services
