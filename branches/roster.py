@@ -4,8 +4,8 @@ import datetime
 import re
 import zipfile
 import zlib
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.db import transaction

@@ -1,12 +1,12 @@
 """The admin shows states read-only and makes every change through the services, so the 回避 rule
 and the frozen rubric hold here as everywhere."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from branches.admin import ReadOnlyAdmin
 from branches.audit import log_event
+from branches.plain_text import PlainTextModelForm
 from cultivation.workflow import MoveRefused
 
 from . import rules, selectors, services
@@ -116,7 +116,7 @@ class RoundAdmin(admin.ModelAdmin):
                 messages.error(request, f"{round_}：{refused.message}")
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(PlainTextModelForm):
     """Adding a sheet in the admin is an assignment: the same checks as the page, before the service
     checks them again inside its transaction."""
 
@@ -161,7 +161,7 @@ class ScoreSheetAdmin(admin.ModelAdmin):
         obj.pk = sheet.pk
 
 
-class ConflictForm(forms.ModelForm):
+class ConflictForm(PlainTextModelForm):
     class Meta:
         model = ConflictDeclaration
         fields = ["reviewer", "organization", "reason"]

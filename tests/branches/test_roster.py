@@ -7,7 +7,15 @@ from openpyxl import load_workbook
 
 from branches import roster
 from branches.models import Event, Organization
-from tests.branches.xlsx import HEADERS, inline_row, raw_xlsx, row, small_roster, upload, workbook_bytes
+from tests.branches.xlsx import (
+    HEADERS,
+    inline_row,
+    raw_xlsx,
+    row,
+    small_roster,
+    upload,
+    workbook_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 

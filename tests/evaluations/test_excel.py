@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from branches import excel
 from evaluations import services, sheets
 from evaluations.models import Score, ScoreSheet
-from branches import excel
 from tests.factories import RoundFactory, full_scores, submitted_sheet
 
 
