@@ -13,6 +13,12 @@ from cultivation.models import Holiday, HolidayYear
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def no_year_assumed(settings):
+    """The suite's settings count the years after the package as weekends only; these tests do not."""
+    settings.HOLIDAYS_WEEKENDS_ONLY_YEARS = ()
+
 D = datetime.date
 UNKNOWN_YEAR = max(OFFICIAL_YEARS) + 1
 
@@ -82,3 +88,16 @@ def test_the_holiday_admin_shows_the_official_day_beside_the_local_one(tree, cli
     client = client_for(tree.staff)
     page = client.get(reverse("admin:cultivation_holiday_changelist")).content.decode()
     assert "校内补课" in page and "国庆节" in page
+
+
+def test_the_notice_form_shows_the_unknown_year_refusal_and_keeps_what_was_typed(tree, client_for):
+    from tests.cultivation.test_notices import shortlisted
+
+    project = shortlisted(tree)
+    page = client_for(tree.staff).post(
+        reverse("cultivation:notice_create", args=[project.batch.pk]),
+        {"kind": "recognition", "title": "拟认定公示", "body": "现予公示", "starts_on": f"{UNKNOWN_YEAR}-03-02",
+         "contact": "", "projects": [project.pk]}, follow=True)
+    content = page.content.decode()
+    assert page.status_code == 200 and f"{UNKNOWN_YEAR}年的法定节假日和调休安排尚未载入" in content
+    assert "拟认定公示" in content and not project.batch.notices.exists()
