@@ -11,6 +11,7 @@ from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActi
                      Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, OutboundEmail,
                      ProgressReport, Project,
                      Publication, Reminder, Spending, UnitQuota, WindowExtension)
+from .views.common import refusal_message
 from .workflow import MoveRefused
 
 
@@ -29,7 +30,8 @@ class BatchAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "kind", "level", "year", "description"]}),
         ("名额与周期", {"fields": ["quota_total", "quota_faculty", "quota_student", "cultivation_months",
-                              "notice_working_days", "nomination_deadline", "report_every_months", "report_due_day"]}),
+                              "notice_working_days", "one_project_per_branch", "nomination_deadline", "report_every_months",
+                              "report_due_day"]}),
         ("五个阶段", {"fields": [("selection_start", "selection_end"), ("recognition_start", "recognition_end"),
                              ("cultivation_start", "cultivation_end"), ("midterm_start", "midterm_end"),
                              ("harvest_start", "harvest_end")]}),
@@ -63,13 +65,17 @@ def _move_action(name):
     move = workflow.MOVES[name]
 
     def action(modeladmin, request, queryset):
-        done = 0
-        for project in queryset:
+        done, refused_projects = 0, []
+        for project in queryset.select_related("organization"):
             try:
                 workflow.move(project=project, name=name, actor=request.user)
                 done += 1
             except MoveRefused as refused:
-                modeladmin.message_user(request, f"{project.organization.name}：{refused.message}", messages.ERROR)
+                refused_projects.append(workflow.offender(project, refused.text))
+        if refused_projects:
+            # One message naming every project that was refused, each linked to its page.
+            modeladmin.message_user(request, refusal_message(MoveRefused(
+                f"以下 {len(refused_projects)} 个项目未能{move.label}：", offenders=refused_projects)), messages.ERROR)
         if done:
             modeladmin.message_user(request, f"已{move.label} {done} 个项目", messages.SUCCESS)
 

@@ -31,7 +31,7 @@ class BatchForm(PlainTextModelForm):
         formfield_callback = date_formfield
         model = Batch
         fields = ["name", "kind", "level", "year", "description", "quota_total", "quota_faculty", "quota_student",
-                  "cultivation_months", "notice_working_days", "nomination_deadline",
+                  "cultivation_months", "notice_working_days", "one_project_per_branch", "nomination_deadline",
                   "selection_start", "selection_end", "recognition_start", "recognition_end",
                   "cultivation_start", "cultivation_end", "midterm_start", "midterm_end",
                   "harvest_start", "harvest_end", "report_every_months", "report_due_day"]
@@ -169,11 +169,12 @@ class AcceptanceForm(PlainTextModelForm):
         formfield_callback = date_formfield
         model = AcceptanceRecord
         fields = ["material_review_on", "material_review_notes", "presentation_on", "presentation_notes",
-                  "site_visit_on", "site_visit_notes"]
+                  "site_visit_on", "site_visit_notes", "override_reason"]
         widgets = {"material_review_on": date_input(), "presentation_on": date_input(), "site_visit_on": date_input(),
                    "material_review_notes": forms.Textarea(attrs={"rows": 2}),
                    "presentation_notes": forms.Textarea(attrs={"rows": 2}),
-                   "site_visit_notes": forms.Textarea(attrs={"rows": 2})}
+                   "site_visit_notes": forms.Textarea(attrs={"rows": 2}),
+                   "override_reason": forms.Textarea(attrs={"rows": 2})}
 
 
 class ProjectsField(forms.ModelMultipleChoiceField):

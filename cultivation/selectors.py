@@ -116,3 +116,17 @@ def notice_objections(notice):
 
 def notices_of_project(project):
     return Notice.objects.filter(items__project=project).order_by("starts_on", "id")
+
+
+def elsewhere_by_organization(projects, batch):
+    """For the projects of one batch on a page: each organization's projects in other batches of the same
+    kind that a decision here must weigh (see workflow.projects_elsewhere), in one query."""
+    from .workflow import projects_elsewhere
+
+    found = {}
+    organizations = {project.organization_id for project in projects}
+    if not organizations:
+        return found
+    for other in projects_elsewhere(organizations, batch):
+        found.setdefault(other.organization_id, []).append(other)
+    return found

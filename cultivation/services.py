@@ -14,6 +14,7 @@ from .models import (
     ReviewAttachment, ReviewStage, UnitQuota,
 )
 from . import notify
+from . import workflow
 from .workflow import MoveRefused, actor_roles
 
 APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
@@ -28,6 +29,7 @@ def project_create(*, batch, organization, actor, activities=(), **application):
         raise MoveRefused("您无权为该组织申报")
     if Project.objects.filter(batch=batch, organization=organization).exists():
         raise MoveRefused("该组织在本批次已有申报，请在原申报上修改")
+    workflow.check_one_project_per_branch(organization, batch)
     project.full_clean(exclude=["created_by"])
     project.save()
     _replace_activities(project, activities)
@@ -95,6 +97,7 @@ ACTION_LABELS.update({
     "feedback.answered": "填写整改情况",
     "feedback.verified": "核查整改情况",
     "acceptance.recorded": "记录验收情况",
+    "acceptance.override": "未整改到位事项的处理意见",
 })
 
 BATCH_FIELDS = [field.name for field in Batch._meta.concrete_fields if field.name not in ("id", "created_at")]
@@ -165,23 +168,47 @@ def _bump(project):
     return project
 
 
+def recommendation_open(project):
+    """Whether the 二级党组织 may still change its rank and 推荐意见: until the school acts on the
+    nomination (筛选意见, 拟认定, 退回 or 不予认定). A nomination the school returns is the unit's again."""
+    if project.state == ProjectState.SUBMITTED:
+        return True
+    return project.state == ProjectState.NOMINATED and not project.screening_note.strip()
+
+
 @transaction.atomic
-def project_recommend(*, project, actor, rank, recommendation, expected_version=None):
-    """The 二级党组织 ranks a submitted application among its own and writes its 推荐意见."""
+def project_recommend(*, project, actor, rank, recommendation, expected_version=None, nominate=False, today=None):
+    """The 二级党组织 ranks a submitted application among its own and writes its 推荐意见; with
+    `nominate`, it forwards it (推荐报送) in the same step, so nothing typed is lost to a second form."""
     locked = _locked(project, expected_version)
     if not actor_roles(actor, locked) & {Actor.UNIT, Actor.SCHOOL}:
         raise MoveRefused("只有二级党组织或党委组织部可以填写推荐意见")
-    if locked.state != ProjectState.SUBMITTED:
-        raise MoveRefused("只有待推荐的申报可以排序和填写推荐意见")
+    if not recommendation_open(locked):
+        if locked.state == ProjectState.NOMINATED:
+            raise MoveRefused("党委组织部已开始筛选该推荐，推荐排序和推荐意见不能再修改")
+        raise MoveRefused(f"当前状态为“{ProjectState(locked.state).label}”，推荐排序和推荐意见不能再修改")
     if rank is not None and rank < 1:
         raise MoveRefused("推荐排序应为正整数")
+    recommendation = (recommendation or "").strip()
+    if locked.state == ProjectState.NOMINATED or nominate:
+        # A nomination always carries both; it cannot be emptied once forwarded.
+        missing = [label for label, present in [("推荐排序", rank is not None), ("推荐意见", bool(recommendation))]
+                   if not present]
+        if missing:
+            raise MoveRefused(f"推荐报送须填写{'和'.join(missing)}")
+    changed = (locked.nomination_rank, locked.recommendation) != (rank, recommendation)
     locked.nomination_rank = rank
-    locked.recommendation = (recommendation or "").strip()
-    locked.full_clean(exclude=["created_by"])
-    locked.save(update_fields=["nomination_rank", "recommendation"])
-    log_event(actor=actor, action="project.recommended", target=locked,
-              data={"推荐排序": rank if rank is not None else "", "推荐意见": locked.recommendation})
-    return _bump(locked)
+    locked.recommendation = recommendation
+    if changed:
+        locked.full_clean(exclude=["created_by"])
+        locked.save(update_fields=["nomination_rank", "recommendation"])
+        log_event(actor=actor, action="project.recommended", target=locked,
+                  data={"推荐排序": rank if rank is not None else "", "推荐意见": locked.recommendation})
+        locked = _bump(locked)
+    if nominate:
+        return workflow.move(project=locked, name="nominate", actor=actor, expected_version=locked.version,
+                             today=today)
+    return locked
 
 
 @transaction.atomic
@@ -366,11 +393,23 @@ def acceptance_record_save(*, project, actor, expected_version=None, **fields):
         day = getattr(record, day_field)
         if day and day > timezone.localdate():
             raise MoveRefused(f"{AcceptanceRecord._meta.get_field(day_field).verbose_name}不能晚于今天")
+    override = (fields.get("override_reason", record.override_reason) or "").strip()
+    override_changed = override != (record.override_reason or "")
+    unresolved = list(FeedbackItem.objects.filter(project=locked, verified=False).order_by("created_at", "id"))
+    if override_changed:
+        record.override_reason = override
+        record.override_by, record.override_at = (actor, timezone.now()) if override else (None, None)
     record.recorded_by = actor
     record.full_clean()
     record.save()
     log_event(actor=actor, action="acceptance.recorded", target=locked,
               data={AcceptanceRecord._meta.get_field(name).verbose_name: str(getattr(record, name) or "")
                     for name in ACCEPTANCE_FIELDS if name.endswith("_on")})
+    if override_changed:
+        # The written reason to pass despite 未整改到位 items is a decision of its own: logged with the
+        # items it answers, so the history shows what was overridden and by whom.
+        log_event(actor=actor, action="acceptance.override", target=locked, data={
+            "处理意见": override or "（已撤销）",
+            "未整改到位的整改意见": "；".join(item.content[:60] for item in unresolved)[:1000] or "无"})
     _bump(locked)
     return record

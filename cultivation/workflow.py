@@ -6,6 +6,8 @@ the notifications, all in one transaction. The named functions below are what vi
 admin call.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -28,16 +30,49 @@ ACTION_LABELS.update({f"project.{name}": move.label for name, move in MOVES.item
 ACTION_LABELS.update({"project.created": "新建申报", "project.edited": "修改申报", "project.window_extended": "延长阶段时限"})
 
 
-class MoveRefused(Exception):
-    """A move that may not happen now; the message is Chinese and meant for the user."""
+@dataclass(frozen=True)
+class Offender:
+    """One object a refusal is about: its name, the page that shows it, and what is wrong with it."""
 
-    def __init__(self, message):
-        super().__init__(message)
+    label: str
+    url: str
+    detail: str = ""
+
+    @property
+    def text(self):
+        return f"{self.label}（{self.detail}）" if self.detail else self.label
+
+
+class MoveRefused(Exception):
+    """A move that may not happen now; the message is Chinese and meant for the user.
+
+    A refusal that concerns several objects carries them as `offenders`, so the page can name and
+    link each one (cultivation.views.common.refusal_message); `message` is the headline and `text`
+    the whole refusal as plain text, for the event log, the admin and mail.
+    """
+
+    def __init__(self, message, *, offenders=()):
         self.message = message
+        self.offenders = list(offenders)
+        super().__init__(self.text)
+
+    @property
+    def text(self):
+        if not self.offenders:
+            return self.message
+        return f"{self.message}{'；'.join(offender.text for offender in self.offenders)}"
+
+    def __str__(self):
+        return self.text
 
 
 def project_url(project):
     return f"/cultivation/projects/{project.pk}/"
+
+
+def offender(project, detail=""):
+    """A project as the object of a refusal: its organization, and its batch when that tells two apart."""
+    return Offender(label=project.organization.name, url=project_url(project), detail=detail)
 
 
 def applicant_organizations(user, batch):
@@ -125,24 +160,83 @@ def _guard_submit(project, today, fields):
         raise MoveRefused("“双带头人”教师党支部书记工作室须由“双带头人”支部书记领衔")
 
 
+def _guard_recommended(project, today, fields):
+    """推荐报送 carries the unit's judgement: its rank among its own nominations and its 推荐意见."""
+    missing = [label for label, present in [("推荐排序", project.nomination_rank is not None),
+                                            ("推荐意见", bool(project.recommendation.strip()))] if not present]
+    if missing:
+        raise MoveRefused(f"推荐报送前请填写{'和'.join(missing)}")
+
+
 def _guard_nominate(project, today, fields):
     quota = UnitQuota.objects.filter(batch=project.batch, unit=project.unit).first()
     if quota is None:
         return
-    used = Project.objects.filter(batch=project.batch, unit=project.unit, state__in=NOMINATED_STATES).count()
-    if used >= quota.quota:
-        raise MoveRefused(f"本单位推荐名额为 {quota.quota} 个，已全部报送，不能再推荐")
+    used = list(Project.objects.filter(batch=project.batch, unit=project.unit, state__in=NOMINATED_STATES)
+                .exclude(pk=project.pk).select_related("organization").order_by("nomination_rank", "id"))
+    if len(used) >= quota.quota:
+        raise MoveRefused(f"本单位推荐名额为 {quota.quota} 个，已全部报送，不能再推荐。已报送：",
+                          offenders=[offender(p, ProjectState(p.state).label) for p in used])
 
 
 def _guard_shortlist(project, today, fields):
     batch = project.batch
-    taken = Project.objects.filter(batch=batch, state__in={ProjectState.SHORTLISTED, ProjectState.RECOGNIZED})
-    if taken.count() >= batch.quota_total:
-        raise MoveRefused(f"拟认定名单已达总名额 {batch.quota_total} 个")
+    taken = list(Project.objects.filter(batch=batch, state__in={ProjectState.SHORTLISTED, ProjectState.RECOGNIZED})
+                 .exclude(pk=project.pk).select_related("organization").order_by("unit__code", "nomination_rank", "id"))
+    if len(taken) >= batch.quota_total:
+        raise MoveRefused(f"拟认定名单已达总名额 {batch.quota_total} 个。已列入：",
+                          offenders=[offender(p, ProjectState(p.state).label) for p in taken])
     branch_type = project.organization.branch_type
     limits = {BranchType.FACULTY: batch.quota_faculty, BranchType.STUDENT: batch.quota_student}
-    if branch_type in limits and taken.filter(organization__branch_type=branch_type).count() >= limits[branch_type]:
-        raise MoveRefused(f"{BranchType(branch_type).label}名额为 {limits[branch_type]} 个，已满")
+    same_type = [p for p in taken if p.organization.branch_type == branch_type]
+    if branch_type in limits and len(same_type) >= limits[branch_type]:
+        raise MoveRefused(f"{BranchType(branch_type).label}名额为 {limits[branch_type]} 个，已满。已列入：",
+                          offenders=[offender(p, ProjectState(p.state).label) for p in same_type])
+
+
+# ---- one project per branch: the same organization in another batch of the same kind ------------
+
+# In another batch, these mean the organization is being cultivated there (or is about to be).
+IN_CULTIVATION_STATES = {ProjectState.SHORTLISTED, ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED,
+                         ProjectState.RECTIFYING, ProjectState.FINAL_SUBMITTED}
+# ...and these are worth a word: an application still in play, or a cultivation already accepted.
+ELSEWHERE_STATES = IN_CULTIVATION_STATES | {ProjectState.SUBMITTED, ProjectState.RETURNED, ProjectState.NOMINATED,
+                                            ProjectState.ACCEPTED}
+
+
+def projects_elsewhere(organizations, batch):
+    """Projects of the organizations in other batches of the batch's kind that a decision here must weigh."""
+    return (Project.objects.filter(organization__in=organizations, batch__kind=batch.kind, state__in=ELSEWHERE_STATES)
+            .exclude(batch=batch).select_related("batch", "organization").order_by("batch__selection_start", "id"))
+
+
+def elsewhere_offender(other):
+    return Offender(label=f"{other.organization.name}（{other.batch.name}）", url=project_url(other),
+                    detail=ProjectState(other.state).label)
+
+
+def elsewhere_warning(organization, batch):
+    """The warning every step of a batch gives when the organization is in play elsewhere, or None."""
+    others = list(projects_elsewhere([organization], batch))
+    if not others:
+        return None
+    return MoveRefused("注意：该组织在其他批次也有申报或培育项目：", offenders=[elsewhere_offender(p) for p in others])
+
+
+def check_one_project_per_branch(organization, batch):
+    """Refuse when the batch allows one project per branch and the organization is being cultivated in
+    another batch of the same kind and level (a higher level's batch is the ladder, not a second place)."""
+    if not batch.one_project_per_branch:
+        return
+    blocking = [p for p in projects_elsewhere([organization], batch)
+                if p.state in IN_CULTIVATION_STATES and p.batch.level == batch.level]
+    if blocking:
+        raise MoveRefused(f"“{batch.name}”规定每个组织只能有一个在培项目，{organization.name}已在其他批次列入培育：",
+                          offenders=[elsewhere_offender(p) for p in blocking])
+
+
+def _guard_one_project_per_branch(project, today, fields):
+    check_one_project_per_branch(project.organization, project.batch)
 
 
 def _guard_recognize(project, today, fields):
@@ -206,15 +300,28 @@ def _guard_acceptance_done(project, today, fields):
         raise MoveRefused(f"还有 {unchecked} 条整改意见未核查整改情况")
 
 
+def _guard_rectified(project, today, fields):
+    """整改 must be done, not only checked: an item found 未整改到位 blocks 通过验收 unless staff wrote,
+    after that finding, why the project passes all the same (AcceptanceRecord.override_reason)."""
+    record = AcceptanceRecord.objects.filter(project=project).first()
+    unresolved = FeedbackItem.objects.filter(project=project, verified=False)
+    if record is not None and record.override_reason.strip() and record.override_at:
+        unresolved = unresolved.filter(verified_at__gt=record.override_at)
+    count = unresolved.count()
+    if count:
+        raise MoveRefused(f"还有 {count} 条整改意见核查为“未整改到位”，不能通过验收；如确需通过，"
+                          "请在验收记录中填写“未整改到位事项的处理意见”并说明理由")
+
+
 GUARDS = {
-    "submit": [_guard_submit],
-    "nominate": [_guard_nominate],
-    "shortlist": [_guard_shortlist],
-    "recognize": [_guard_recognize],
+    "submit": [_guard_submit, _guard_one_project_per_branch],
+    "nominate": [_guard_recommended, _guard_nominate, _guard_one_project_per_branch],
+    "shortlist": [_guard_shortlist, _guard_one_project_per_branch],
+    "recognize": [_guard_recognize, _guard_one_project_per_branch],
     "submit_midterm": [_guard_midterm_materials],
     "conclude_midterm": [_guard_grade("midterm_grade"), _guard_feedback_given],
     "submit_final": [_guard_final_materials],
-    "accept": [_guard_grade("final_grade"), _guard_acceptance_done],
+    "accept": [_guard_grade("final_grade"), _guard_acceptance_done, _guard_rectified],
     "fail": [_guard_fail_grade, _guard_acceptance_done],
 }
 
@@ -250,6 +357,27 @@ def audience(project, actors):
     return people
 
 
+def _check(project, name, actor, reason, fields, today):
+    """Role, state, window, reason and the move's guards; raises MoveRefused. Guards may fill `fields`."""
+    problems = refusals(actor, project, name, today=today)
+    if problems:
+        raise MoveRefused(problems[0])
+    if MOVES[name].needs_reason and not reason:
+        raise MoveRefused(f"{MOVES[name].label}须填写原因")
+    for guard in GUARDS.get(name, []):
+        guard(project, today, fields)
+
+
+def move_problem(*, project, name, actor, reason="", fields=None, today=None):
+    """Why the move would be refused now (a MoveRefused), or None. Changes nothing: a caller deciding on
+    several projects asks each first, so its refusal can name every one that is not ready."""
+    try:
+        _check(project, name, actor, (reason or "").strip(), dict(fields or {}), today or timezone.localdate())
+    except MoveRefused as refused:
+        return refused
+    return None
+
+
 @transaction.atomic
 def move(*, project, name, actor, reason="", expected_version=None, fields=None, today=None):
     """Make the named move; raise MoveRefused with a Chinese message when it may not happen."""
@@ -263,14 +391,8 @@ def move(*, project, name, actor, reason="", expected_version=None, fields=None,
     )
     if expected_version is not None and locked.version != int(expected_version):
         raise MoveRefused("该项目已被他人更新，请刷新页面查看最新情况后再操作")
-    problems = refusals(actor, locked, name, today=today)
-    if problems:
-        raise MoveRefused(problems[0])
     reason = (reason or "").strip()
-    if move_.needs_reason and not reason:
-        raise MoveRefused(f"{move_.label}须填写原因")
-    for guard in GUARDS.get(name, []):
-        guard(locked, today, fields)
+    _check(locked, name, actor, reason, fields, today)
     updates = {"state": move_.target, "version": F("version") + 1, "updated_at": timezone.now(), **fields}
     if name in ("submit",):
         updates["submitted_at"] = timezone.now()

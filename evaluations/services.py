@@ -247,20 +247,45 @@ def round_move(*, round_, name, actor, reason="", expected_version=None):
 
 
 def decision_problems(round_, results):
-    """Why the round's results cannot be turned into decisions, one line per project."""
+    """Why the round's results cannot be turned into decisions: one Offender (the project, with a link
+    to its page, and what is wrong) per project. Reads only what the results carry (no query per project)."""
     problems = []
     field = round_.grade_field()
     for result in results:
         project = result.project
         if result.score is None:
-            problems.append(f"{project.organization.name}尚无有效评分")
+            problems.append(workflow.offender(project, "尚无有效评分"))
             continue
         decided = getattr(project, field)
         if project.state != selectors.DECIDABLE_STATE[round_.phase] and decided and decided != result.grade:
-            problems.append(f"{project.organization.name}已评定为“{Grade(decided).label}”，与评审结果"
-                            f"“{result.grade_label}”不一致，请核对")
+            problems.append(workflow.offender(
+                project, f"已评定为“{Grade(decided).label}”，与评审结果“{result.grade_label}”不一致，请核对"))
         elif project.state != selectors.DECIDABLE_STATE[round_.phase] and not decided:
-            problems.append(f"{project.organization.name}当前状态不能作出{RoundPhase(round_.phase).label}决定")
+            problems.append(workflow.offender(project, f"当前状态不能作出{RoundPhase(round_.phase).label}决定"))
+    return problems
+
+
+def _decision_move(round_, result):
+    if round_.phase == RoundPhase.MIDTERM:
+        return "conclude_midterm"
+    return "fail" if result.grade == Grade.FAIL else "accept"
+
+
+def workflow_problems(round_, results, *, actor, today=None):
+    """What the workflow would refuse, project by project, if the results were published now (a missing
+    整改意见, an acceptance record not complete, an item 未整改到位...). Asks each project without moving
+    any, so one refusal names every project that is not ready instead of the first one, unnamed."""
+    problems = []
+    field = round_.grade_field()
+    for result in results:
+        project = result.project
+        if result.score is None or project.state != selectors.DECIDABLE_STATE[round_.phase]:
+            continue
+        name = _decision_move(round_, result)
+        refused = workflow.move_problem(project=project, name=name, actor=actor, fields={field: result.grade},
+                                        reason=f"{round_.name}：{result_note(result)}", today=today)
+        if refused is not None:
+            problems.append(workflow.offender(project, refused.text))
     return problems
 
 
@@ -286,9 +311,9 @@ def round_publish(*, round_, actor, title, body, starts_on, expected_version=Non
     results = selectors.round_results(locked, with_previous=False)
     if not results:
         raise MoveRefused("本轮没有参评项目")
-    problems = decision_problems(locked, results)
+    problems = decision_problems(locked, results) or workflow_problems(locked, results, actor=actor, today=today)
     if problems:
-        raise MoveRefused("；".join(problems))
+        raise MoveRefused("以下项目尚不能作出决定，结果未发布：", offenders=problems)
     field = locked.grade_field()
     decided = 0
     for result in results:

@@ -17,6 +17,8 @@ from branches import access
 from branches.enums import Role
 from branches.inputs import STALE_PAGE, posted_version
 from branches.pagination import paginate, query_without_page
+from cultivation.views.common import flash_refusal
+from cultivation import workflow
 from cultivation.workflow import MoveRefused
 
 from . import rules, scoring, selectors, services, sheets
@@ -96,7 +98,7 @@ def sheet(request, round_pk, project_pk):
                     field = f"score_{pk}"
                     form.add_error(field if field in form.fields else None, message)
             except MoveRefused as refused:
-                messages.error(request, refused.message)
+                flash_refusal(request, refused)
             else:
                 if submit:
                     messages.success(request, f"已提交对{sheet.project.organization.name}的评分")
@@ -131,7 +133,7 @@ def conflicts(request):
             services.conflict_declare(reviewer=request.user, organization=form.cleaned_data["organization"],
                                       reason=form.cleaned_data["reason"], actor=request.user)
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            flash_refusal(request, refused)
         else:
             messages.success(request, "已申报回避，相关评审任务已撤回")
             return redirect("evaluations:conflicts")
@@ -169,7 +171,7 @@ def self_evaluation(request, round_pk, project_pk):
                     field = f"score_{pk}"
                     form.add_error(field if field in form.fields else None, message)
             except MoveRefused as refused:
-                messages.error(request, refused.message)
+                flash_refusal(request, refused)
             else:
                 messages.success(request, "自评已提交" if submit else "自评草稿已保存")
                 return redirect("evaluations:self_evaluation", round_pk=round_.pk, project_pk=project.pk)
@@ -227,7 +229,7 @@ def round_create(request):
             round_ = services.round_create(actor=request.user, batch=form.cleaned_data["batch"],
                                            phase=form.cleaned_data["phase"], **form.settings())
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            flash_refusal(request, refused)
         else:
             messages.success(request, f"已新建评估轮次“{round_.name}”")
             for warning in services.settings_warnings(round_):
@@ -258,7 +260,7 @@ def round_edit(request, pk):
             updated = services.round_update(round_=round_, actor=request.user, expected_version=version,
                                             **form.settings())
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            flash_refusal(request, refused)
         else:
             messages.success(request, "评估轮次设置已保存" if updated.version != round_.version else "设置没有变化")
             for warning in services.settings_warnings(updated):
@@ -294,7 +296,7 @@ def round_assign(request, pk):
         try:
             services.assignment_add(round_=round_, project=project, reviewer=reviewer, actor=request.user)
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            flash_refusal(request, refused)
         else:
             messages.success(request, f"已分配{reviewer.get_full_name() or reviewer.username}评审"
                                       f"{project.organization.name}")
@@ -310,12 +312,12 @@ def round_auto_assign(request, pk):
     try:
         made, shortfalls = services.assignments_auto(round_=round_, actor=request.user)
     except MoveRefused as refused:
-        messages.error(request, refused.message)
+        flash_refusal(request, refused)
     else:
         messages.success(request, f"已自动分配 {len(made)} 个评审任务")
         if shortfalls:
-            messages.warning(request, "以下项目符合回避规则的专家不足：" + "、".join(
-                f"{p.organization.name}（差 {n} 位）" for p, n in shortfalls))
+            flash_refusal(request, MoveRefused("以下项目符合回避规则的专家不足：", offenders=[
+                workflow.offender(p, f"差 {n} 位") for p, n in shortfalls]), messages.WARNING)
     return redirect("evaluations:round_detail", pk=round_.pk)
 
 
@@ -341,7 +343,7 @@ def _round_move(request, pk, name):
         services.round_move(round_=round_, name=name, actor=request.user, reason=request.POST.get("reason", ""),
                             expected_version=version)
     except MoveRefused as refused:
-        messages.error(request, refused.message)
+        flash_refusal(request, refused)
     else:
         messages.success(request, "评审已结束，可以查看结果" if name == "close" else "已重新开放评审")
     return redirect("evaluations:round_detail", pk=round_.pk)
@@ -366,7 +368,7 @@ def sheet_reopen(request, pk):
         try:
             services.sheet_reopen(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            flash_refusal(request, refused)
         else:
             messages.success(request, "已退回该评分表，专家可修改后重新提交")
     return redirect("evaluations:round_detail", pk=sheet.round_id)
@@ -379,7 +381,7 @@ def sheet_withdraw(request, pk):
     try:
         services.sheet_withdraw(sheet=sheet, actor=request.user)
     except MoveRefused as refused:
-        messages.error(request, refused.message)
+        flash_refusal(request, refused)
     else:
         messages.success(request, "已撤回该评审任务")
     return redirect("evaluations:round_detail", pk=sheet.round_id)
@@ -420,13 +422,16 @@ def round_publish(request, pk):
                                    body=form.cleaned_data["body"], starts_on=form.cleaned_data["starts_on"],
                                    expected_version=form.cleaned_data["version"])
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            flash_refusal(request, refused)
         else:
             messages.success(request, "已作出评估决定并发布结果公示")
             return redirect("evaluations:round_results", pk=round_.pk)
+    problems = []
+    if round_.state == RoundState.CLOSED:
+        problems = services.decision_problems(round_, results) or services.workflow_problems(
+            round_, results, actor=request.user, today=today)
     return render(request, "evaluations/round_publish.html", {
-        "round": round_, "form": form, "results": results,
-        "problems": services.decision_problems(round_, results) if round_.state == RoundState.CLOSED else []})
+        "round": round_, "form": form, "results": results, "problems": problems})
 
 
 @login_required

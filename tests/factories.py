@@ -158,7 +158,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 def materials_for(project, move_name, *, user):
     """Create what the guards of `move_name` ask for beyond state, role and window (tests only).
 
-    submit_midterm: both mid-term texts; conclude_midterm: one 整改意见; submit_final: the summary,
+    nominate: a rank and a 推荐意见; submit_midterm: both mid-term texts; conclude_midterm: one 整改意见; submit_final: the summary,
     one item of each of the 四个一 and an answer to every 整改意见; accept/fail: a complete acceptance
     record and every 整改意见 checked.
     """
@@ -167,7 +167,12 @@ def materials_for(project, move_name, *, user):
     from cultivation.models import (AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport,
                                     MidtermReport)
 
-    if move_name == "submit_midterm":
+    if move_name == "nominate":
+        from cultivation.models import Project
+
+        Project.objects.filter(pk=project.pk).update(nomination_rank=1, recommendation="基础扎实，同意推荐。")
+        project.refresh_from_db()
+    elif move_name == "submit_midterm":
         MidtermReport.objects.update_or_create(project=project, defaults={
             "summary": "坚持“三会一课”，开展主题党日12次。", "outcome_report": "形成工作法1项、案例2个。", "updated_by": user})
     elif move_name == "conclude_midterm":

@@ -31,6 +31,12 @@ class Batch(models.Model):
     harvest_end = models.DateField("收获推广结束")
     report_every_months = models.PositiveSmallIntegerField("进展报告周期（月）", default=1)
     report_due_day = models.PositiveSmallIntegerField("报告截止日（每期第几天）", default=25)
+    # On by default: seed 002 spreads about 15 places over the school's branches so that 点上的经验
+    # reach 面上; a branch already cultivated in another batch of this kind and level would take one
+    # twice. Staff turn it off for a batch that deliberately takes branches again.
+    one_project_per_branch = models.BooleanField(
+        "每个组织限一个在培项目", default=True,
+        help_text="勾选后，已在同类型、同级别的其他批次列入培育的组织不能在本批次申报、推荐或认定；不勾选则只提示")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

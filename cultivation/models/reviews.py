@@ -140,6 +140,13 @@ class AcceptanceRecord(models.Model):
     site_visit_notes = models.TextField("实地考察情况", max_length=3000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
                                     related_name="+")
+    # 整改 must be done before 通过验收; where staff pass a project with items found 未整改到位 they say
+    # why here, and the finding it answers is the one made before `override_at`.
+    override_reason = models.TextField("未整改到位事项的处理意见", max_length=2000, blank=True,
+                                       help_text="有整改意见核查为“未整改到位”而仍拟通过验收时，须写明理由")
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理意见填写人", on_delete=models.PROTECT,
+                                    related_name="+", null=True, blank=True)
+    override_at = models.DateTimeField("处理意见填写时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
 
 from branches import access
 
@@ -41,12 +42,37 @@ def to_project(project, anchor=""):
     return redirect(f"/cultivation/projects/{project.pk}/" + (f"#{anchor}" if anchor else ""))
 
 
+def refusal_message(refused):
+    """A refusal as a message: the headline, then each object it concerns as a link to its page.
+
+    Every part is escaped by format_html; the result is safe to flash (Django's messages keep it safe).
+    """
+    if not refused.offenders:
+        return refused.message
+    items = format_html_join("", '<li><a href="{}">{}</a>{}</li>', (
+        (o.url, o.label, f"（{o.detail}）" if o.detail else "") for o in refused.offenders))
+    return format_html('{}<ul class="mb-0" data-testid="refusal-objects">{}</ul>', refused.message, items)
+
+
+def flash_refusal(request, refused, level=messages.ERROR):
+    messages.add_message(request, level, refusal_message(refused))
+
+
+def warn_elsewhere(request, project):
+    """After a step of the selection, say so when the organization is in play in another batch too."""
+    from ..workflow import elsewhere_warning
+
+    warning = elsewhere_warning(project.organization, project.batch)
+    if warning is not None:
+        flash_refusal(request, warning, messages.WARNING)
+
+
 def run(request, action, *, success):
     """Call a service; flash its Chinese refusal instead of failing. Returns (result, ok)."""
     try:
         result = action()
     except MoveRefused as refused:
-        messages.error(request, refused.message)
+        flash_refusal(request, refused)
         return None, False
     if success:
         messages.success(request, success)

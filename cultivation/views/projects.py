@@ -20,7 +20,10 @@ from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendFor
                      ScreeningNoteForm, StartForm, activities_of, activity_formset)
 from ..models import Project
 from ..models.reviews import ReviewStage
-from .common import batch_or_404, form_errors, project_or_404, require_roles, run, to_project
+from .common import batch_or_404, form_errors, project_or_404, require_roles, run, to_project, warn_elsewhere
+
+# The steps of selection after which a branch in play in another batch is pointed out (defect 9).
+ELSEWHERE_STEPS = {"submit", "nominate", "shortlist", "recognize"}
 
 # Moves whose form asks for a grade, and the project field it fills.
 GRADE_FIELDS = {"conclude_midterm": "midterm_grade", "accept": "final_grade"}
@@ -73,7 +76,7 @@ def project_detail(request, pk):
         context["events"] = events_for(project)[:100]
         if project.organization.is_branch and project.batch.kind != BatchKind.BENCHMARK_UNIT:
             context["problems"] = eligibility_problems(project.organization, deadline=project.batch.nomination_deadline)
-    if roles & {Actor.UNIT, Actor.SCHOOL} and project.state == ProjectState.SUBMITTED:
+    if roles & {Actor.UNIT, Actor.SCHOOL} and services.recommendation_open(project):
         context["recommend_form"] = RecommendForm(initial={
             "version": project.version, "rank": project.nomination_rank, "recommendation": project.recommendation})
     if Actor.SCHOOL in roles:
@@ -127,6 +130,7 @@ def project_start(request, pk):
             batch=batch, organization=organization, actor=request.user, activities=activities_of(formset), **data),
             success="申报书已保存为草稿；核对无误后请点击“提交申报”")
         if ok:
+            warn_elsewhere(request, project)
             return to_project(project)
     return render(request, "cultivation/project_form.html", {
         "form": form, "formset": formset, "batch": batch, "project": None,
@@ -181,10 +185,12 @@ def project_move(request, pk, name):
     fields = {}
     if name in GRADE_FIELDS:
         fields[GRADE_FIELDS[name]] = form.cleaned_data["grade"]
-    run(request, lambda: workflow.move(project=project, name=name, actor=request.user,
-                                       reason=form.cleaned_data["reason"], fields=fields,
-                                       expected_version=form.cleaned_data["version"]),
-        success=f"已{move.label}：{project.organization.name}")
+    _, ok = run(request, lambda: workflow.move(project=project, name=name, actor=request.user,
+                                               reason=form.cleaned_data["reason"], fields=fields,
+                                               expected_version=form.cleaned_data["version"]),
+                success=f"已{move.label}：{project.organization.name}")
+    if ok and name in ELSEWHERE_STEPS:
+        warn_elsewhere(request, project)
     return back(request, project)
 
 
@@ -195,10 +201,15 @@ def project_recommend(request, pk):
     require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
     form = RecommendForm(request.POST)
     if form.is_valid():
-        run(request, lambda: services.project_recommend(
+        nominate = "nominate" in request.POST
+        _, ok = run(request, lambda: services.project_recommend(
             project=project, actor=request.user, rank=form.cleaned_data["rank"],
-            recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"]),
-            success=f"已保存{project.organization.name}的推荐排序与推荐意见")
+            recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],
+            nominate=nominate),
+            success=f"已推荐报送：{project.organization.name}" if nominate
+            else f"已保存{project.organization.name}的推荐排序与推荐意见")
+        if ok and nominate:
+            warn_elsewhere(request, project)
     else:
         messages.error(request, form_errors(form))
     return back(request, project)

@@ -11,9 +11,9 @@ from branches.inputs import parse_ids
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 
-from .. import selectors
+from .. import selectors, services
 from ..enums import ProjectState
-from ..forms import MoveForm, RecommendForm, ScreeningFilterForm
+from ..forms import MoveForm, ScreeningFilterForm
 from ..models import Project
 from .common import batch_or_404, require_staff
 
@@ -31,9 +31,10 @@ def nominations(request, pk):
     projects = selectors.projects_for(user).filter(batch=batch, state__in=NOMINATION_STATES).order_by(
         "unit__code", "state", "nomination_rank", "id")
     page = paginate(request, projects)
+    elsewhere = selectors.elsewhere_by_organization(page, batch)
     for project in page:
-        project.recommend_form = RecommendForm(initial={
-            "version": project.version, "rank": project.nomination_rank, "recommendation": project.recommendation})
+        project.recommend_open = services.recommendation_open(project)
+        project.elsewhere = elsewhere.get(project.organization_id, [])
     return render(request, "cultivation/nominations.html", {
         "batch": batch, "page": page, "quotas": selectors.unit_quotas(user, batch),
         "move_form": MoveForm(), "today": timezone.localdate()})
@@ -60,8 +61,12 @@ def screening(request, pk):
         category=filters.get("category"), sort=filters.get("sort") or "rank")
     state = filters.get("state")
     projects = projects.filter(state=state) if state else projects.filter(state__in=SCREENING_STATES)
+    page = paginate(request, projects)
+    elsewhere = selectors.elsewhere_by_organization(page, batch)
+    for project in page:
+        project.elsewhere = elsewhere.get(project.organization_id, [])
     return render(request, "cultivation/screening.html", {
-        "batch": batch, "form": form, "page": paginate(request, projects), "query": query_without_page(request),
+        "batch": batch, "form": form, "page": page, "query": query_without_page(request),
         "quota_use": quota_use(batch), "move_form": MoveForm()})
 
 
@@ -72,7 +77,9 @@ def compare(request, pk):
     ids = parse_ids(request.GET.getlist("ids"), limit=COMPARE_MAX)
     projects = list(selectors.projects_with_activities(
         selectors.projects_for(request.user).filter(batch=batch, pk__in=ids)).order_by("unit__code", "nomination_rank"))
+    elsewhere = selectors.elsewhere_by_organization(projects, batch)
     for project in projects:
         project.problems = eligibility_problems(project.organization, deadline=batch.nomination_deadline)
+        project.elsewhere = elsewhere.get(project.organization_id, [])
     return render(request, "cultivation/compare.html", {"batch": batch, "projects": projects,
                                                         "too_few": len(projects) < 2})

@@ -69,10 +69,13 @@ def test_quotas_are_set_shown_and_enforced_when_forwarding(tree, client):
     client.force_login(tree.unit_staff)
     page = client.get(reverse("cultivation:nominations", args=[batch.pk])).content.decode()
     assert "甲学院党委" in page and "推荐名额" in page
-    client.post(reverse("cultivation:project_move", args=[first.pk, "nominate"]), {"version": first.version})
-    response = client.post(reverse("cultivation:project_move", args=[second.pk, "nominate"]),
-                           {"version": second.version}, follow=True)
+    nominate = {"rank": 1, "recommendation": "同意推荐", "nominate": "1"}
+    client.post(reverse("cultivation:project_recommend", args=[first.pk]), {"version": first.version, **nominate})
+    response = client.post(reverse("cultivation:project_recommend", args=[second.pk]),
+                           {"version": second.version, **nominate}, follow=True)
     assert "推荐名额为 1 个" in flashed(response)
+    # The refusal names the nomination that took the place, with a link to it.
+    assert f'<a href="/cultivation/projects/{first.pk}/">甲一党支部</a>' in response.content.decode()
     assert Project.objects.get(pk=second.pk).state == ProjectState.SUBMITTED
 
 
@@ -206,9 +209,10 @@ def test_lists_cost_the_same_queries_at_any_size(tree, client, django_assert_num
     # the session's save (a savepoint around it)
     with django_assert_num_queries(10):
         assert client.get(reverse("cultivation:project_list")).status_code == 200
-    with django_assert_num_queries(12):  # + the batch, the unit choices and the quota use
+    # Both selection pages add one query: the branches' projects in other batches (defect 9).
+    with django_assert_num_queries(13):  # + the batch, the unit choices, the quota use, other batches
         assert client.get(reverse("cultivation:screening", args=[batch.pk])).status_code == 200
-    with django_assert_num_queries(12):  # + the batch, the quotas and their use
+    with django_assert_num_queries(13):  # + the batch, the quotas and their use, other batches
         assert client.get(reverse("cultivation:nominations", args=[batch.pk])).status_code == 200
     with django_assert_num_queries(9):
         assert client.get(reverse("cultivation:batch_list")).status_code == 200

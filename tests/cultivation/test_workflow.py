@@ -103,7 +103,9 @@ def test_the_unit_quota_is_enforced_when_forwarding(tree):
     first = ProjectFactory(batch=batch, organization=tree.branch_a1)
     second = ProjectFactory(batch=batch, organization=tree.branch_a2)
     today = day_in(batch, "selection")
-    Project.objects.filter(pk__in=[first.pk, second.pk]).update(state=ProjectState.SUBMITTED)
+    Project.objects.filter(pk__in=[first.pk, second.pk]).update(state=ProjectState.SUBMITTED, nomination_rank=1,
+                                                                 recommendation="同意推荐")
+    first.refresh_from_db()
     workflow.project_nominate(project=first, actor=tree.unit_staff, today=today)
     with pytest.raises(workflow.MoveRefused, match="推荐名额为 1 个"):
         workflow.project_nominate(project=second, actor=tree.unit_staff, today=today)

@@ -61,7 +61,12 @@ def test_a_batch_from_application_to_public_result(world, new_page):
     login(unit, "unit")
     assert "待推荐的申报（1）" in unit.get_by_test_id("cultivation-unit").inner_text()
     unit.goto(f"/cultivation/batches/{batch.pk}/nominations/")
-    unit.get_by_role("button", name="推荐报送").click()
+    # Rank and 推荐意见 are required, and go with the nomination in one form (nothing typed is lost).
+    unit.get_by_role("button", name="保存并推荐报送").click()
+    assert "推荐报送须填写推荐排序和推荐意见" in unit.content()
+    unit.get_by_label("推荐排序").fill("1")
+    unit.get_by_label("推荐意见").fill("基础扎实、特色鲜明，同意推荐。")
+    unit.get_by_role("button", name="保存并推荐报送").click()
     assert "已推荐报送" in unit.content()
     assert unit.get_by_role("link", name="公示管理").count() == 0
     project.refresh_from_db()
