@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cultivation', '0004_batch_one_project_per_branch'),
+        ('cultivation', '0007_batch_one_project_per_branch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cultivation', '0003_progress_reports'),
+        ('cultivation', '0006_notice_corrections'),
     ]
 
     operations = [
