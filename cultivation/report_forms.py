@@ -4,6 +4,7 @@ services in `cultivation.reports` and `cultivation.report_evidence` decide and w
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.plain_text import PlainTextForm, PlainTextModelForm
@@ -30,8 +31,9 @@ class ReportForm(PlainTextModelForm):
         self.fields["narrative"].required = not draft
         self.fields["narrative"].error_messages["required"] = "请填写本期工作进展"
         for name in ProgressReport.COUNT_FIELDS:
+            # A field built from the model has its validators already: setting max_value alone checks nothing.
             self.fields[name].widget.attrs.update(min=0, max=999)
-            self.fields[name].max_value = 999
+            self.fields[name].validators.append(MaxValueValidator(999))
         self.fields["version"].initial = self.instance.version
         self.activities = list(activities)
         progress = progress or {}

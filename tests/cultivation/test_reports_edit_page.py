@@ -118,3 +118,10 @@ def test_every_button_of_the_page_belongs_to_the_report_form(tree, client_for, r
     form = main[main.index("<form"):main.index("</form>")]
     assert form.count('type="submit"') == main.count('type="submit"')
     assert 'name="add" value="attachment"' in form and 'name="delete" value="attachment:' in form
+
+
+def test_a_meeting_count_over_999_is_refused_and_nothing_is_saved(tree, client_for, report):
+    response = client_for(tree.secretary).post(edit_url(report), typed(report, congress_count=5000))
+    assert response.status_code == 200 and "999" in response.content.decode()
+    saved = ProgressReport.objects.get(pk=report.pk)
+    assert saved.narrative == "" and saved.congress_count == report.congress_count
