@@ -9,7 +9,9 @@
 
 Each example mixes what `hypothesis.extra.django.from_form` makes (values the form accepts) with
 values meant to break things: very long text, NUL bytes, emoji, mixed scripts and direction marks,
-injection strings, out-of-range numbers and impossible dates, random bytes as files. The runner asserts
+injection strings, out-of-range numbers and impossible dates, random bytes as files, and hostile values
+in the hidden fields pages carry (`version`, `next`) whether or not the form declares them.
+test_fuzz_requests.py sends hostile ids into URLs, query strings and hidden fields of every URL. The runner asserts
 that the view never answers 5xx and that an unsuccessful request changed no row of any table.
 """
 
@@ -22,7 +24,9 @@ from django.db import models
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import from_form
+from hypothesis.extra.django import from_form, register_field_strategy
+
+from branches.inputs import EARLIEST_DATE, DateField, latest_date
 
 from .db import changed_tables, row_counts
 
@@ -65,7 +69,28 @@ hostile_date = st.one_of(
     ]),
     st.dates().map(datetime.date.isoformat),
 )
+# The valid dates of the bounded date field every form uses (branches.inputs.DateField).
+register_field_strategy(DateField, st.dates(EARLIEST_DATE, latest_date()))
 hostile_boolean = st.sampled_from(["on", "off", "true", "false", "0", "1", "", "None", "\x00"])
+# Ids no object can have, that a careless int() or str.isdigit() still takes: too many digits for the
+# database, superscripts (isdigit() says yes, int() says no), other scripts' digits (int() says yes).
+HOSTILE_IDS = [
+    "99999999999999999999", "9223372036854775808", "1" + "0" * 30, "²", "1²", "١٢", "１２", "0", "-1", "1e3",
+    "1.0", " 1", "0x1", "\x00",
+]
+hostile_id = st.one_of(st.sampled_from(HOSTILE_IDS), st.integers(min_value=-(10**30), max_value=10**30).map(str))
+# What a tampered page puts into a hidden field: a version, a page to go back to, an id.
+hostile_hidden = st.one_of(
+    hostile_id,
+    hostile_text,
+    st.sampled_from([
+        "", "abc", "None", "NaN", "https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example",
+        "/cultivation/projects/99999999999999999999/", "\r\nLocation: https://evil.example/",
+    ]),
+)
+# Hidden fields most pages carry; posted to every form, whether or not its class declares them,
+# since a view may read them from request.POST by hand.
+HIDDEN_FIELDS = ("version", "next")
 
 
 @st.composite
@@ -134,7 +159,8 @@ def form_payloads(form_class, *, form_kwargs=None, files=None, **field_strategie
     file_strategies = {name: (files or {}).get(name, hostile_files()) for name in file_fields}
     valid = from_form(form_class, form_kwargs=form_kwargs, **file_strategies, **field_strategies).map(_sent)
     hostile = st.fixed_dictionaries({}, optional={
-        name: hostile_value(field) for name, field in unbound.fields.items() if name not in file_fields
+        **{name: hostile_hidden for name in HIDDEN_FIELDS},
+        **{name: hostile_value(field) for name, field in unbound.fields.items() if name not in file_fields},
     })
     uploads = st.fixed_dictionaries(file_strategies) if file_strategies else st.just({})
     return st.one_of(
