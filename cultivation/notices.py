@@ -13,8 +13,6 @@ import unicodedata
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from branches import access
 from branches.audit import ACTION_LABELS, log_event
@@ -24,7 +22,7 @@ from .enums import Grade, ProjectState
 from .holidays import add_working_days
 from .models import Notice, NoticeItem, NoticeRevision, Objection, Project
 from .models.notices import NoticeKind, NoticeRevisionKind, ObjectionOutcome
-from .workflow import MoveRefused, project_url
+from .workflow import MoveRefused, offender, project_url
 
 ACTION_LABELS.update({
     "notice.published": "发布公示",
@@ -80,15 +78,10 @@ def item_note(kind, project):
     return ""
 
 
-def project_link(project):
-    return format_html('<a href="{}">{}</a>', project_url(project), project.organization.name)
-
-
 def refuse_each(problems, lead):
-    """One refusal naming every offending project, each with a link to its page."""
+    """One refusal naming every offending project; the page links each (views.common.refusal_message)."""
     if problems:
-        parts = [format_html("{}：{}", project_link(project), problem) for project, problem in problems]
-        raise MoveRefused(format_html("{}", lead) + mark_safe("；".join(parts)))
+        raise MoveRefused(lead, offenders=[offender(project, problem) for project, problem in problems])
 
 
 def notice_end(starts_on, working_days):

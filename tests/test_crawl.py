@@ -17,7 +17,6 @@ import re
 from html import unescape
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.test import override_settings

@@ -11,6 +11,7 @@ from branches.models import Event
 from cultivation import notices
 from cultivation.enums import ProjectState
 from cultivation.models import Notice, NoticeItem, NoticeRevision, Objection, Project
+from cultivation.views.common import refusal_message
 from cultivation.workflow import MoveRefused
 from tests.factories import BranchFactory, OrganizationFactory, ProjectFactory, user_with_role
 
@@ -46,7 +47,7 @@ def test_an_acceptance_notice_refuses_a_project_never_accepted_naming_it_with_a_
     rectifying = in_state(tree.branch_b1, batch, ProjectState.RECTIFYING, midterm_grade="good")
     with pytest.raises(MoveRefused) as refused:
         publish(tree.staff, batch, "acceptance", [accepted, rectifying])
-    message = refused.value.message
+    message = str(refusal_message(refused.value))
     assert f'<a href="/cultivation/projects/{rectifying.pk}/">{tree.branch_b1.name}</a>' in message
     assert "尚无验收结果" in message and tree.branch_a1.name not in message
     assert not Notice.objects.exists() and not Event.objects.filter(action="notice.published").exists()
@@ -58,7 +59,7 @@ def test_every_offending_project_is_named(tree):
     submitted = in_state(tree.branch_b1, batch, ProjectState.MIDTERM_SUBMITTED)
     with pytest.raises(MoveRefused) as refused:
         publish(tree.staff, batch, "midterm", [recognized, submitted])
-    assert tree.branch_a1.name in refused.value.message and tree.branch_b1.name in refused.value.message
+    assert tree.branch_a1.name in refused.value.text and tree.branch_b1.name in refused.value.text
 
 
 def test_a_results_notice_says_each_projects_grade(tree):
