@@ -1,15 +1,11 @@
 """Every page each demo role can reach, at phone and desktop width: no horizontal scroll, and no
 navigation label broken inside a word."""
-import re
-from collections import defaultdict
-from urllib.parse import urljoin, urlsplit
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
 
+from tests.crawl import crawl
 from tests.e2e.conftest import login, screenshot
 
 ROLES = ["staff", "unit", "secretary", "reviewer", None]
@@ -17,7 +13,6 @@ WIDTHS = [1280, 375]
 PER_URL_NAME = 1
 # Django's own admin has its own layout; downloads and logout are not pages.
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/logout/")
-HREF = re.compile(r'href="([^"#]*)"')
 
 
 @pytest.fixture
@@ -27,31 +22,10 @@ def demo(transactional_db, settings):
     settings.DEBUG = False
 
 
-def reachable_pages(client, start="/", per_url_name=PER_URL_NAME):
-    """Follows same-site links by GET from start, keeping at most per_url_name pages for each URL
-    name so the walk stays a few minutes long; returns the HTML pages found, in visiting order."""
-    seen, pages, queue = set(), [], [start]
-    taken = defaultdict(int)
-    while queue:
-        url = queue.pop(0)
-        parts = urlsplit(url)
-        if parts.netloc or url in seen or parts.path.startswith(SKIP_PREFIXES):
-            continue
-        seen.add(url)
-        try:
-            name = resolve(parts.path).view_name
-        except Resolver404:
-            continue
-        if taken[name] >= per_url_name:
-            continue
-        response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        taken[name] += 1
-        pages.append(url)
-        html = response.content.decode()
-        queue.extend(urljoin(url, href.replace("&amp;", "&")) for href in HREF.findall(html))
-    return pages
+def reachable_pages(client, start):
+    """The HTML pages the crawl of the Django test client reaches (tests/crawl.py), one per pattern."""
+    pages = crawl(client, [start], per_pattern=PER_URL_NAME, skip=SKIP_PREFIXES)
+    return [page.url for page in pages if page.status == 200 and page.is_html]
 
 
 LAYOUT_PROBLEMS = """() => {
