@@ -344,12 +344,17 @@ def attachment_upload(request, pk):
     return _back(project, report, anchor="attachments")
 
 
+def _readable_attachment(user, pk):
+    attachment = Attachment.objects.filter(pk=pk, project__in=Project.objects.readable_by(user).values("pk")).first()
+    if attachment is None:
+        access.refuse(user, f"attachment {pk}")
+    return attachment
+
+
 @login_required
 @require_GET
 def attachment_download(request, pk):
-    attachment = Attachment.objects.filter(pk=pk, project__in=Project.objects.readable_by(request.user).values("pk")).first()
-    if attachment is None:
-        access.refuse(request.user, f"attachment {pk}")
+    attachment = _readable_attachment(request.user, pk)
     return attachment_response(attachment.path, download_name=attachment.original_name,
                                content_type=attachment.content_type)
 
@@ -358,9 +363,7 @@ def attachment_download(request, pk):
 @require_GET
 def attachment_preview(request, pk):
     """The image itself, for an <img> on the report and project pages; anything but a verified raster image is 404."""
-    attachment = Attachment.objects.filter(pk=pk, project__in=Project.objects.readable_by(request.user).values("pk")).first()
-    if attachment is None:
-        access.refuse(request.user, f"attachment {pk}")
+    attachment = _readable_attachment(request.user, pk)
     if not attachment.can_preview:
         raise Http404("该文件不是可以预览的图片")
     return inline_image_response(attachment.path, content_type=attachment.content_type, name=attachment.original_name)
