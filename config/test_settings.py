@@ -19,8 +19,7 @@ def _years_after_the_holiday_package():
     # A 公示 reaching a year chinesecalendar does not know is refused (cultivation/holidays.py). The
     # suite's notices start "today", so from late December until the package knows the new year they
     # would all be refused: here those years count as weekends only. tests/cultivation/test_holidays.py
-    # turns this off to test the refusal, and its test_the_package_knows_the_current_year says when to
-    # upgrade the package.
+    # turns this off to test the refusal; the README tells staff what to do when the year turns.
     import datetime
 
     from chinese_calendar import constants
