@@ -13,6 +13,9 @@ def run_sample(**env):
     environment = {**os.environ, "DANGZHIBU_CHROMIUM": "/nonexistent/chromium", **env}
     if "CI" not in env:
         environment.pop("CI", None)
+    if environment.get("DATABASE_URL"):
+        # Its own test database: under the same name the inner run would drop the outer run's.
+        environment["DATABASE_URL"] = environment["DATABASE_URL"].rsplit("/", 1)[0] + "/harness"
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *SAMPLE],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
