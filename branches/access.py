@@ -9,10 +9,11 @@ The scope of a role assignment:
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from .enums import Role
-from .models import Organization, RoleAssignment
+from .models import Organization, RoleAssignment, in_subtree, subtree_q
 
 logger = logging.getLogger("branches.access")
 
@@ -50,18 +51,24 @@ def organizations_for(user, role):
     return [a.organization for a in assignments(user) if a.role == role]
 
 
+def scope_q(user, prefix=""):
+    """What the user may see, as a condition on organizations (or on rows whose organization is at
+    `prefix`, e.g. "organization__"): the queryset twin of `can_see`, for a signed-in, non-super user."""
+    subtree_paths = [a.organization.path for a in assignments(user) if a.role in SUBTREE_ROLES]
+    branch_ids = [a.organization_id for a in assignments(user) if a.role == Role.SECRETARY]
+    condition = subtree_q(subtree_paths, prefix)
+    if branch_ids:
+        condition |= Q(**{f"{prefix}pk__in": branch_ids})
+    return condition
+
+
 def visible_organizations(user):
     """Every organization the user may see, as one queryset."""
     if not user.is_authenticated:
         return Organization.objects.none()
     if user.is_superuser:
         return Organization.objects.all()
-    subtree_paths = [a.organization.path for a in assignments(user) if a.role in SUBTREE_ROLES]
-    branch_ids = [a.organization_id for a in assignments(user) if a.role == Role.SECRETARY]
-    queryset = Organization.objects.within(subtree_paths)
-    if branch_ids:
-        queryset = queryset | Organization.objects.filter(pk__in=branch_ids)
-    return queryset
+    return Organization.objects.filter(scope_q(user))
 
 
 def can_see(user, organization):
@@ -70,20 +77,23 @@ def can_see(user, organization):
     if user.is_superuser:
         return True
     for assignment in assignments(user):
-        if assignment.role in SUBTREE_ROLES and organization.path.startswith(assignment.organization.path):
+        if assignment.role in SUBTREE_ROLES and in_subtree(organization.path, assignment.organization.path):
             return True
         if assignment.role == Role.SECRETARY and assignment.organization_id == organization.pk:
             return True
     return False
 
 
+def manages_as(user, organization, roles=SUBTREE_ROLES):
+    """Whether one of the user's assignments in `roles` has the organization in its sub-tree."""
+    return any(a.role in roles and in_subtree(organization.path, a.organization.path) for a in assignments(user))
+
+
 def can_manage_subtree(user, organization):
     """Staff who may nominate, endorse and follow the organization: 组织部 or its 二级党组织."""
     if user.is_superuser:
         return True
-    return any(
-        a.role in SUBTREE_ROLES and organization.path.startswith(a.organization.path) for a in assignments(user)
-    )
+    return manages_as(user, organization)
 
 
 def is_secretary_of(user, organization):

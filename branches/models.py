@@ -6,6 +6,21 @@ from django.db import models
 from .enums import BRANCH_KINDS, SECONDARY_KINDS, BranchCategory, BranchType, OrgKind, Role
 
 
+def in_subtree(path, root_path):
+    """Whether the node at `path` lies in the sub-tree rooted at `root_path` (the root included).
+
+    The one statement of the tree's scope rule; `subtree_q` is the same rule as a query condition."""
+    return path.startswith(root_path)
+
+
+def subtree_q(root_paths, prefix=""):
+    """Rows whose organization (at `prefix`, e.g. "organization__") lies in any of the sub-trees."""
+    condition = models.Q(pk__in=[])
+    for root_path in root_paths:
+        condition |= models.Q(**{f"{prefix}path__startswith": root_path})
+    return condition
+
+
 class OrganizationQuerySet(models.QuerySet):
     def branches(self):
         return self.filter(kind__in=BRANCH_KINDS)
@@ -18,10 +33,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def within(self, paths):
         """Organizations in the sub-trees rooted at the given paths: one query, any depth."""
-        condition = models.Q(pk__in=[])
-        for path in paths:
-            condition |= models.Q(path__startswith=path)
-        return self.filter(condition)
+        return self.filter(subtree_q(paths))
 
 
 class Organization(models.Model):

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from . import access
 from .audit import log_event
 from .enums import SECONDARY_KINDS, Role
-from .models import Organization, RoleAssignment
+from .models import Organization, RoleAssignment, in_subtree
 
 TRACKED_FIELDS = [
     "code", "name", "kind", "parent_id", "branch_type", "category", "founded_on", "secretary_name",
@@ -105,7 +105,7 @@ def _write_places(nodes, chunk=2000):
 def _check_no_cycle(organization, parent):
     if parent is None or organization.pk is None:
         return
-    if parent.pk == organization.pk or parent.path.startswith(organization.path):
+    if parent.pk == organization.pk or in_subtree(parent.path, organization.path):
         raise ValidationError({"parent": "上级组织不能是该组织本身或其下级组织"})
 
 

@@ -95,8 +95,7 @@ def actor_roles(user, project):
         roles.add(Actor.SECRETARY)
     if access.is_org_staff(user) and access.can_manage_subtree(user, organization):
         roles.add(Actor.SCHOOL)
-    if any(a.role == Role.UNIT_STAFF and organization.path.startswith(a.organization.path)
-           for a in access.assignments(user)):
+    if access.manages_as(user, organization, roles={Role.UNIT_STAFF}):
         roles.add(Actor.UNIT)
     return roles
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from branches import access
 from branches.enums import Role
+from branches.models import in_subtree, subtree_q
 
 from .models import ConflictDeclaration
 
@@ -47,17 +48,15 @@ def conflict_reason(reviewer, project):
     if project.unit_id in reviewer_units(reviewer):
         return "评审专家与该党支部属于同一二级党组织，按回避规则不能评审"
     path = project.organization.path
-    if any(path.startswith(declared) for declared in declared_paths(reviewer)):
+    if any(in_subtree(path, declared) for declared in declared_paths(reviewer)):
         return "评审专家已申报与该党组织存在利益关系，按回避规则不能评审"
     return None
 
 
 def conflicted_projects_q(reviewer, prefix=""):
     """The same rule as a query condition on projects (or on `prefix`+project fields)."""
-    condition = Q(**{f"{prefix}unit_id__in": reviewer_units(reviewer)})
-    for path in declared_paths(reviewer):
-        condition |= Q(**{f"{prefix}organization__path__startswith": path})
-    return condition
+    return Q(**{f"{prefix}unit_id__in": reviewer_units(reviewer)}) | subtree_q(
+        declared_paths(reviewer), f"{prefix}organization__")
 
 
 def assignable_problem(reviewer, project):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from branches.audit import ACTION_LABELS, log_event
 from branches.enums import Role
+from branches.models import subtree_q
 from cultivation import notify, workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
@@ -682,8 +683,9 @@ def conflict_declare(*, reviewer, organization, reason, actor):
     declaration.save()
     rules.forget(reviewer)
     affected = list(ScoreSheet.objects.filter(
+        subtree_q([organization.path], "project__organization__"),
         reviewer=reviewer, round__state=RoundState.OPEN, state__in=ACTIVE_SHEET_STATES,
-        project__organization__path__startswith=organization.path).select_related("project__organization"))
+    ).select_related("project__organization"))
     for sheet in affected:
         locked = _lock_sheet(sheet)
         ScoreSheet.objects.filter(pk=locked.pk).update(state=SheetState.WITHDRAWN, version=F("version") + 1)

@@ -19,19 +19,12 @@ class ProjectQuerySet(models.QuerySet):
         Reviewers see projects through their assignments (the evaluations app), not here.
         """
         from branches import access
-        from branches.enums import Role
 
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
-        condition = models.Q(pk__in=[])
-        for assignment in access.assignments(user):
-            if assignment.role in access.SUBTREE_ROLES:
-                condition |= models.Q(organization__path__startswith=assignment.organization.path)
-            elif assignment.role == Role.SECRETARY:
-                condition |= models.Q(organization_id=assignment.organization_id)
-        return self.filter(condition)
+        return self.filter(access.scope_q(user, "organization__"))
 
     def readable_by(self, user):
         """Projects whose materials the user may read: their own scope plus what other apps grant."""
