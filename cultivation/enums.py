@@ -1,8 +1,8 @@
 """Batches, phases, project states and the allowed moves, declared once as data."""
 
-from dataclasses import dataclass
-
 from django.db import models
+
+from transitions.moves import Move
 
 
 class BatchKind(models.TextChoices):
@@ -57,17 +57,6 @@ class Grade(models.TextChoices):
     GOOD = "good", "良好"
     PASS = "pass", "合格"
     FAIL = "fail", "不合格"
-
-
-@dataclass(frozen=True)
-class Move:
-    name: str
-    label: str
-    sources: tuple
-    target: str
-    actors: tuple
-    phase: str
-    needs_reason: bool = False
 
 
 S = ProjectState

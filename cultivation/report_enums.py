@@ -5,9 +5,9 @@ A report goes 草稿 → 已提交 → 二级党组织已审核 → 组织部已
 `cultivation.reports.report_move`, which reads this table.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
+
+from transitions.moves import Move
 
 from .enums import Actor, ProjectState
 
@@ -20,38 +20,22 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", "已退回修改"
 
 
-@dataclass(frozen=True)
-class ReportMove:
-    name: str
-    label: str
-    sources: tuple
-    target: str
-    actors: tuple
-    needs_reason: bool = False
-    # The report field that keeps the mover's comment (the reason, for a return).
-    comment_field: str = ""
-    # What happened, said of the report (“2025年3月进展报告已确认”) and logged (“确认进展报告”): the
-    # label names the button and already ends in 报告 for some moves, so it is not glued to 进展报告.
-    done: str = ""
-    event: str = ""
-
-
 R = ReportState
 REPORT_MOVES = {
     move.name: move
     for move in [
-        ReportMove("submit", "提交报告", (R.DRAFT, R.RETURNED), R.SUBMITTED, (Actor.SECRETARY,),
-                   done="已提交", event="提交进展报告"),
+        Move("submit", "提交报告", (R.DRAFT, R.RETURNED), R.SUBMITTED, (Actor.SECRETARY,),
+             done="已提交", event="提交进展报告"),
         # A 直属党支部 has no 二级党组织 staff above it, so 组织部 may endorse as well.
-        ReportMove("endorse", "审核通过", (R.SUBMITTED,), R.ENDORSED, (Actor.UNIT, Actor.SCHOOL),
-                   comment_field="unit_comment", done="已审核通过", event="审核通过进展报告"),
-        ReportMove("accept", "确认报告", (R.ENDORSED,), R.ACCEPTED, (Actor.SCHOOL,), comment_field="school_comment",
-                   done="已确认", event="确认进展报告"),
-        ReportMove("return_submitted", "退回修改", (R.SUBMITTED,), R.RETURNED, (Actor.UNIT, Actor.SCHOOL),
-                   needs_reason=True, comment_field="return_reason", done="已退回修改", event="退回进展报告"),
+        Move("endorse", "审核通过", (R.SUBMITTED,), R.ENDORSED, (Actor.UNIT, Actor.SCHOOL),
+             comment_field="unit_comment", done="已审核通过", event="审核通过进展报告"),
+        Move("accept", "确认报告", (R.ENDORSED,), R.ACCEPTED, (Actor.SCHOOL,), comment_field="school_comment",
+             done="已确认", event="确认进展报告"),
+        Move("return_submitted", "退回修改", (R.SUBMITTED,), R.RETURNED, (Actor.UNIT, Actor.SCHOOL),
+             needs_reason=True, comment_field="return_reason", done="已退回修改", event="退回进展报告"),
         # Once endorsed the report sits with 组织部; the 二级党组织 has had its say.
-        ReportMove("return_endorsed", "退回修改", (R.ENDORSED,), R.RETURNED, (Actor.SCHOOL,),
-                   needs_reason=True, comment_field="return_reason", done="已退回修改", event="退回进展报告"),
+        Move("return_endorsed", "退回修改", (R.ENDORSED,), R.RETURNED, (Actor.SCHOOL,),
+             needs_reason=True, comment_field="return_reason", done="已退回修改", event="退回进展报告"),
     ]
 }
 

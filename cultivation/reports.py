@@ -1,8 +1,8 @@
 """The one place where a progress report is begun, edited or moved, and where reminders are sent.
 
-`report_move()` reads the moves table of `report_enums`, checks the actor's role (workflow.actor_roles),
-locks the row, writes the new state with a compare-and-swap on (state, version), logs the event and
-queues the notifications, all in one transaction. Views call the named functions; they never set a state.
+A report's moves are data (`report_enums.REPORT_MOVES`); `MACHINE` gives the transition engine
+(`transitions.engine.run`) the report's guards, stamps and audiences, and the engine makes every
+move. Views call the named functions; they never set a state.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,25 +11,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches.audit import ACTION_LABELS, log_event
+from transitions import engine
+from transitions.refusals import MoveRefused, NotAllowed
 
 from . import notify
+from . import notify as recipients
 from .enums import CULTIVATED_STATES, Actor, ProjectState
 from .models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
 from .report_enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
 )
 from .report_selectors import period_for, periods_of_projects
-from .workflow import MoveRefused, actor_roles, audience
+from .workflow import actor_roles, audience
 
-ACTION_LABELS.update({f"report.{name}": move.event for name, move in REPORT_MOVES.items()})
-ACTION_LABELS.update({
-    "report.started": "开始填写进展报告",
-    "report.edited": "修改进展报告",
-    "report.reminded": "发送进展报告提醒",
-    "milestone.created": "设置报告节点",
-    "notification.read": "阅读通知",
-    "notification.read_all": "全部通知标为已读",
-})
 
 # The person fields stamped by each move (…_at, …_by).
 STAMPS = {"submit": "submitted", "endorse": "endorsed", "accept": "accepted",
@@ -45,10 +39,6 @@ AUDIENCE = {
 REMIND_DAYS_BEFORE = 3
 
 
-class NotAllowed(MoveRefused):
-    """The actor's role does not allow this at all (views answer 403), as opposed to "not now"."""
-
-
 def report_url(report):
     return f"/cultivation/reports/{report.pk}/"
 
@@ -59,16 +49,12 @@ def project_reports_url(project):
 
 def report_refusals(user, report, name):
     """Why the user may not make the move now (an empty list when they may)."""
-    move = REPORT_MOVES[name]
-    if not actor_roles(user, report.project) & set(move.actors):
-        return [f"您无权{move.label}"]
-    if report.state not in move.sources:
-        return [f"报告当前状态为“{ReportState(report.state).label}”，不能{move.label}"]
-    return []
+    refused = engine.refusal(MACHINE, user, report, name)
+    return [refused.message] if refused else []
 
 
 def allowed_report_moves(user, report):
-    return [REPORT_MOVES[name] for name in REPORT_MOVES if not report_refusals(user, report, name)]
+    return engine.allowed(MACHINE, user, report)
 
 
 def _require_secretary(actor, project, doing):
@@ -147,61 +133,54 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
     return locked
 
 
-def _guard_submit(report):
+def _guard_submit(report, change):
     _require_reporting(report.project)
     if not report.narrative.strip():
         raise MoveRefused("请先填写本期工作进展，再提交报告")
 
 
-GUARDS = {"submit": [_guard_submit]}
+def _stamp(report, change):
+    stamp = STAMPS[change.move.name]
+    change.writes.update({f"{stamp}_at": timezone.now(), f"{stamp}_by": change.actor})
 
 
-@transaction.atomic
+def _audience(report, change):
+    project = report.project
+    actors = list(AUDIENCE[change.move.name])
+    if change.move.name == "submit" and not recipients.unit_staff(project.organization):
+        actors.append(Actor.SCHOOL)  # a 直属党支部: 组织部 endorses
+    return audience(project, actors)
+
+
+def _message(report, change):
+    move, organization = change.move, report.project.organization
+    body = f"{organization.name}的{report.title}进展报告{move.done}。" + (
+        f"{'退回意见' if move.needs_reason else '意见'}：{change.reason}" if change.reason else "")
+    return f"{organization.name}：{report.title}进展报告{move.done}", body, report_url(report)
+
+
+MACHINE = engine.Machine(
+    model=ProgressReport, states=ReportState, moves=REPORT_MOVES, prefix="report", noun="报告",
+    roles=lambda user, report: actor_roles(user, report.project),
+    guards={"submit": [_guard_submit]}, stamp=_stamp, audience=_audience, message=_message,
+    related=("project__organization", "project__batch"),
+    reason_label="意见", reason_missing="{label}须填写退回意见", reason_max=2000,
+)
+EVENT_LABELS = {
+    **MACHINE.event_labels(),
+    "report.started": "开始填写进展报告",
+    "report.edited": "修改进展报告",
+    "report.reminded": "发送进展报告提醒",
+    "milestone.created": "设置报告节点",
+    "notification.read": "阅读通知",
+    "notification.read_all": "全部通知标为已读",
+}
+ACTION_LABELS.update(EVENT_LABELS)
+
+
 def report_move(*, report, name, actor, comment="", expected_version=None):
     """Make the named move; raise MoveRefused with a Chinese message when it may not happen."""
-    move = REPORT_MOVES[name]
-    locked = (ProgressReport.objects.select_for_update(of=("self",))
-              .select_related("project__organization", "project__batch").get(pk=report.pk))
-    if expected_version not in (None, "") and locked.version != int(expected_version):
-        raise MoveRefused("该报告已被他人更新，请刷新页面查看最新情况后再操作")
-    if not actor_roles(actor, locked.project) & set(move.actors):
-        raise NotAllowed(f"您无权{move.label}")
-    problems = report_refusals(actor, locked, name)
-    if problems:
-        raise MoveRefused(problems[0])
-    comment = (comment or "").strip()
-    if move.needs_reason and not comment:
-        raise MoveRefused(f"{move.label}须填写退回意见")
-    if len(comment) > 2000:
-        raise MoveRefused("意见不能超过2000字")
-    for guard in GUARDS.get(name, []):
-        guard(locked)
-    now = timezone.now()
-    stamp = STAMPS[name]
-    updates = {"state": move.target, "version": F("version") + 1, "updated_at": now,
-               f"{stamp}_at": now, f"{stamp}_by": actor}
-    if move.comment_field and (comment or move.needs_reason):
-        updates[move.comment_field] = comment
-    # Compare-and-swap: of two people deciding at once, exactly one changes the row.
-    changed = ProgressReport.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(**updates)
-    if not changed:
-        raise MoveRefused("该报告刚刚已被他人处理，请刷新页面查看最新情况")
-    previous = locked.state
-    locked.refresh_from_db()
-    data = {"从": ReportState(previous).label, "到": ReportState(locked.state).label}
-    if comment:
-        data["意见"] = comment
-    log_event(actor=actor, action=f"report.{name}", target=locked, data=data)
-    project = locked.project
-    actors = list(AUDIENCE[name])
-    if name == "submit" and not notify.unit_staff(project.organization):
-        actors.append(Actor.SCHOOL)  # a 直属党支部: 组织部 endorses
-    recipients = [person for person in audience(project, actors) if person.pk != actor.pk]
-    body = f"{project.organization.name}的{locked.title}进展报告{move.done}。" + (
-        f"{'退回意见' if move.needs_reason else '意见'}：{comment}" if comment else "")
-    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.done}", body=body,
-                  url=report_url(locked))
-    return locked
+    return engine.run(MACHINE, report, name, actor=actor, reason=comment, expected_version=expected_version)
 
 
 def _named(name):

@@ -1,12 +1,8 @@
-"""The one place where a project's state changes.
-
-`move()` checks the role, the state, the phase window and the move's own guards, locks the row,
-writes the new state with a compare-and-swap on (state, version), writes the event log and queues
-the notifications, all in one transaction. The named functions below are what views and the
-admin call.
+"""A project's lifecycle: who the actor is to a project, the phase windows, the guards of each
+move and who hears of it. The moves themselves are data (`enums.MOVES`) and every one is made by
+the transition engine (`transitions.engine.run`) through `MACHINE`; the named functions below are
+what views and the admin call.
 """
-
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,56 +10,21 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches import access
-from branches.audit import ACTION_LABELS, field_value, log_event
-from branches.rules import eligibility_problems
-
-from . import notify
+from branches.audit import ACTION_LABELS, log_event
 from branches.enums import BranchType, Role
+from branches.rules import eligibility_problems
+from transitions import engine
+from transitions.refusals import MoveRefused, Offender
 
+from . import notify as recipients
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
 from .models import (
     AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice, Objection,
     Project, UnitQuota, WindowExtension,
 )
+from .notify import notify
 
-ACTION_LABELS.update({f"project.{name}": move.label for name, move in MOVES.items()})
-ACTION_LABELS.update({"project.created": "新建申报", "project.edited": "修改申报", "project.window_extended": "延长阶段时限"})
-
-
-@dataclass(frozen=True)
-class Offender:
-    """One object a refusal is about: its name, the page that shows it, and what is wrong with it."""
-
-    label: str
-    url: str
-    detail: str = ""
-
-    @property
-    def text(self):
-        return f"{self.label}（{self.detail}）" if self.detail else self.label
-
-
-class MoveRefused(Exception):
-    """A move that may not happen now; the message is Chinese and meant for the user.
-
-    A refusal that concerns several objects carries them as `offenders`, so the page can name and
-    link each one (cultivation.views.common.refusal_message); `message` is the headline and `text`
-    the whole refusal as plain text, for the event log, the admin and mail.
-    """
-
-    def __init__(self, message, *, offenders=()):
-        self.message = message
-        self.offenders = list(offenders)
-        super().__init__(self.text)
-
-    @property
-    def text(self):
-        if not self.offenders:
-            return self.message
-        return f"{self.message}{'；'.join(offender.text for offender in self.offenders)}"
-
-    def __str__(self):
-        return self.text
+__all__ = ["MoveRefused", "Offender"]  # refusals are imported from here by the views of this app
 
 
 def project_url(project):
@@ -118,27 +79,17 @@ def check_window(project, move, roles, today):
 
 def refusals(user, project, name, *, today=None):
     """Why the user may not make the move now (an empty list when they may); no guards run here."""
-    move = MOVES[name]
-    today = today or timezone.localdate()
-    roles = actor_roles(user, project) & set(move.actors)
-    if not roles:
-        return [f"您无权{move.label}"]
-    if project.state not in move.sources:
-        return [f"当前状态为“{ProjectState(project.state).label}”，不能{move.label}"]
-    try:
-        check_window(project, move, roles, today)
-    except MoveRefused as refused:
-        return [refused.message]
-    return []
+    refused = engine.refusal(MACHINE, user, project, name, today=today)
+    return [refused.message] if refused else []
 
 
 def allowed_moves(user, project, *, today=None):
-    return [MOVES[name] for name in MOVES if not refusals(user, project, name, today=today)]
+    return engine.allowed(MACHINE, user, project, today=today)
 
 
 # ---- guards: what must hold for a move beyond role, state and window --------------------------
 
-def _guard_submit(project, today, fields):
+def _guard_submit(project, change):
     missing = [label for field, label in [("title", "创建主题"), ("concept", "立意"), ("practice", "做法"),
                                           ("experience", "经验"), ("plan", "培育思路")]
                if not getattr(project, field).strip()]
@@ -159,7 +110,7 @@ def _guard_submit(project, today, fields):
         raise MoveRefused("“双带头人”教师党支部书记工作室须由“双带头人”支部书记领衔")
 
 
-def _guard_recommended(project, today, fields):
+def _guard_recommended(project, change):
     """推荐报送 carries the unit's judgement: its rank among its own nominations and its 推荐意见."""
     missing = [label for label, present in [("推荐排序", project.nomination_rank is not None),
                                             ("推荐意见", bool(project.recommendation.strip()))] if not present]
@@ -167,7 +118,7 @@ def _guard_recommended(project, today, fields):
         raise MoveRefused(f"推荐报送前请填写{'和'.join(missing)}")
 
 
-def _guard_nominate(project, today, fields):
+def _guard_nominate(project, change):
     quota = UnitQuota.objects.filter(batch=project.batch, unit=project.unit).first()
     if quota is None:
         return
@@ -178,7 +129,7 @@ def _guard_nominate(project, today, fields):
                           offenders=[offender(p, ProjectState(p.state).label) for p in used])
 
 
-def _guard_shortlist(project, today, fields):
+def _guard_shortlist(project, change):
     batch = project.batch
     taken = list(Project.objects.filter(batch=batch, state__in={ProjectState.SHORTLISTED, ProjectState.RECOGNIZED})
                  .exclude(pk=project.pk).select_related("organization").order_by("unit__code", "nomination_rank", "id"))
@@ -234,17 +185,17 @@ def check_one_project_per_branch(organization, batch):
                           offenders=[elsewhere_offender(p) for p in blocking])
 
 
-def _guard_one_project_per_branch(project, today, fields):
+def _guard_one_project_per_branch(project, change):
     check_one_project_per_branch(project.organization, project.batch)
 
 
-def _guard_recognize(project, today, fields):
+def _guard_recognize(project, change):
     # A withdrawn notice, or one a correction took the project out of, precedes no decision.
     notices = list(Notice.objects.filter(items__project=project, items__removed_in__isnull=True,
                                          kind="recognition", withdrawn_at__isnull=True))
     if not notices:
         raise MoveRefused("须先发布拟认定公示，公示期满后才能确定为培育对象")
-    if any(notice.ends_on >= today for notice in notices):
+    if any(notice.ends_on >= change.today for notice in notices):
         raise MoveRefused("公示期尚未结束，不能确定为培育对象")
     pending = Objection.objects.filter(notice__in=notices, answered_at__isnull=True).filter(
         item__project=project) | Objection.objects.filter(notice__in=notices, answered_at__isnull=True,
@@ -254,17 +205,17 @@ def _guard_recognize(project, today, fields):
 
 
 def _guard_grade(field):
-    def guard(project, today, fields):
-        if fields.get(field) not in Grade.values:
+    def guard(project, change):
+        if change.fields.get(field) not in Grade.values:
             raise MoveRefused("请选择评定等次")
     return guard
 
 
-def _guard_fail_grade(project, today, fields):
-    fields.setdefault("final_grade", Grade.FAIL)
+def _guard_fail_grade(project, change):
+    change.fields.setdefault("final_grade", Grade.FAIL)
 
 
-def _guard_midterm_materials(project, today, fields):
+def _guard_midterm_materials(project, change):
     report = MidtermReport.objects.filter(project=project).first()
     missing = [label for field, label in [("summary", "阶段性工作总结"), ("outcome_report", "成果报告")]
                if report is None or not getattr(report, field).strip()]
@@ -272,12 +223,12 @@ def _guard_midterm_materials(project, today, fields):
         raise MoveRefused(f"中期材料尚未填写：{'、'.join(missing)}")
 
 
-def _guard_feedback_given(project, today, fields):
+def _guard_feedback_given(project, change):
     if not FeedbackItem.objects.filter(project=project).exists():
         raise MoveRefused("请先填写至少一条整改意见，再完成中期评估")
 
 
-def _guard_final_materials(project, today, fields):
+def _guard_final_materials(project, change):
     report = FinalReport.objects.filter(project=project).first()
     if report is None or not report.summary.strip():
         raise MoveRefused("验收材料尚未填写：工作总结报告")
@@ -290,7 +241,7 @@ def _guard_final_materials(project, today, fields):
         raise MoveRefused(f"还有 {unanswered} 条整改意见未填写整改情况")
 
 
-def _guard_acceptance_done(project, today, fields):
+def _guard_acceptance_done(project, change):
     record = AcceptanceRecord.objects.filter(project=project).first()
     if record is None or not record.is_complete:
         raise MoveRefused("须先记录验收情况（材料审查、专题汇报的日期与意见）")
@@ -299,7 +250,7 @@ def _guard_acceptance_done(project, today, fields):
         raise MoveRefused(f"还有 {unchecked} 条整改意见未核查整改情况")
 
 
-def _guard_rectified(project, today, fields):
+def _guard_rectified(project, change):
     """整改 must be done, not only checked: an item found 未整改到位 blocks 通过验收 unless staff wrote,
     after that finding, why the project passes all the same (AcceptanceRecord.override_reason)."""
     record = AcceptanceRecord.objects.filter(project=project).first()
@@ -348,70 +299,48 @@ def audience(project, actors):
     people = []
     organization = project.organization
     if Actor.SECRETARY in actors:
-        people += notify.secretaries(organization)
+        people += recipients.secretaries(organization)
     if Actor.UNIT in actors:
-        people += notify.unit_staff(organization)
+        people += recipients.unit_staff(organization)
     if Actor.SCHOOL in actors:
-        people += notify.school_staff(organization)
+        people += recipients.school_staff(organization)
     return people
 
 
-def _check(project, name, actor, reason, fields, today):
-    """Role, state, window, reason and the move's guards; raises MoveRefused. Guards may fill `fields`."""
-    problems = refusals(actor, project, name, today=today)
-    if problems:
-        raise MoveRefused(problems[0])
-    if MOVES[name].needs_reason and not reason:
-        raise MoveRefused(f"{MOVES[name].label}须填写原因")
-    for guard in GUARDS.get(name, []):
-        guard(project, today, fields)
+def _message(project, change):
+    label = change.move.label
+    body = f"“{project.batch.name}”中{project.organization.name}的申报已{label}。" + (
+        f"原因：{change.reason}" if change.reason else "")
+    return f"{project.organization.name}：{label}", body, project_url(project)
+
+
+def _stamp(project, change):
+    if change.move.name == "submit":
+        change.writes["submitted_at"] = timezone.now()
+
+
+MACHINE = engine.Machine(
+    model=Project, states=ProjectState, moves=MOVES, prefix="project", noun="项目",
+    roles=actor_roles, conditions=(check_window,),
+    guards=GUARDS, stamp=_stamp,
+    audience=lambda project, change: audience(project, AUDIENCE.get(change.move.name, [])), message=_message,
+    related=("batch", "organization", "unit"),
+)
+EVENT_LABELS = {**MACHINE.event_labels(), "project.created": "新建申报", "project.edited": "修改申报",
+                "project.window_extended": "延长阶段时限"}
+ACTION_LABELS.update(EVENT_LABELS)
 
 
 def move_problem(*, project, name, actor, reason="", fields=None, today=None):
     """Why the move would be refused now (a MoveRefused), or None. Changes nothing: a caller deciding on
     several projects asks each first, so its refusal can name every one that is not ready."""
-    try:
-        _check(project, name, actor, (reason or "").strip(), dict(fields or {}), today or timezone.localdate())
-    except MoveRefused as refused:
-        return refused
-    return None
+    return engine.problem(MACHINE, project, name, actor=actor, reason=reason, fields=fields, today=today)
 
 
-@transaction.atomic
 def move(*, project, name, actor, reason="", expected_version=None, fields=None, today=None):
     """Make the named move; raise MoveRefused with a Chinese message when it may not happen."""
-    move_ = MOVES[name]
-    today = today or timezone.localdate()
-    fields = dict(fields or {})
-    locked = (
-        Project.objects.select_for_update()
-        .select_related("batch", "organization", "unit")
-        .get(pk=project.pk)
-    )
-    if expected_version is not None and locked.version != int(expected_version):
-        raise MoveRefused("该项目已被他人更新，请刷新页面查看最新情况后再操作")
-    reason = (reason or "").strip()
-    _check(locked, name, actor, reason, fields, today)
-    updates = {"state": move_.target, "version": F("version") + 1, "updated_at": timezone.now(), **fields}
-    if name in ("submit",):
-        updates["submitted_at"] = timezone.now()
-    # Compare-and-swap: of two people deciding at once, exactly one changes the row.
-    changed = Project.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(**updates)
-    if not changed:
-        raise MoveRefused("该项目刚刚已被他人处理，请刷新页面查看最新情况")
-    previous = locked.state
-    locked.refresh_from_db()
-    data = {"从": ProjectState(previous).label, "到": ProjectState(locked.state).label}
-    if reason:
-        data["原因"] = reason
-    for field, value in fields.items():
-        data[str(Project._meta.get_field(field).verbose_name)] = field_value(Project, field, value)
-    log_event(actor=actor, action=f"project.{name}", target=locked, data=data)
-    title = f"{locked.organization.name}：{move_.label}"
-    body = f"“{locked.batch.name}”中{locked.organization.name}的申报已{move_.label}。" + (f"原因：{reason}" if reason else "")
-    recipients = [person for person in audience(locked, AUDIENCE.get(name, [])) if person.pk != actor.pk]
-    notify.notify(recipients, title=title, body=body, url=project_url(locked))
-    return locked
+    return engine.run(MACHINE, project, name, actor=actor, reason=reason, expected_version=expected_version,
+                      fields=fields, today=today)
 
 
 def _named(name):
@@ -457,7 +386,7 @@ def extend_window(*, project, phase, until, reason, actor):
     Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
     log_event(actor=actor, action="project.window_extended", target=project,
               data={"阶段": Phase(phase).label, "延长至": until.isoformat(), "原因": reason})
-    notify.notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
+    notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
                   body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
     return extension
 

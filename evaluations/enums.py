@@ -1,10 +1,9 @@
 """Round phases, combining methods, kinds of branch and the score sheet's states and moves, as data."""
 
-from dataclasses import dataclass
-
 from django.db import models
 
 from branches.enums import BranchCategory, BranchType
+from transitions.moves import Move
 
 
 class RoundPhase(models.TextChoices):
@@ -59,16 +58,6 @@ class SelfState(models.TextChoices):
 class Who(models.TextChoices):
     REVIEWER = "reviewer", "评审专家本人"
     STAFF = "staff", "组织部"
-
-
-@dataclass(frozen=True)
-class Move:
-    name: str
-    label: str
-    sources: tuple
-    target: str
-    actors: tuple
-    needs_reason: bool = False
 
 
 S = SheetState
