@@ -71,6 +71,8 @@ SHEET_MOVES = {
         Move("reopen", "退回重评", (S.SUBMITTED,), S.DRAFT, (Who.STAFF,), needs_reason=True),
         Move("withdraw", "撤回分配", (S.ASSIGNED, S.DRAFT, S.SUBMITTED), S.WITHDRAWN, (Who.STAFF,)),
         Move("reassign", "重新分配", (S.WITHDRAWN,), S.ASSIGNED, (Who.STAFF,)),
+        # A conflict declared by the reviewer, or by staff for them, withdraws their live sheets at once.
+        Move("recuse", "因申报回避撤回", (S.ASSIGNED, S.DRAFT, S.SUBMITTED), S.WITHDRAWN, (Who.REVIEWER, Who.STAFF)),
     ]
 }
 # Sheets that count towards a reviewer's load and a project's panel.

@@ -1,8 +1,9 @@
 """Every write of the evaluations app. Each function is one transaction: role check, row lock,
-compare-and-swap on (state, version) where a state moves, the event log and the notifications.
+the event log and the notifications; where a round or a sheet changes state, the transition engine
+makes the move (`machines.py` holds their guards and audiences).
 
-Refusals raise `MoveRefused` (the workflow's) with a Chinese message meant for the user, so a page
-that publishes results reports a refused decision and a refused score the same way.
+Refusals raise `MoveRefused` with a Chinese message meant for the user, so a page that publishes
+results reports a refused decision and a refused score the same way.
 """
 
 from decimal import Decimal
@@ -19,17 +20,18 @@ from branches.models import subtree_q
 from cultivation import notify, workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
-from cultivation.workflow import MoveRefused
+from transitions import engine
+from transitions.refusals import MoveRefused
 
 from . import rules, scoring, selectors
-from .enums import (ACTIVE_SHEET_STATES, ROUND_MOVES, SHEET_MOVES, Method, RoundPhase, RoundState, SelfState, SheetState,
-                    branch_kind)
+from .enums import ACTIVE_SHEET_STATES, Method, RoundPhase, RoundState, SelfState, SheetState, branch_kind
+from .machines import ROUND_MACHINE, SHEET_MACHINE, person, round_url
 from .models import (ConflictDeclaration, Criterion, Round, Rubric, RubricLocked, Score, ScoreSheet, SelfEvaluation,
                      SelfScore)
 
-ACTION_LABELS.update({f"sheet.{name}": move.label for name, move in SHEET_MOVES.items()})
-ACTION_LABELS.update({f"round.{name}": move.label for name, move in ROUND_MOVES.items()})
-ACTION_LABELS.update({
+EVENT_LABELS = {
+    **ROUND_MACHINE.event_labels(),
+    **SHEET_MACHINE.event_labels(),
     "sheet.assigned": "分配评审专家",
     "round.created": "新建评估轮次",
     "round.updated": "修改评估轮次",
@@ -43,27 +45,16 @@ ACTION_LABELS.update({
     "self.saved": "保存自评",
     "self.submitted": "提交自评",
     "conflict.declared": "申报回避",
-})
+}
+ACTION_LABELS.update(EVENT_LABELS)
 
 ROUND_FIELDS = ["name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count", "excellent_min",
                 "good_min", "pass_min"]
 
 
-def sheet_url(sheet):
-    return f"/evaluations/rounds/{sheet.round_id}/projects/{sheet.project_id}/score/"
-
-
-def round_url(round_):
-    return f"/evaluations/rounds/{round_.pk}/"
-
-
 def _require_staff(actor):
     if not rules.may_manage(actor):
         raise MoveRefused("只有党委组织部可以管理评审")
-
-
-def _name(user):
-    return user.get_full_name() or user.username
 
 
 # ---- rubrics ---------------------------------------------------------------------------------
@@ -217,34 +208,10 @@ def round_update(*, round_, actor, expected_version=None, today=None, **fields):
     return locked
 
 
-@transaction.atomic
 def round_move(*, round_, name, actor, reason="", expected_version=None):
     """Close (评审结束) or reopen a round; publishing has its own function below."""
-    move = ROUND_MOVES[name]
     _require_staff(actor)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise MoveRefused("该评估轮次已被他人更新，请刷新页面后再操作")
-    if locked.state not in move.sources:
-        raise MoveRefused(f"当前状态为“{RoundState(locked.state).label}”，不能{move.label}")
-    reason = (reason or "").strip()
-    if move.needs_reason and not reason:
-        raise MoveRefused(f"{move.label}须填写原因")
-    changed = Round.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(
-        state=move.target, version=F("version") + 1)
-    if not changed:
-        raise MoveRefused("该评估轮次刚刚已被他人处理，请刷新页面")
-    data = {"从": RoundState(locked.state).label, "到": RoundState(move.target).label}
-    if reason:
-        data["原因"] = reason
-    locked.refresh_from_db()
-    log_event(actor=actor, action=f"round.{name}", target=locked, data=data)
-    if name == "reopen":
-        reviewers = get_user_model().objects.filter(
-            pk__in=locked.sheets.filter(state__in=ACTIVE_SHEET_STATES).values("reviewer_id"))
-        notify.notify(list(reviewers), title=f"{locked.name}重新开放评审",
-                      body=f"原因：{reason}。评分截止日期：{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
-    return locked
+    return engine.run(ROUND_MACHINE, round_, name, actor=actor, reason=reason, expected_version=expected_version)
 
 
 def decision_problems(round_, results):
@@ -294,7 +261,6 @@ def result_note(result):
     return f"{result.grade_label}（综合得分 {scoring.fmt(result.score)}，第 {result.rank} 名）"
 
 
-@transaction.atomic
 def round_publish(*, round_, actor, title, body, starts_on, expected_version=None, today=None):
     """Turn a closed round's results into the workflow's decisions and publish its results notice.
 
@@ -303,48 +269,42 @@ def round_publish(*, round_, actor, title, body, starts_on, expected_version=Non
     from cultivation.models.notices import NoticeKind
     from cultivation.notices import notice_publish
 
+    def decide(locked, change):
+        results = selectors.round_results(locked, with_previous=False)
+        if not results:
+            raise MoveRefused("本轮没有参评项目")
+        problems = decision_problems(locked, results) or workflow_problems(locked, results, actor=actor, today=today)
+        if problems:
+            raise MoveRefused("以下项目尚不能作出决定，结果未发布：", offenders=problems)
+        field = locked.grade_field()
+        decided = 0
+        for result in results:
+            project = result.project
+            if project.state != selectors.DECIDABLE_STATE[locked.phase]:
+                continue  # decided already, with this very grade (checked above)
+            fields = {field: result.grade}
+            note = f"{locked.name}：{result_note(result)}"
+            if locked.phase == RoundPhase.MIDTERM:
+                workflow.project_conclude_midterm(project=project, actor=actor, fields=fields, today=today)
+            elif result.grade == Grade.FAIL:
+                workflow.project_fail(project=project, actor=actor, fields=fields, reason=note, today=today)
+            else:
+                workflow.project_accept(project=project, actor=actor, fields=fields, today=today)
+            decided += 1
+        projects = {p.pk: p for p in Project.objects.filter(pk__in=[r.project.pk for r in results]).select_related(
+            "organization")}
+        kind = NoticeKind.MIDTERM if locked.phase == RoundPhase.MIDTERM else NoticeKind.ACCEPTANCE
+        notice = notice_publish(batch=locked.batch, kind=kind, title=title, body=body, starts_on=starts_on,
+                                items=[(projects[r.project.pk], result_note(r)) for r in results], actor=actor,
+                                today=today)
+        change.writes["notice"] = notice
+        change.data.update({
+            "公示": notice.title, "项目数": len(results), "作出决定": decided,
+            "等次": "、".join(f"{r.project.organization.name}{r.grade_label}" for r in results)[:1000]})
+
     _require_staff(actor)
-    locked = Round.objects.select_for_update().select_related("batch").get(pk=round_.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise MoveRefused("该评估轮次已被他人更新，请刷新页面后再操作")
-    if locked.state not in ROUND_MOVES["publish"].sources:
-        raise MoveRefused(f"当前状态为“{RoundState(locked.state).label}”，请先结束评审再发布结果")
-    results = selectors.round_results(locked, with_previous=False)
-    if not results:
-        raise MoveRefused("本轮没有参评项目")
-    problems = decision_problems(locked, results) or workflow_problems(locked, results, actor=actor, today=today)
-    if problems:
-        raise MoveRefused("以下项目尚不能作出决定，结果未发布：", offenders=problems)
-    field = locked.grade_field()
-    decided = 0
-    for result in results:
-        project = result.project
-        if project.state != selectors.DECIDABLE_STATE[locked.phase]:
-            continue  # decided already, with this very grade (checked above)
-        fields = {field: result.grade}
-        note = f"{locked.name}：{result_note(result)}"
-        if locked.phase == RoundPhase.MIDTERM:
-            workflow.project_conclude_midterm(project=project, actor=actor, fields=fields, today=today)
-        elif result.grade == Grade.FAIL:
-            workflow.project_fail(project=project, actor=actor, fields=fields, reason=note, today=today)
-        else:
-            workflow.project_accept(project=project, actor=actor, fields=fields, today=today)
-        decided += 1
-    projects = {p.pk: p for p in Project.objects.filter(pk__in=[r.project.pk for r in results]).select_related(
-        "organization")}
-    kind = NoticeKind.MIDTERM if locked.phase == RoundPhase.MIDTERM else NoticeKind.ACCEPTANCE
-    notice = notice_publish(batch=locked.batch, kind=kind, title=title, body=body, starts_on=starts_on,
-                            items=[(projects[r.project.pk], result_note(r)) for r in results], actor=actor,
-                            today=today)
-    changed = Round.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(
-        state=RoundState.PUBLISHED, version=F("version") + 1, notice=notice)
-    if not changed:
-        raise MoveRefused("该评估轮次刚刚已被他人处理，请刷新页面")
-    locked.refresh_from_db()
-    log_event(actor=actor, action="round.publish", target=locked, data={
-        "公示": notice.title, "项目数": len(results), "作出决定": decided,
-        "等次": "、".join(f"{r.project.organization.name}{r.grade_label}" for r in results)[:1000]})
-    return locked
+    return engine.run(ROUND_MACHINE, round_, "publish", actor=actor, expected_version=expected_version, today=today,
+                      before=decide)
 
 
 # ---- assignments -----------------------------------------------------------------------------
@@ -359,21 +319,21 @@ def _assign(*, round_, project, reviewer, actor):
         raise MoveRefused(f"{project.organization.name}尚未提交{RoundPhase(round_.phase).label}材料，不能分配评审")
     problem = rules.assignable_problem(reviewer, project)
     if problem:
-        raise MoveRefused(f"{_name(reviewer)}：{problem}（{project.organization.name}）")
+        raise MoveRefused(f"{person(reviewer)}：{problem}（{project.organization.name}）")
     sheet = ScoreSheet.objects.select_for_update().filter(round=round_, project=project, reviewer=reviewer).first()
     if sheet is not None and sheet.state != SheetState.WITHDRAWN:
-        raise MoveRefused(f"{_name(reviewer)}已分配评审{project.organization.name}")
-    if sheet is None:
-        sheet = ScoreSheet.objects.create(round=round_, project=project, reviewer=reviewer, assigned_by=actor)
-    else:
-        ScoreSheet.objects.filter(pk=sheet.pk).update(state=SheetState.ASSIGNED, version=F("version") + 1,
-                                                      assigned_by=actor, assigned_at=timezone.now(),
-                                                      submitted_at=None, total=None, percent=None)
-        sheet.scores.all().delete()
-        sheet.refresh_from_db()
+        raise MoveRefused(f"{person(reviewer)}已分配评审{project.organization.name}")
+    if sheet is not None:
+        return engine.run(SHEET_MACHINE, sheet, "reassign", actor=actor, before=_clear_scores, writes={
+            "assigned_by": actor, "assigned_at": timezone.now(), "submitted_at": None, "total": None, "percent": None})
+    sheet = ScoreSheet.objects.create(round=round_, project=project, reviewer=reviewer, assigned_by=actor)
     log_event(actor=actor, action="sheet.assigned", target=sheet, data={
-        "评估轮次": round_.name, "项目": project.organization.name, "评审专家": _name(reviewer)})
+        "评估轮次": round_.name, "项目": project.organization.name, "评审专家": person(reviewer)})
     return sheet
+
+
+def _clear_scores(sheet, change):
+    sheet.scores.all().delete()
 
 
 def _tell_reviewers(round_, counts):
@@ -493,30 +453,6 @@ def _lock_sheet(sheet):
             .select_related("round", "project__organization", "project__unit", "reviewer").get(pk=sheet.pk))
 
 
-def _move_sheet(locked, name, actor, *, reason="", extra=None, data=None):
-    """Compare-and-swap the sheet's state, then log the move. The caller holds the row lock."""
-    move = SHEET_MOVES[name]
-    if locked.state not in move.sources:
-        if locked.state == SheetState.SUBMITTED and name in ("save", "submit", "record"):
-            raise MoveRefused("该评分表已提交并锁定，不能再修改；如需修改请联系党委组织部退回")
-        raise MoveRefused(f"评分表当前状态为“{SheetState(locked.state).label}”，不能{move.label}")
-    reason = (reason or "").strip()
-    if move.needs_reason and not reason:
-        raise MoveRefused(f"{move.label}须填写原因")
-    changed = ScoreSheet.objects.filter(pk=locked.pk, state=locked.state, version=locked.version).update(
-        state=move.target, version=F("version") + 1, updated_at=timezone.now(), **(extra or {}))
-    if not changed:
-        raise MoveRefused("该评分表刚刚已被更新，请刷新页面后再操作")
-    previous = locked.state
-    locked.refresh_from_db()
-    payload = {"项目": locked.project.organization.name, "评审专家": _name(locked.reviewer),
-               "从": SheetState(previous).label, "到": SheetState(locked.state).label, **(data or {})}
-    if reason:
-        payload["原因"] = reason
-    log_event(actor=actor, action=f"sheet.{name}", target=locked, data=payload)
-    return locked
-
-
 @transaction.atomic
 def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submit=False, today=None):
     """The reviewer saves a draft or submits. A submitted sheet is locked until staff reopen it."""
@@ -527,27 +463,23 @@ def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submi
     problem = rules.conflict_reason(actor, locked.project)
     if problem:
         raise MoveRefused(problem)
-    name = "submit" if submit else "save"
-    if locked.state not in SHEET_MOVES[name].sources:
-        _move_sheet(locked, name, actor)  # raises the state's message
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise MoveRefused("该评分表已在别处保存过，请刷新页面后再填写，以免覆盖")
-    round_ = locked.round
-    if round_.state != RoundState.OPEN:
-        raise MoveRefused("本轮评审已结束，不能再修改评分")
-    if today > round_.deadline:
-        raise MoveRefused(f"评分已于{round_.deadline:%Y年%m月%d日}截止；如需延期请联系党委组织部")
-    criteria = applicable_criteria(round_, locked.project)
-    clean = check_scores(criteria, values, complete=submit)
     comment = (comment or "").strip()
     if len(comment) > 3000:
         raise MoveRefused("总体评语不超过3000字")
-    _write_scores(Score, "sheet", locked, clean)
-    total, percent = totals(criteria, clean)
-    extra = {"comment": comment, "total": total, "percent": percent if submit else None}
-    if submit:
-        extra["submitted_at"] = timezone.now()
-    locked = _move_sheet(locked, name, actor, extra=extra, data={"合计": scoring.fmt(total)})
+
+    def write_scores(locked, change):
+        criteria = applicable_criteria(locked.round, locked.project)
+        clean = check_scores(criteria, values, complete=submit)
+        _write_scores(Score, "sheet", locked, clean)
+        total, percent = totals(criteria, clean)
+        change.writes.update({"comment": comment, "total": total, "percent": percent if submit else None})
+        if submit:
+            change.writes["submitted_at"] = timezone.now()
+        change.data["合计"] = scoring.fmt(total)
+
+    locked = engine.run(SHEET_MACHINE, locked, "submit" if submit else "save", actor=actor,
+                        expected_version=expected_version, today=today, before=write_scores)
+    round_ = locked.round
     if submit and not round_.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).exists():
         staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
         notify.notify(list(staff), title=f"{round_.name}：全部评分已提交",
@@ -555,30 +487,15 @@ def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submi
     return locked
 
 
-@transaction.atomic
 def sheet_reopen(*, sheet, actor, reason):
     _require_staff(actor)
-    locked = _lock_sheet(sheet)
-    if locked.round.state != RoundState.OPEN:
-        raise MoveRefused("本轮评审已结束，请先重新开放评审")
-    locked = _move_sheet(locked, "reopen", actor, reason=reason, extra={"submitted_at": None, "percent": None})
-    notify.notify([locked.reviewer], title=f"评分表被退回：{locked.project.organization.name}",
-                  body=f"党委组织部退回了您对{locked.project.organization.name}的评分，请修改后重新提交。原因：{reason}",
-                  url=sheet_url(locked))
-    return locked
+    return engine.run(SHEET_MACHINE, sheet, "reopen", actor=actor, reason=reason,
+                      writes={"submitted_at": None, "percent": None})
 
 
-@transaction.atomic
 def sheet_withdraw(*, sheet, actor):
     _require_staff(actor)
-    locked = _lock_sheet(sheet)
-    if locked.round.state != RoundState.OPEN:
-        raise MoveRefused("本轮评审已结束，不能撤回分配")
-    locked = _move_sheet(locked, "withdraw", actor)
-    notify.notify([locked.reviewer], title=f"评审任务已撤回：{locked.project.organization.name}",
-                  body=f"{locked.round.name}中对{locked.project.organization.name}的评审任务已撤回，无需再评分。",
-                  url="/evaluations/")
-    return locked
+    return engine.run(SHEET_MACHINE, sheet, "withdraw", actor=actor)
 
 
 @transaction.atomic
@@ -605,13 +522,12 @@ def sheet_record(*, round_, project, reviewer, values, comment, actor):
         if stored == {pk: value for pk, (value, _) in clean.items()}:
             return "unchanged"
         raise MoveRefused("该专家对该项目的评分表已提交，导入的分数与之不同；如需修改请先退回该评分表")
-    if locked_round.state != RoundState.OPEN:
-        raise MoveRefused("本轮评审已结束，不能再录入评分")
-    _write_scores(Score, "sheet", locked, clean)
     total, percent = totals(criteria, clean)
-    _move_sheet(locked, "record", actor, extra={
-        "comment": (comment or "").strip()[:3000], "total": total, "percent": percent,
-        "submitted_at": timezone.now()}, data={"合计": scoring.fmt(total), "来源": "线下评分导入"})
+    engine.run(SHEET_MACHINE, locked, "record", actor=actor,
+               before=lambda locked, change: _write_scores(Score, "sheet", locked, clean),
+               writes={"comment": (comment or "").strip()[:3000], "total": total, "percent": percent,
+                       "submitted_at": timezone.now()},
+               data={"合计": scoring.fmt(total), "来源": "线下评分导入"})
     return outcome
 
 
@@ -687,14 +603,11 @@ def conflict_declare(*, reviewer, organization, reason, actor):
         reviewer=reviewer, round__state=RoundState.OPEN, state__in=ACTIVE_SHEET_STATES,
     ).select_related("project__organization"))
     for sheet in affected:
-        locked = _lock_sheet(sheet)
-        ScoreSheet.objects.filter(pk=locked.pk).update(state=SheetState.WITHDRAWN, version=F("version") + 1)
-        log_event(actor=actor, action="sheet.withdraw", target=locked, data={
-            "项目": locked.project.organization.name, "评审专家": _name(reviewer), "原因": "申报回避"})
+        engine.run(SHEET_MACHINE, sheet, "recuse", actor=actor, reason="申报回避")
     log_event(actor=actor, action="conflict.declared", target=declaration, data={
-        "评审专家": _name(reviewer), "回避的组织": organization.name, "原因": reason[:300],
+        "评审专家": person(reviewer), "回避的组织": organization.name, "原因": reason[:300],
         "撤回的评审任务": len(affected)})
     staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-    notify.notify([u for u in staff if u.pk != actor.pk], title=f"{_name(reviewer)}申报回避{organization.name}",
+    notify.notify([u for u in staff if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
                   body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
     return declaration
