@@ -58,6 +58,7 @@ class SelfState(models.TextChoices):
 class Who(models.TextChoices):
     REVIEWER = "reviewer", "评审专家本人"
     STAFF = "staff", "组织部"
+    BRANCH = "branch", "本支部书记"
 
 
 S = SheetState
@@ -91,3 +92,13 @@ ROUND_MOVES = {
 
 def sheet_moves_from(state):
     return [move for move in SHEET_MOVES.values() if state in move.sources]
+
+
+D = SelfState
+SELF_MOVES = {
+    move.name: move
+    for move in [
+        Move("save", "保存自评", (D.DRAFT,), D.DRAFT, (Who.BRANCH,)),
+        Move("submit", "提交自评", (D.DRAFT,), D.SUBMITTED, (Who.BRANCH,)),
+    ]
+}

@@ -3,12 +3,13 @@ move's guards, and who hears of it. The moves themselves are data in enums.py.""
 
 from django.contrib.auth import get_user_model
 
+from cultivation import notify as recipients
 from transitions import engine
 from transitions.refusals import MoveRefused
 
 from . import rules
-from .enums import ACTIVE_SHEET_STATES, ROUND_MOVES, SHEET_MOVES, RoundState, SheetState, Who
-from .models import Round, ScoreSheet
+from .enums import ACTIVE_SHEET_STATES, ROUND_MOVES, SELF_MOVES, SHEET_MOVES, RoundState, SelfState, SheetState, Who
+from .models import Round, ScoreSheet, SelfEvaluation
 
 
 def person(user):
@@ -110,4 +111,30 @@ SHEET_MACHINE = engine.Machine(
     },
     state_message=_sheet_state_message, context=_sheet_context, audience=_told_reviewer, message=_sheet_message,
     related=("round", "project__organization", "project__unit", "reviewer"),
+)
+
+
+# ---- self-evaluations ------------------------------------------------------------------------
+
+def _self_roles(user, evaluation):
+    return {Who.BRANCH} if rules.may_self_evaluate(user, evaluation.project) else set()
+
+
+def _self_state_message(evaluation, move):
+    return "自评已提交，不能再修改" if evaluation.state == SelfState.SUBMITTED else None
+
+
+def _self_audience(evaluation, change):
+    return recipients.unit_staff(evaluation.project.organization) if change.move.name == "submit" else []
+
+
+def _self_message(evaluation, change):
+    return (f"{evaluation.project.organization.name}已提交自评",
+            f"{evaluation.round.name}：自评合计 {change.data['合计']} 分。", "")
+
+
+SELF_MACHINE = engine.Machine(
+    model=SelfEvaluation, states=SelfState, moves=SELF_MOVES, prefix="self", noun="自评", roles=_self_roles,
+    state_message=_self_state_message, audience=_self_audience, message=_self_message,
+    related=("round", "project__organization", "project__unit"),
 )

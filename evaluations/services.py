@@ -24,14 +24,15 @@ from transitions import engine
 from transitions.refusals import MoveRefused
 
 from . import rules, scoring, selectors
-from .enums import ACTIVE_SHEET_STATES, Method, RoundPhase, RoundState, SelfState, SheetState, branch_kind
-from .machines import ROUND_MACHINE, SHEET_MACHINE, person, round_url
+from .enums import ACTIVE_SHEET_STATES, Method, RoundPhase, RoundState, SheetState, branch_kind
+from .machines import ROUND_MACHINE, SELF_MACHINE, SHEET_MACHINE, person, round_url
 from .models import (ConflictDeclaration, Criterion, Round, Rubric, RubricLocked, Score, ScoreSheet, SelfEvaluation,
                      SelfScore)
 
 EVENT_LABELS = {
     **ROUND_MACHINE.event_labels(),
     **SHEET_MACHINE.event_labels(),
+    **SELF_MACHINE.event_labels(),
     "sheet.assigned": "分配评审专家",
     "round.created": "新建评估轮次",
     "round.updated": "修改评估轮次",
@@ -42,6 +43,7 @@ EVENT_LABELS = {
     "rubric.revised": "评分细则新版本",
     "criterion.saved": "保存评分指标",
     "criterion.deleted": "删除评分指标",
+    # Written before self-evaluations moved through the engine (now self.save / self.submit).
     "self.saved": "保存自评",
     "self.submitted": "提交自评",
     "conflict.declared": "申报回避",
@@ -548,34 +550,24 @@ def self_evaluation_save(*, round_, project, actor, narrative, values, submit=Fa
         raise MoveRefused("本轮评审已结束，不能再修改自评")
     if today > round_.deadline:
         raise MoveRefused(f"自评已于{round_.deadline:%Y年%m月%d日}截止")
-    evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(
-        round=round_, project=project, defaults={"author": actor})
-    if evaluation.state == SelfState.SUBMITTED:
-        raise MoveRefused("自评已提交，不能再修改")
-    if expected_version is not None and int(expected_version) != evaluation.version:
-        raise MoveRefused("自评已在别处保存过，请刷新页面后再填写，以免覆盖")
+    evaluation, _ = SelfEvaluation.objects.get_or_create(round=round_, project=project, defaults={"author": actor})
     narrative = (narrative or "").strip()
     if submit and not narrative:
         raise MoveRefused("请填写自评报告")
     if len(narrative) > 20000:
         raise MoveRefused("自评报告不超过20000字")
-    criteria = applicable_criteria(round_, project)
-    clean = check_scores(criteria, values, complete=submit)
-    _write_scores(SelfScore, "evaluation", evaluation, clean)
-    total, percent = totals(criteria, clean)
-    state = SelfState.SUBMITTED if submit else SelfState.DRAFT
-    changed = SelfEvaluation.objects.filter(pk=evaluation.pk, version=evaluation.version).update(
-        narrative=narrative, total=total, percent=percent if submit else None, state=state, author=actor,
-        version=F("version") + 1, submitted_at=timezone.now() if submit else None, updated_at=timezone.now())
-    if not changed:
-        raise MoveRefused("自评刚刚已被更新，请刷新页面")
-    evaluation.refresh_from_db()
-    log_event(actor=actor, action="self.submitted" if submit else "self.saved", target=evaluation,
-              data={"评估轮次": round_.name, "合计": scoring.fmt(total)})
-    if submit:
-        notify.notify(notify.unit_staff(project.organization), title=f"{project.organization.name}已提交自评",
-                      body=f"{round_.name}：自评合计 {scoring.fmt(total)} 分。", url="")
-    return evaluation
+
+    def write_scores(locked, change):
+        criteria = applicable_criteria(round_, project)
+        clean = check_scores(criteria, values, complete=submit)
+        _write_scores(SelfScore, "evaluation", locked, clean)
+        total, percent = totals(criteria, clean)
+        change.writes.update({"narrative": narrative, "total": total, "percent": percent if submit else None,
+                              "author": actor, "submitted_at": timezone.now() if submit else None})
+        change.data.update({"评估轮次": round_.name, "合计": scoring.fmt(total)})
+
+    return engine.run(SELF_MACHINE, evaluation, "submit" if submit else "save", actor=actor,
+                      expected_version=expected_version, today=today, before=write_scores)
 
 
 # ---- conflicts -------------------------------------------------------------------------------
