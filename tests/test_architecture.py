@@ -1,10 +1,16 @@
 """What the structure promises: imports point one way, and the tree's scope rule is written once."""
 
 import ast
+import dataclasses
+import importlib
 import re
+import types
 from pathlib import Path
 
 import pytest
+
+from transitions import engine
+from transitions.moves import Move
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["branches", "cultivation", "evaluations"]
@@ -44,3 +50,104 @@ def test_the_sub_tree_rule_is_written_once():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if rule.search(line)]
     assert not offenders, "use branches.models.in_subtree / subtree_q: " + ", ".join(offenders)
+
+
+# ---- one transition engine -------------------------------------------------------------------
+
+ENGINE = ROOT / "transitions" / "engine.py"
+
+
+def _modules():
+    for app in APPS:
+        for path in app_modules(app):
+            if "management" in path.parts:
+                continue
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            yield importlib.import_module(name.removesuffix(".__init__"))
+
+
+def machines():
+    found = {}
+    for module in _modules():
+        for value in vars(module).values():
+            if isinstance(value, engine.Machine):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def move_tables():
+    """Every state table the apps declare: a dict of Move named *_MOVES, or MOVES, in any module."""
+    tables = {}
+    for module in _modules():
+        for name, value in vars(module).items():
+            if (name == "MOVES" or name.endswith("_MOVES")) and isinstance(value, dict) and value and all(
+                    isinstance(move, Move) for move in value.values()):
+                tables[id(value)] = (f"{module.__name__}.{name}", value)
+    return list(tables.values())
+
+
+def test_every_state_table_has_one_machine():
+    tables = move_tables()
+    assert len(tables) >= 5  # projects, reports, rounds, sheets, self-evaluations
+    by_table = {}
+    for machine in machines():
+        by_table.setdefault(id(machine.moves), []).append(machine)
+    lonely = [name for name, table in tables if len(by_table.get(id(table), [])) != 1]
+    assert not lonely, f"state tables without exactly one engine.Machine: {lonely}"
+
+
+def test_every_move_is_reachable_through_the_engine():
+    # With the actor holding a role the move names and the row in each of its sources, the engine
+    # offers the move: no table entry is dead, and none is made by a hand-written executor instead.
+    for machine in machines():
+        for move in machine.moves.values():
+            open_door = dataclasses.replace(machine, roles=lambda user, row, move=move: set(move.actors), conditions=())
+            for source in move.sources:
+                row = types.SimpleNamespace(state=source)
+                assert engine.refusal(open_door, None, row, move.name) is None, (machine.prefix, move.name, source)
+                assert move in engine.allowed(open_door, None, row)
+            assert machine.states(move.target).label
+
+
+def _has_state_key(node):
+    return isinstance(node, ast.Dict) and any(isinstance(key, ast.Constant) and key.value == "state"
+                                              for key in node.keys)
+
+
+def _writes_state(node, state_dicts=()):
+    """A call `….update(state=…)`, `update(**{"state": …})` or `update(**d)` where d was given a
+    "state" key, or an assignment `x.state = …`."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "update", "bulk_update", "update_or_create"):
+        for keyword in node.keywords:
+            if keyword.arg == "state" or (keyword.arg is None and _has_state_key(keyword.value)):
+                return True
+            if keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id in state_dicts:
+                return True
+        return any(isinstance(arg, ast.List) and any(isinstance(e, ast.Constant) and e.value == "state"
+                                                     for e in arg.elts) for arg in node.args)
+    if isinstance(node, ast.Assign):
+        return any(isinstance(target, ast.Attribute) and target.attr == "state" for target in node.targets)
+    return False
+
+
+def state_writes(source):
+    tree = ast.parse(source)
+    state_dicts = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and _has_state_key(node.value)
+                   for target in node.targets if isinstance(target, ast.Name)}
+    return sorted(node.lineno for node in ast.walk(tree) if _writes_state(node, state_dicts))
+
+
+def test_no_module_but_the_engine_writes_a_state():
+    offenders = [f"{path.relative_to(ROOT)}:{line}"
+                 for app in APPS + ["transitions"] for path in app_modules(app) if path != ENGINE
+                 for line in state_writes(path.read_text(encoding="utf-8"))]
+    assert not offenders, "a state changes only in transitions.engine.run: " + ", ".join(offenders)
+
+
+def test_the_state_rule_check_finds_a_hand_written_move():
+    written = ("Project.objects.filter(pk=1).update(state='recognized')\nrow.state = 'x'\n"
+               "Sheet.objects.filter(pk=1).update(**{'state': 'draft'})\n"
+               "updates = {'state': 'draft', 'version': 2}\nReport.objects.filter(pk=1).update(**updates)\n")
+    assert state_writes(written) == [1, 2, 3, 5]
+    assert state_writes(ENGINE.read_text(encoding="utf-8"))  # the engine itself is the one that does
