@@ -11,8 +11,8 @@ from .models import Event
 COMMAND_LINE = "命令行"
 _source = contextvars.ContextVar("event_source", default=COMMAND_LINE)
 
-# Every app registers the Chinese labels of its actions here, so lists read in Chinese.
-ACTION_LABELS = {
+# The Chinese labels of this app's actions; settings.EVENT_LABELS lists every app's, so lists read in Chinese.
+EVENT_LABELS = {
     "organization.created": "新建组织",
     "organization.updated": "修改组织",
     "organization.imported": "导入组织名册",
@@ -69,8 +69,18 @@ def log_events(*, actor, action, targets, data_for):
     )
 
 
+def action_labels():
+    """{action: Chinese label} over every module settings.EVENT_LABELS declares."""
+    from .registry import declared
+
+    labels = {}
+    for module_labels in declared("EVENT_LABELS"):
+        labels.update(module_labels)
+    return labels
+
+
 def action_label(action):
-    return ACTION_LABELS.get(action, action)
+    return action_labels().get(action, action)
 
 
 # ---- reading an event's data -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, roster, selectors, services
+from . import access, registry, roster, selectors, services
 from .audit import action_label
 from .enums import Role
 from .forms import DeclarationForm, EventFilterForm, OrganizationFilterForm, RosterImportForm
@@ -57,16 +57,11 @@ def home(request):
     ]
     if access.has_role(user, Role.REVIEWER):
         context["reviewer_units"] = access.organizations_for(user, Role.REVIEWER)
-    for contribute in HOME_PANELS:
+    for contribute in registry.declared("HOME_PANELS"):
         panel = contribute(request)
         if panel:
             context["panels"].append(panel)
     return render(request, "branches/home.html", context)
-
-
-# Later apps add their own sections to the home page: a function of the request returning
-# {"template": ..., **context}, or None when the user has nothing there.
-HOME_PANELS = []
 
 
 @login_required

@@ -191,3 +191,31 @@ LOGGING = {
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")
 # The address users reach the site by, for links in mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# What each app adds to pages and lists it does not own (branches/registry.py reads these): the
+# order here is the order on the page. Nothing registers itself by being imported.
+# Sections of the home page: functions of the request returning {"template": ..., **context} or None.
+HOME_PANELS = [
+    "cultivation.views.home.secretary_panel",
+    "cultivation.views.home.unit_panel",
+    "cultivation.views.home.staff_panel",
+    "evaluations.panels.reviewer_queue",
+    "evaluations.panels.staff_rounds",
+    "evaluations.panels.branch_results",
+    "cultivation.report_panels.reports_panel",
+]
+# Who else may read a project's materials (never change them): functions of the user returning a
+# queryset of project ids, such as a reviewer's assignments.
+PROJECT_READERS = ["evaluations.selectors.readable_project_ids"]
+# The Chinese labels of every event action, per module that writes events.
+EVENT_LABELS = [
+    "branches.audit.EVENT_LABELS",
+    "cultivation.workflow.EVENT_LABELS",
+    "cultivation.services.EVENT_LABELS",
+    "cultivation.notices.EVENT_LABELS",
+    "cultivation.reports.EVENT_LABELS",
+    "cultivation.report_evidence.EVENT_LABELS",
+    "evaluations.services.EVENT_LABELS",
+]
+# Demo builders run after the organization tree demo, in order: build(context).
+DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build"]

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branches import access
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import log_event
 
 from . import notify
 from .enums import Grade, ProjectState
@@ -24,13 +24,13 @@ from .models import Notice, NoticeItem, NoticeRevision, Objection, Project
 from .models.notices import NoticeKind, NoticeRevisionKind, ObjectionOutcome
 from .workflow import MoveRefused, offender, project_url
 
-ACTION_LABELS.update({
+EVENT_LABELS = {
     "notice.published": "发布公示",
     "notice.corrected": "更正公示",
     "notice.withdrawn": "撤销公示",
     "objection.lodged": "提出异议",
     "objection.answered": "处理异议",
-})
+}
 
 # Objections one person (real name + contact) may lodge against one notice in a day: enough for a
 # concern about several listed branches, few enough that one sender cannot flood from many addresses.

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import log_event
 from branches.uploads import check_upload, store_upload
 
 from . import notify
@@ -27,7 +27,7 @@ from .workflow import MoveRefused, actor_roles, audience
 
 logger = logging.getLogger(__name__)
 
-ACTION_LABELS.update({
+EVENT_LABELS = {
     "attachment.uploaded": "上传佐证材料",
     "attachment.deleted": "删除佐证材料",
     "publication.created": "登记宣传报道",
@@ -38,7 +38,7 @@ ACTION_LABELS.update({
     "exemplar.deleted": "删除先进典型",
     "funding.allocated": "分配特色活动经费",
     "spending.created": "登记经费支出",
-})
+}
 
 MODELS = {EvidenceKind.ATTACHMENT: Attachment, EvidenceKind.PUBLICATION: Publication,
           EvidenceKind.OUTCOME: Outcome, EvidenceKind.EXEMPLAR: Exemplar}

@@ -1,15 +1,11 @@
-"""What progress reports add to pages they do not own: the home-page panels and the navbar's unread badge.
-
-Imported by cultivation/report_urls.py, so the panels are registered once the URLconf loads (before
-any view runs).
-"""
+"""What progress reports add to pages they do not own: the home-page panel (declared in
+settings.HOME_PANELS) and the navbar's unread badge."""
 
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from branches import access
 from branches.enums import Role
-from branches.views import HOME_PANELS
 
 from . import report_selectors
 
@@ -40,10 +36,6 @@ def reports_panel(request):
         "report_items_are_periods": first in ("due", "overdue"),
         "report_today": today,
     }
-
-
-if reports_panel not in HOME_PANELS:
-    HOME_PANELS.append(reports_panel)
 
 
 def inbox(request):

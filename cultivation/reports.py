@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import log_event
 from transitions import engine
 from transitions.refusals import MoveRefused, NotAllowed
 
@@ -175,7 +175,6 @@ EVENT_LABELS = {
     "notification.read": "阅读通知",
     "notification.read_all": "全部通知标为已读",
 }
-ACTION_LABELS.update(EVENT_LABELS)
 
 
 def report_move(*, report, name, actor, comment="", expected_version=None):

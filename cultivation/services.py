@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches import access
-from branches.audit import ACTION_LABELS, field_value, log_event
+from branches.audit import field_value, log_event
 
 from .enums import EDITABLE_STATES, Actor, ProjectState
 from .models import (
@@ -81,7 +81,7 @@ def _replace_activities(project, activities):
 # ---- batches and quotas --------------------------------------------------------------------
 
 
-ACTION_LABELS.update({
+EVENT_LABELS = {
     "batch.created": "新建培育批次",
     "batch.updated": "修改培育批次",
     "batch.quota_set": "设置推荐名额",
@@ -98,7 +98,7 @@ ACTION_LABELS.update({
     "feedback.verified": "核查整改情况",
     "acceptance.recorded": "记录验收情况",
     "acceptance.override": "未整改到位事项的处理意见",
-})
+}
 
 BATCH_FIELDS = [field.name for field in Batch._meta.concrete_fields if field.name not in ("id", "created_at")]
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches import access
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import log_event
 from branches.enums import BranchType, Role
 from branches.rules import eligibility_problems
 from transitions import engine
@@ -328,7 +328,6 @@ MACHINE = engine.Machine(
 )
 EVENT_LABELS = {**MACHINE.event_labels(), "project.created": "新建申报", "project.edited": "修改申报",
                 "project.window_extended": "延长阶段时限"}
-ACTION_LABELS.update(EVENT_LABELS)
 
 
 def move_problem(*, project, name, actor, reason="", fields=None, today=None):

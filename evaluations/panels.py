@@ -1,4 +1,4 @@
-"""Sections this app adds to the home page (branches.views.HOME_PANELS)."""
+"""Sections this app adds to the home page (declared in settings.HOME_PANELS)."""
 
 from django.utils import timezone
 

@@ -50,7 +50,7 @@ def reviewer_sheet(user, round_pk, project_pk):
 
 
 def readable_project_ids(user):
-    """For cultivation's EXTRA_READERS: an assigned reviewer may read the project's materials."""
+    """For settings.PROJECT_READERS: an assigned reviewer may read the project's materials."""
     return reviewer_sheets(user).values("project_id")
 
 

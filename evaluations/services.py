@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from branches.audit import ACTION_LABELS, log_event
+from branches.audit import log_event
 from branches.enums import Role
 from branches.models import subtree_q
 from cultivation import notify, workflow
@@ -48,7 +48,6 @@ EVENT_LABELS = {
     "self.submitted": "提交自评",
     "conflict.declared": "申报回避",
 }
-ACTION_LABELS.update(EVENT_LABELS)
 
 ROUND_FIELDS = ["name", "rubric", "deadline", "reviewers_per_project", "method", "trim_min_count", "excellent_min",
                 "good_min", "pass_min"]

@@ -151,3 +151,60 @@ def test_the_state_rule_check_finds_a_hand_written_move():
                "updates = {'state': 'draft', 'version': 2}\nReport.objects.filter(pk=1).update(**updates)\n")
     assert state_writes(written) == [1, 2, 3, 5]
     assert state_writes(ENGINE.read_text(encoding="utf-8"))  # the engine itself is the one that does
+
+
+# ---- registries are declared, not filled by imports ------------------------------------------
+
+REGISTRIES = {"HOME_PANELS": callable, "PROJECT_READERS": callable, "DEMO_BUILDERS": callable,
+              "EVENT_LABELS": lambda value: isinstance(value, dict)}
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRIES))
+def test_every_declared_contribution_is_found(name):
+    from branches.registry import declared
+
+    entries = declared(name)
+    assert entries and all(REGISTRIES[name](entry) for entry in entries)
+
+
+def _fills_an_imported_registry(tree):
+    imported = {alias.asname or alias.name.split(".")[0] for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    for node in tree.body:  # module level only: what runs because the module was imported
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr in ("append", "extend", "update", "setdefault", "insert")):
+            owner = call.func.value
+            while isinstance(owner, ast.Attribute):
+                owner = owner.value
+            if isinstance(owner, ast.Name) and owner.id in imported:
+                yield node.lineno
+
+
+def test_no_module_fills_a_registry_when_imported():
+    offenders = [f"{path.relative_to(ROOT)}:{line}" for app in APPS for path in app_modules(app)
+                 for line in _fills_an_imported_registry(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not offenders, "declare it in settings (HOME_PANELS, EVENT_LABELS…) instead: " + ", ".join(offenders)
+    sample = ast.parse("from branches.views import HOME_PANELS\nHOME_PANELS.append(panel)\n")
+    assert list(_fills_an_imported_registry(sample)) == [2]
+
+
+def _logged_actions(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                "log_event", "log_events"):
+            for keyword in node.keywords:
+                if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):
+                    yield keyword.value.value
+
+
+def test_every_event_action_has_a_chinese_label():
+    from branches.audit import action_labels
+
+    labels = action_labels()
+    written = {action for app in APPS for path in app_modules(app) for action in _logged_actions(path)}
+    machine_actions = {action for machine in machines() for action in machine.event_labels()}
+    assert written and machine_actions
+    missing = sorted(action for action in written | machine_actions if action not in labels)
+    assert not missing, f"actions without a label in settings.EVENT_LABELS: {missing}"
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in labels[action]) for action in written | machine_actions)

@@ -4,11 +4,6 @@ from django.db import models
 from ..enums import Grade, Phase, ProjectState
 
 
-# Other apps may let more people read a project's materials (never change them): each entry is a
-# function of the user returning a queryset of project ids, e.g. a reviewer's assignments.
-EXTRA_READERS = []
-
-
 class ProjectQuerySet(models.QuerySet):
     def in_states(self, states):
         return self.filter(state__in=states)
@@ -27,11 +22,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(access.scope_q(user, "organization__"))
 
     def readable_by(self, user):
-        """Projects whose materials the user may read: their own scope plus what other apps grant."""
+        """Projects whose materials the user may read: their own scope plus what other apps grant
+        (settings.PROJECT_READERS, such as a reviewer's assignments)."""
+        from branches.registry import declared
+
         if not user.is_authenticated:
             return self.none()
         condition = models.Q(pk__in=self.visible_to(user).values("pk"))
-        for readers in EXTRA_READERS:
+        for readers in declared("PROJECT_READERS"):
             condition |= models.Q(pk__in=readers(user))
         return self.filter(condition)
 

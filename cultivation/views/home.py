@@ -1,4 +1,4 @@
-"""The cultivation sections of the home page, registered in branches.views.HOME_PANELS."""
+"""The cultivation sections of the home page (declared in settings.HOME_PANELS)."""
 
 from django.db.models import Count
 from django.utils import timezone
@@ -62,5 +62,3 @@ def staff_panel(request):
     return {"template": "cultivation/includes/home_staff.html", "staff_batches": batches,
             "pending_notices": list(pending[:PANEL_SIZE])}
 
-
-PANELS = [secretary_panel, unit_panel, staff_panel]

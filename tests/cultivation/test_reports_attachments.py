@@ -11,7 +11,6 @@ from PIL import Image
 from branches.models import Event
 from cultivation import report_evidence
 from cultivation.models import Attachment, Project
-from cultivation.models.projects import EXTRA_READERS
 from cultivation.report_enums import ReportState
 from cultivation.workflow import MoveRefused
 from tests.factories import cultivating_project, progress_report
@@ -131,11 +130,17 @@ def test_a_visitor_is_sent_to_the_login_page(client, stored):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_a_reviewer_granted_reading_by_another_app_may_download(tree, client_for, stored, monkeypatch):
-    # What evaluations does for an assigned reviewer: readable_by grants them the project.
-    monkeypatch.setattr("cultivation.models.projects.EXTRA_READERS", EXTRA_READERS + [
-        lambda user: Project.objects.filter(pk=stored.project_id) if user.pk == tree.reviewer.pk
-        else Project.objects.none()])
+GRANTED = {}
+
+
+def granted_by_another_app(user):
+    return Project.objects.filter(pk__in=GRANTED.get(user.pk, []))
+
+
+def test_a_reviewer_granted_reading_by_another_app_may_download(tree, client_for, stored, settings, monkeypatch):
+    # What evaluations does for an assigned reviewer: a reader declared in settings.PROJECT_READERS.
+    settings.PROJECT_READERS = [*settings.PROJECT_READERS, f"{__name__}.granted_by_another_app"]
+    monkeypatch.setitem(GRANTED, tree.reviewer.pk, [stored.project_id])
     response = client_for(tree.reviewer).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
     assert response.status_code == 200
     other = client_for(tree.other_secretary).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))

@@ -1,16 +1,11 @@
-import importlib
-import importlib.util
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from branches import demo
+from branches import demo, registry
 from branches.models import Organization
 
-# Each later app may add a `demo.build(context)` that extends what the tree demo made.
-LATER_APPS = ["cultivation", "evaluations"]
 
 
 class Command(BaseCommand):
@@ -32,9 +27,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             context = demo.build(timezone.localdate())
             demo.create_demo_users(context, password)
-            for app in LATER_APPS:
-                if importlib.util.find_spec(f"{app}.demo"):
-                    importlib.import_module(f"{app}.demo").build(context)
+            # What the later apps build on the tree: settings.DEMO_BUILDERS, in order.
+            for build in registry.declared("DEMO_BUILDERS"):
+                build(context)
         branches = Organization.objects.branches().count()
         units = Organization.objects.secondary().count()
         self.stdout.write(self.style.SUCCESS(f"已建立演示大学：{units} 个二级党组织，{branches} 个党支部。"))
