@@ -65,7 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
-                "cultivation.report_panels.inbox",
+                "cultivation.reports.panels.inbox",
             ],
         },
     },

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from .enums import Actor, ProjectState
+from ..enums import Actor, ProjectState
 
 
 class ReportState(models.TextChoices):

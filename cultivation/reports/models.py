@@ -7,7 +7,7 @@ Every write goes through `cultivation.reports` (report moves, edits, schedule, r
 from django.conf import settings
 from django.db import models
 
-from ..report_enums import Channel, ExemplarKind, OutcomeType, ReminderKind, ReportState
+from .enums import Channel, ExemplarKind, OutcomeType, ReminderKind, ReportState
 
 USER = settings.AUTH_USER_MODEL
 
@@ -68,7 +68,7 @@ class ProgressReport(models.Model):
 
     @property
     def is_editable(self):
-        from ..report_enums import EDITABLE_REPORT_STATES
+        from .enums import EDITABLE_REPORT_STATES
 
         return self.state in EDITABLE_REPORT_STATES
 

@@ -11,7 +11,7 @@ from branches import access
 from branches.enums import Role
 from branches.views import HOME_PANELS
 
-from . import report_selectors
+from . import selectors as report_selectors
 
 PANEL_ITEMS = 5
 

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from branches.audit import ACTION_LABELS, log_event
 
-from . import notify
-from .enums import CULTIVATED_STATES, Actor, ProjectState
-from .models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
-from .report_enums import (
+from .. import notify
+from ..enums import CULTIVATED_STATES, Actor, ProjectState
+from ..models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
+from ..workflow import MoveRefused, actor_roles, audience
+from .enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
 )
-from .report_selectors import period_for, periods_of_projects
-from .workflow import MoveRefused, actor_roles, audience
+from .selectors import period_for, periods_of_projects
 
 ACTION_LABELS.update({f"report.{name}": move.event for name, move in REPORT_MOVES.items()})
 ACTION_LABELS.update({

@@ -5,8 +5,8 @@ from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
-from . import report_panels  # noqa: F401 - registers the home-page panels once the URLconf loads
-from . import report_views as views
+from . import panels  # noqa: F401 - registers the home-page panels once the URLconf loads
+from . import views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
