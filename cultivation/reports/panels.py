@@ -1,6 +1,6 @@
 """What progress reports add to pages they do not own: the home-page panels and the navbar's unread badge.
 
-Imported by cultivation/report_urls.py, so the panels are registered once the URLconf loads (before
+Imported by cultivation/reports/urls.py, so the panels are registered once the URLconf loads (before
 any view runs).
 """
 

@@ -1,6 +1,6 @@
 """The one place where a progress report is begun, edited or moved, and where reminders are sent.
 
-`report_move()` reads the moves table of `report_enums`, checks the actor's role (workflow.actor_roles),
+`report_move()` reads the moves table of `reports/enums.py`, checks the actor's role (workflow.actor_roles),
 locks the row, writes the new state with a compare-and-swap on (state, version), logs the event and
 queues the notifications, all in one transaction. Views call the named functions; they never set a state.
 """
