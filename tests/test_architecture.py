@@ -44,3 +44,29 @@ def test_the_sub_tree_rule_is_written_once():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if rule.search(line)]
     assert not offenders, "use branches.models.in_subtree / subtree_q: " + ", ".join(offenders)
+
+
+def test_progress_reports_are_a_package_laid_out_like_an_app():
+    # Reports live in cultivation/reports/ (app label still `cultivation`), not in report_*.py
+    # modules beside the rest of cultivation.
+    cultivation = ROOT / "cultivation"
+    leftovers = sorted(path.name for path in cultivation.glob("report*.py"))
+    leftovers += sorted(str(path.relative_to(ROOT)) for path in [cultivation / "models" / "reports.py",
+                                                                 cultivation / "demo_reports.py"] if path.exists())
+    assert not leftovers, "progress reports belong in cultivation/reports/: " + ", ".join(leftovers)
+    package = cultivation / "reports"
+    layout = ["__init__", "models", "enums", "services", "selectors", "forms", "views", "urls"]
+    missing = [name for name in layout if not (package / f"{name}.py").is_file()]
+    assert not missing, "cultivation/reports/ lacks " + ", ".join(f"{name}.py" for name in missing)
+
+
+def test_report_services_do_not_import_views():
+    # Inside the package imports point one way: models ← enums ← selectors ← services ← forms ← views ← urls.
+    package = ROOT / "cultivation" / "reports"
+    upper = {"forms", "views", "urls", "panels"}
+    offenders = [f"{name}.py imports {'.' * node.level}{node.module or ''} {[alias.name for alias in node.names]}"
+                 for name in ["models", "enums", "selectors", "services", "evidence"]
+                 for node in ast.walk(ast.parse((package / f"{name}.py").read_text(encoding="utf-8")))
+                 if isinstance(node, ast.ImportFrom) and node.level
+                 and ({(node.module or "").split(".")[-1]} | {alias.name for alias in node.names}) & upper]
+    assert not offenders, "\n".join(offenders)
