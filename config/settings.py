@@ -65,7 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
-                "cultivation.report_panels.inbox",
+                "cultivation.reports.panels.inbox",
             ],
         },
     },
@@ -202,7 +202,7 @@ HOME_PANELS = [
     "evaluations.panels.reviewer_queue",
     "evaluations.panels.staff_rounds",
     "evaluations.panels.branch_results",
-    "cultivation.report_panels.reports_panel",
+    "cultivation.reports.panels.reports_panel",
 ]
 # Who else may read a project's materials (never change them): functions of the user returning a
 # queryset of project ids, such as a reviewer's assignments.
@@ -213,8 +213,8 @@ EVENT_LABELS = [
     "cultivation.workflow.EVENT_LABELS",
     "cultivation.services.EVENT_LABELS",
     "cultivation.notices.EVENT_LABELS",
-    "cultivation.reports.EVENT_LABELS",
-    "cultivation.report_evidence.EVENT_LABELS",
+    "cultivation.reports.services.EVENT_LABELS",
+    "cultivation.reports.evidence.EVENT_LABELS",
     "evaluations.services.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).

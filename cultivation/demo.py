@@ -418,6 +418,6 @@ def build(context):
     }
     context["projects"]["recognition"] = recognition_projects
     context["projects"]["selection"] = list(Project.objects.filter(batch=selection).select_related("organization", "unit"))
-    if importlib.util.find_spec("cultivation.demo_reports"):
-        importlib.import_module("cultivation.demo_reports").build(context)
+    if importlib.util.find_spec("cultivation.reports.demo"):
+        importlib.import_module("cultivation.reports.demo").build(context)
     return context

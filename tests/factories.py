@@ -213,7 +213,7 @@ def cultivating_project(organization, *, batch=None, today=None, **kwargs):
 def progress_report(project, *, due=None, state="draft", **fields):
     """The report of one of the project's periods (the first one unless `due`), in the given state."""
     from cultivation.models import ProgressReport
-    from cultivation.report_selectors import periods_of
+    from cultivation.reports.selectors import periods_of
 
     periods = periods_of(project)
     period = next(p for p in periods if p.due == due) if due else periods[0]

@@ -208,3 +208,29 @@ def test_every_event_action_has_a_chinese_label():
     missing = sorted(action for action in written | machine_actions if action not in labels)
     assert not missing, f"actions without a label in settings.EVENT_LABELS: {missing}"
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in labels[action]) for action in written | machine_actions)
+
+
+def test_progress_reports_are_a_package_laid_out_like_an_app():
+    # Reports live in cultivation/reports/ (app label still `cultivation`), not in report_*.py
+    # modules beside the rest of cultivation.
+    cultivation = ROOT / "cultivation"
+    leftovers = sorted(path.name for path in cultivation.glob("report*.py"))
+    leftovers += sorted(str(path.relative_to(ROOT)) for path in [cultivation / "models" / "reports.py",
+                                                                 cultivation / "demo_reports.py"] if path.exists())
+    assert not leftovers, "progress reports belong in cultivation/reports/: " + ", ".join(leftovers)
+    package = cultivation / "reports"
+    layout = ["__init__", "models", "enums", "services", "selectors", "forms", "views", "urls"]
+    missing = [name for name in layout if not (package / f"{name}.py").is_file()]
+    assert not missing, "cultivation/reports/ lacks " + ", ".join(f"{name}.py" for name in missing)
+
+
+def test_report_services_do_not_import_views():
+    # Inside the package imports point one way: models ← enums ← selectors ← services ← forms ← views ← urls.
+    package = ROOT / "cultivation" / "reports"
+    upper = {"forms", "views", "urls", "panels"}
+    offenders = [f"{name}.py imports {'.' * node.level}{node.module or ''} {[alias.name for alias in node.names]}"
+                 for name in ["models", "enums", "selectors", "services", "evidence"]
+                 for node in ast.walk(ast.parse((package / f"{name}.py").read_text(encoding="utf-8")))
+                 if isinstance(node, ast.ImportFrom) and node.level
+                 and ({(node.module or "").split(".")[-1]} | {alias.name for alias in node.names}) & upper]
+    assert not offenders, "\n".join(offenders)

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import timezone
 
-from cultivation import report_selectors
 from cultivation.enums import Actor
-from cultivation.report_enums import ReportState
+from cultivation.reports import selectors as report_selectors
+from cultivation.reports.enums import ReportState
 from cultivation.workflow import actor_roles
 
 register = template.Library()

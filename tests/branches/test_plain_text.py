@@ -8,7 +8,7 @@ from django import forms
 
 from branches.plain_text import MESSAGE, PlainTextForm, PlainTextMixin
 
-FORM_MODULES = ["branches.forms", "cultivation.forms", "cultivation.report_forms", "evaluations.forms", "evaluations.admin"]
+FORM_MODULES = ["branches.forms", "cultivation.forms", "cultivation.reports.forms", "evaluations.forms", "evaluations.admin"]
 
 
 class NoteForm(PlainTextForm):

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from branches.models import Event
-from cultivation import reports
 from cultivation.models import Notification, OutboundEmail, Reminder
-from cultivation.report_enums import ReminderKind, ReportState
+from cultivation.reports import services as reports
+from cultivation.reports.enums import ReminderKind, ReportState
 from tests.factories import BatchFactory, cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.urls import reverse
 from PIL import Image
 
 from branches.models import Event
-from cultivation import report_evidence
 from cultivation.models import Attachment, Project
-from cultivation.report_enums import ReportState
+from cultivation.reports import evidence as report_evidence
+from cultivation.reports.enums import ReportState
 from cultivation.workflow import MoveRefused
 from tests.factories import cultivating_project, progress_report
 

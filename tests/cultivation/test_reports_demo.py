@@ -9,10 +9,10 @@ from django.utils import timezone
 from PIL import Image
 
 from branches.uploads import check_upload
-from cultivation import demo_reports
 from cultivation.models import Attachment, Exemplar, Outcome, ProgressReport, Publication, Spending
-from cultivation.report_enums import ReportState
-from cultivation.report_selectors import funding_of, pending_periods
+from cultivation.reports import demo as demo_reports
+from cultivation.reports.enums import ReportState
+from cultivation.reports.selectors import funding_of, pending_periods
 from tests.factories import cultivating_batch, cultivating_project
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cultivation import report_evidence
 from cultivation.models import Attachment, ProgressReport, Publication
+from cultivation.reports import evidence as report_evidence
 from tests.cultivation.test_reports_attachments import PDF, png_bytes
 from tests.factories import cultivating_project, progress_report
 

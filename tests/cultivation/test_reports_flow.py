@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Event
-from cultivation import reports
 from cultivation.enums import ProjectState
 from cultivation.models import ActivityProgress, Milestone, Notification, ProgressReport, Project
-from cultivation.report_enums import REPORT_MOVES, ReportState
-from cultivation.report_selectors import periods_of, schedule_dates
+from cultivation.reports import services as reports
+from cultivation.reports.enums import REPORT_MOVES, ReportState
+from cultivation.reports.selectors import periods_of, schedule_dates
 from cultivation.workflow import MoveRefused
 from tests.factories import BatchFactory, cultivating_project, progress_report
 

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Event
-from cultivation import report_evidence
 from cultivation.models import Exemplar, FeaturedActivity, Outcome, Publication, Spending
-from cultivation.report_enums import Channel, ExemplarKind, OutcomeType, ReportState
-from cultivation.report_selectors import funding_of, project_summary
-from cultivation.reports import NotAllowed
+from cultivation.reports import evidence as report_evidence
+from cultivation.reports.enums import Channel, ExemplarKind, OutcomeType, ReportState
+from cultivation.reports.selectors import funding_of, project_summary
+from cultivation.reports.services import NotAllowed
 from cultivation.workflow import MoveRefused
 from tests.factories import ProjectFactory, cultivating_project, progress_report
 

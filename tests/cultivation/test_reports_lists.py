@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from cultivation.enums import ProjectState
 from cultivation.models import Milestone, ProgressReport, Project
-from cultivation.report_enums import ReportState
-from cultivation.report_selectors import pending_periods, periods_of, project_record, reports_in_state, tab_counts
+from cultivation.reports.enums import ReportState
+from cultivation.reports.selectors import pending_periods, periods_of, project_record, reports_in_state, tab_counts
 from tests.factories import BatchFactory, ProjectFactory, cultivating_batch, cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from cultivation.models import Publication
-from cultivation.report_enums import ReportState
+from cultivation.reports.enums import ReportState
 from tests.factories import cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_the_project_partial_lists_periods_evidence_and_links(tree):
 
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_project_partial_runs_a_fixed_number_of_queries(tree, django_assert_num_queries, size):
-    from cultivation.report_selectors import periods_of
+    from cultivation.reports.selectors import periods_of
 
     project = cultivating_project(tree.branch_a1)
     for period in periods_of(project)[:size]:
@@ -76,7 +76,7 @@ def test_the_project_partial_runs_a_fixed_number_of_queries(tree, django_assert_
 def test_the_summary_is_read_only_and_counts_handed_in_reports(tree):
     project = cultivating_project(tree.branch_a1)
     progress_report(project, state=ReportState.ACCEPTED, lecture_count=2, theme_day_count=3)
-    from cultivation.report_selectors import periods_of
+    from cultivation.reports.selectors import periods_of
 
     progress_report(project, due=periods_of(project)[-1].due, state=ReportState.DRAFT,
                     lecture_count=9)  # a draft does not count

@@ -371,7 +371,7 @@ def _r_free_day(world, which):
     """A day inside the 培育 window that is not yet a due date: valid for a new milestone."""
     import datetime
 
-    from cultivation.report_selectors import periods_of
+    from cultivation.reports.selectors import periods_of
 
     first = periods_of(_r_project(world, which))[0]
     return first.due - datetime.timedelta(days=1) if first.start < first.due else first.due + datetime.timedelta(days=1)
@@ -382,7 +382,7 @@ def _r_project_kwargs(world, which):
 
 
 def _r_start_data(world, which):
-    from cultivation.report_selectors import periods_of
+    from cultivation.reports.selectors import periods_of
 
     return {"period_due": periods_of(_r_project(world, which))[0].due.isoformat()}
 
@@ -415,7 +415,7 @@ def _r_image(world, which):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from cultivation import report_evidence
+    from cultivation.reports import evidence as report_evidence
 
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (183, 28, 28)).save(buffer, format="PNG")

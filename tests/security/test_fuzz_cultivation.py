@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from branches.models import Organization
 from cultivation import forms as cf
-from cultivation import report_forms as rf
 from cultivation.models import FeedbackItem, Objection, ProgressReport, Project
-from cultivation.report_selectors import periods_of
+from cultivation.reports import forms as rf
+from cultivation.reports.selectors import periods_of
 from tests.factories import progress_report
 
 from . import matrix_cultivation as m

@@ -23,7 +23,7 @@ from .matrix_evaluations import scene
 
 pytestmark = pytest.mark.django_db
 
-FORM_MODULES = ["branches.forms", "cultivation.forms", "cultivation.report_forms", "evaluations.forms"]
+FORM_MODULES = ["branches.forms", "cultivation.forms", "cultivation.reports.forms", "evaluations.forms"]
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.audit import reset_source, set_source
-from cultivation.reports import remind_days_before, send_reminders
+from cultivation.reports.services import remind_days_before, send_reminders
 
 
 class Command(BaseCommand):

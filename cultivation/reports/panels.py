@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from branches import access
 from branches.enums import Role
 
-from . import report_selectors
+from . import selectors as report_selectors
 
 PANEL_ITEMS = 5
 

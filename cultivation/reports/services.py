@@ -1,6 +1,6 @@
 """The one place where a progress report is begun, edited or moved, and where reminders are sent.
 
-A report's moves are data (`report_enums.REPORT_MOVES`); `MACHINE` gives the transition engine
+A report's moves are data (`enums.REPORT_MOVES`); `MACHINE` gives the transition engine
 (`transitions.engine.run`) the report's guards, stamps and audiences, and the engine makes every
 move. Views call the named functions; they never set a state.
 """
@@ -14,15 +14,15 @@ from branches.audit import log_event
 from transitions import engine
 from transitions.refusals import MoveRefused, NotAllowed
 
-from . import notify
-from . import notify as recipients
-from .enums import CULTIVATED_STATES, Actor, ProjectState
-from .models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
-from .report_enums import (
+from .. import notify
+from .. import notify as recipients
+from ..enums import CULTIVATED_STATES, Actor, ProjectState
+from ..models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
+from ..workflow import actor_roles, audience
+from .enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
 )
-from .report_selectors import period_for, periods_of_projects
-from .workflow import actor_roles, audience
+from .selectors import period_for, periods_of_projects
 
 
 # The person fields stamped by each move (…_at, …_by).

@@ -1,5 +1,5 @@
 """Forms for progress reports, evidence, funding and milestones. They only validate input; the
-services in `cultivation.reports` and `cultivation.report_evidence` decide and write."""
+services in `cultivation.reports.services` and `cultivation.reports.evidence` decide and write."""
 
 from decimal import Decimal
 

@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from .enums import CULTIVATED_STATES
-from .models import (
+from ..enums import CULTIVATED_STATES
+from ..models import (
     ActivityProgress, Attachment, Exemplar, FeaturedActivity, Milestone, Notification, Outcome, ProgressReport,
     Project, Publication, Spending,
 )
-from .report_enums import (
+from .enums import (
     EDITABLE_REPORT_STATES, HANDED_IN_STATES, OPEN_PROJECT_STATES, Channel, OutcomeType, ReportState,
 )
 

@@ -1,13 +1,14 @@
 """The 培育 phase's record: progress reports on the batch's schedule, their evidence, and the funding.
 
-Every write goes through `cultivation.reports` (report moves, edits, schedule, reminders) or
-`cultivation.report_evidence` (attachments, publications, outcomes, exemplars, funding).
+Every write goes through `cultivation.reports.services` (report moves, edits, schedule, reminders) or
+`cultivation.reports.evidence` (attachments, publications, outcomes, exemplars, funding). The models keep
+the app label `cultivation`; cultivation/models/__init__.py imports them from here.
 """
 
 from django.conf import settings
 from django.db import models
 
-from ..report_enums import Channel, ExemplarKind, OutcomeType, ReminderKind, ReportState
+from .enums import Channel, ExemplarKind, OutcomeType, ReminderKind, ReportState
 
 USER = settings.AUTH_USER_MODEL
 
@@ -21,7 +22,7 @@ class ProgressReport(models.Model):
     """One period's report of one project: what the branch did, counted and told.
 
     A row exists once the secretary starts the period's report; a period with no row is simply not
-    begun (the schedule itself is computed from the batch, see `cultivation.report_selectors`).
+    begun (the schedule itself is computed from the batch, see `cultivation.reports.selectors`).
     """
 
     project = models.ForeignKey("cultivation.Project", verbose_name="培育项目", on_delete=models.CASCADE,
@@ -68,7 +69,7 @@ class ProgressReport(models.Model):
 
     @property
     def is_editable(self):
-        from ..report_enums import EDITABLE_REPORT_STATES
+        from .enums import EDITABLE_REPORT_STATES
 
         return self.state in EDITABLE_REPORT_STATES
 

@@ -21,15 +21,17 @@ from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.uploads import attachment_response, inline_image_response
 
-from . import report_evidence, report_selectors, reports
-from .enums import Actor
-from .models import Attachment, FeaturedActivity, Notification, Project
-from .report_enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, EvidenceKind
-from .report_forms import (
+from ..enums import Actor
+from ..models import Attachment, FeaturedActivity, Notification, Project
+from ..workflow import MoveRefused, actor_roles
+from . import evidence as report_evidence
+from . import selectors as report_selectors
+from . import services as reports
+from .enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, EvidenceKind
+from .forms import (
     EVIDENCE_FORMS, AllocationForm, AttachmentForm, ExemplarForm, MilestoneForm, MoveForm, OutcomeForm,
     PublicationForm, ReportForm, SpendingForm, StartForm, error_text,
 )
-from .workflow import MoveRefused, actor_roles
 
 
 def _readable_project(user, pk):

@@ -18,12 +18,12 @@ from django.utils import timezone
 from branches.audit import log_event
 from branches.uploads import check_upload, store_upload
 
-from . import notify
-from .enums import CULTIVATED_STATES, Actor
-from .models import Attachment, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending
-from .report_enums import EDITABLE_REPORT_STATES, EvidenceKind
-from .reports import NotAllowed
-from .workflow import MoveRefused, actor_roles, audience
+from .. import notify
+from ..enums import CULTIVATED_STATES, Actor
+from ..models import Attachment, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending
+from ..workflow import MoveRefused, actor_roles, audience
+from .enums import EDITABLE_REPORT_STATES, EvidenceKind
+from .services import NotAllowed
 
 logger = logging.getLogger(__name__)
 

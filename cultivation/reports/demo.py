@@ -13,10 +13,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from . import report_evidence, reports
-from .models import Exemplar, FeaturedActivity, Outcome, ProgressReport, Publication, Spending
-from .report_enums import Channel, ExemplarKind, OutcomeType, ReportState
-from .report_selectors import periods_of
+from ..models import Exemplar, FeaturedActivity, Outcome, ProgressReport, Publication, Spending
+from . import evidence as report_evidence
+from . import services as reports
+from .enums import Channel, ExemplarKind, OutcomeType, ReportState
+from .selectors import periods_of
 
 NARRATIVES = [
     "本月召开支部党员大会，传达学习上级精神；支委会研究部署“经典诵读进课堂”特色活动；各党小组结合教研室工作开展学习讨论。",

@@ -5,7 +5,7 @@ from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
-from . import report_views as views
+from . import views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),

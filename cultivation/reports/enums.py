@@ -2,14 +2,14 @@
 
 A report goes 草稿 → 已提交 → 二级党组织已审核 → 组织部已确认, or back to 已退回修改 (from 已提交 or from
 二级党组织已审核) with comments, whence the secretary corrects and submits again. Every move happens in
-`cultivation.reports.report_move`, which reads this table.
+`cultivation.reports.services.report_move`, which reads this table.
 """
 
 from django.db import models
 
 from transitions.moves import Move
 
-from .enums import Actor, ProjectState
+from ..enums import Actor, ProjectState
 
 
 class ReportState(models.TextChoices):
