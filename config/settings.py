@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "config.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "branches",
+    "notifications",
     "cultivation",
     "evaluations",
 ]
@@ -65,7 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
-                "cultivation.report_panels.inbox",
+                "notifications.context_processors.inbox",
             ],
         },
     },

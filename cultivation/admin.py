@@ -8,8 +8,7 @@ from branches.admin import ReadOnlyAdmin
 from . import services, workflow
 from .holidays import OFFICIAL_YEARS, official_name
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
-                     Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, OutboundEmail,
-                     ProgressReport, Project,
+                     Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, ProgressReport, Project,
                      Publication, Reminder, Spending, UnitQuota, WindowExtension)
 from .views.common import refusal_message
 from .workflow import MoveRefused
@@ -211,12 +210,3 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["project", "kind", "period_due", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["project__organization", "project__batch"]
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
-    """Shows what mail is waiting or failing, so staff can tell users why a mail is late."""
-
-    list_display = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["to", "subject"]

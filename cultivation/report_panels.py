@@ -1,11 +1,10 @@
-"""What progress reports add to pages they do not own: the home-page panels and the navbar's unread badge.
+"""What progress reports add to pages they do not own: the home-page panels.
 
 Imported by cultivation/report_urls.py, so the panels are registered once the URLconf loads (before
 any view runs).
 """
 
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from branches import access
 from branches.enums import Role
@@ -44,11 +43,3 @@ def reports_panel(request):
 
 if reports_panel not in HOME_PANELS:
     HOME_PANELS.append(reports_panel)
-
-
-def inbox(request):
-    """Context processor: `inbox_unread`, counted only when a template shows it."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"inbox_unread": 0}
-    return {"inbox_unread": SimpleLazyObject(lambda: report_selectors.unread_count(user))}

@@ -11,10 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches.audit import ACTION_LABELS, log_event
+from notifications.recipients import unit_staff
+from notifications.services import notify
 
-from . import notify
 from .enums import CULTIVATED_STATES, Actor, ProjectState
-from .models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
+from .models import ActivityProgress, FeaturedActivity, Milestone, ProgressReport, Project, Reminder
 from .report_enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
 )
@@ -27,8 +28,6 @@ ACTION_LABELS.update({
     "report.edited": "修改进展报告",
     "report.reminded": "发送进展报告提醒",
     "milestone.created": "设置报告节点",
-    "notification.read": "阅读通知",
-    "notification.read_all": "全部通知标为已读",
 })
 
 # The person fields stamped by each move (…_at, …_by).
@@ -194,13 +193,13 @@ def report_move(*, report, name, actor, comment="", expected_version=None):
     log_event(actor=actor, action=f"report.{name}", target=locked, data=data)
     project = locked.project
     actors = list(AUDIENCE[name])
-    if name == "submit" and not notify.unit_staff(project.organization):
+    if name == "submit" and not unit_staff(project.organization):
         actors.append(Actor.SCHOOL)  # a 直属党支部: 组织部 endorses
     recipients = [person for person in audience(project, actors) if person.pk != actor.pk]
     body = f"{project.organization.name}的{locked.title}进展报告{move.done}。" + (
         f"{'退回意见' if move.needs_reason else '意见'}：{comment}" if comment else "")
-    notify.notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.done}", body=body,
-                  url=report_url(locked))
+    notify(recipients, title=f"{project.organization.name}：{locked.title}进展报告{move.done}", body=body,
+           url=report_url(locked))
     return locked
 
 
@@ -255,8 +254,8 @@ def milestone_add(*, project, date, title, actor):
     milestone.save()
     log_event(actor=actor, action="milestone.created", target=project,
               data={"节点": title, "日期": date.isoformat()})
-    notify.notify(audience(project, [Actor.SECRETARY]), title=f"{project.organization.name}：新增报告节点",
-                  body=f"请于{date:%Y年%m月%d日}前提交“{title}”进展报告。", url=project_reports_url(project))
+    notify(audience(project, [Actor.SECRETARY]), title=f"{project.organization.name}：新增报告节点",
+           body=f"请于{date:%Y年%m月%d日}前提交“{title}”进展报告。", url=project_reports_url(project))
     return milestone
 
 
@@ -315,31 +314,9 @@ def _remind(project, kind, periods, today):
         title = f"{project.organization.name}：进展报告已逾期"
         body = f"以下进展报告已超过截止日期尚未提交：{listed}。请尽快填写提交。"
         recipients = audience(project, [Actor.SECRETARY, Actor.UNIT])
-    notify.notify(recipients, title=title, body=body, url=project_reports_url(project))
+    notify(recipients, title=title, body=body, url=project_reports_url(project))
     log_event(actor=None, action="report.reminded", target=project,
               data={"类型": ReminderKind(kind).label, "报告期": listed, "日期": today.isoformat()})
-
-
-# ---- the inbox -----------------------------------------------------------------------------
-
-@transaction.atomic
-def notification_read(*, notification, user):
-    """Mark one of the user's own notifications read (a no-op when it already is)."""
-    if notification.user_id != user.pk:
-        raise NotAllowed("只能处理自己的通知")
-    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    if changed:
-        log_event(actor=user, action="notification.read", target=notification)
-    return changed
-
-
-@transaction.atomic
-def notifications_read_all(*, user):
-    """Mark every unread notification of the user read; returns how many."""
-    changed = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
-    if changed:
-        log_event(actor=user, action="notification.read_all", target=user, data={"条数": changed})
-    return changed
 
 
 def remind_days_before(value=None):

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from branches import access
 from branches.audit import ACTION_LABELS, field_value, log_event
-from branches.rules import eligibility_problems
-
-from . import notify
 from branches.enums import BranchType, Role
+from branches.rules import eligibility_problems
+from notifications.recipients import school_staff, secretaries, unit_staff
+from notifications.services import notify
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
 from .models import (
@@ -348,11 +348,11 @@ def audience(project, actors):
     people = []
     organization = project.organization
     if Actor.SECRETARY in actors:
-        people += notify.secretaries(organization)
+        people += secretaries(organization)
     if Actor.UNIT in actors:
-        people += notify.unit_staff(organization)
+        people += unit_staff(organization)
     if Actor.SCHOOL in actors:
-        people += notify.school_staff(organization)
+        people += school_staff(organization)
     return people
 
 
@@ -410,7 +410,7 @@ def move(*, project, name, actor, reason="", expected_version=None, fields=None,
     title = f"{locked.organization.name}：{move_.label}"
     body = f"“{locked.batch.name}”中{locked.organization.name}的申报已{move_.label}。" + (f"原因：{reason}" if reason else "")
     recipients = [person for person in audience(locked, AUDIENCE.get(name, [])) if person.pk != actor.pk]
-    notify.notify(recipients, title=title, body=body, url=project_url(locked))
+    notify(recipients, title=title, body=body, url=project_url(locked))
     return locked
 
 
@@ -457,8 +457,8 @@ def extend_window(*, project, phase, until, reason, actor):
     Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
     log_event(actor=actor, action="project.window_extended", target=project,
               data={"阶段": Phase(phase).label, "延长至": until.isoformat(), "原因": reason})
-    notify.notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
-                  body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
+    notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
+           body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
     return extension
 
 

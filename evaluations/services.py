@@ -16,10 +16,12 @@ from django.utils import timezone
 from branches.audit import ACTION_LABELS, log_event
 from branches.enums import Role
 from branches.models import subtree_q
-from cultivation import notify, workflow
+from cultivation import workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
 from cultivation.workflow import MoveRefused
+from notifications.recipients import unit_staff
+from notifications.services import notify
 
 from . import rules, scoring, selectors
 from .enums import (ACTIVE_SHEET_STATES, ROUND_MOVES, SHEET_MOVES, Method, RoundPhase, RoundState, SelfState, SheetState,
@@ -212,8 +214,8 @@ def round_update(*, round_, actor, expected_version=None, today=None, **fields):
     if "deadline" in changed_names:
         reviewers = get_user_model().objects.filter(
             pk__in=locked.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).values("reviewer_id"))
-        notify.notify(list(reviewers), title=f"{locked.name}评分截止日期调整",
-                      body=f"评分截止日期调整为{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
+        notify(list(reviewers), title=f"{locked.name}评分截止日期调整",
+               body=f"评分截止日期调整为{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
     return locked
 
 
@@ -242,8 +244,8 @@ def round_move(*, round_, name, actor, reason="", expected_version=None):
     if name == "reopen":
         reviewers = get_user_model().objects.filter(
             pk__in=locked.sheets.filter(state__in=ACTIVE_SHEET_STATES).values("reviewer_id"))
-        notify.notify(list(reviewers), title=f"{locked.name}重新开放评审",
-                      body=f"原因：{reason}。评分截止日期：{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
+        notify(list(reviewers), title=f"{locked.name}重新开放评审",
+               body=f"原因：{reason}。评分截止日期：{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
     return locked
 
 
@@ -378,9 +380,9 @@ def _assign(*, round_, project, reviewer, actor):
 
 def _tell_reviewers(round_, counts):
     for reviewer, count in counts.values():
-        notify.notify([reviewer], title=f"新的评审任务：{round_.name}",
-                      body=f"您有 {count} 个新的评审任务，请于{round_.deadline:%Y年%m月%d日}前完成评分。",
-                      url="/evaluations/")
+        notify([reviewer], title=f"新的评审任务：{round_.name}",
+               body=f"您有 {count} 个新的评审任务，请于{round_.deadline:%Y年%m月%d日}前完成评分。",
+               url="/evaluations/")
 
 
 @transaction.atomic
@@ -550,8 +552,8 @@ def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submi
     locked = _move_sheet(locked, name, actor, extra=extra, data={"合计": scoring.fmt(total)})
     if submit and not round_.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).exists():
         staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-        notify.notify(list(staff), title=f"{round_.name}：全部评分已提交",
-                      body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
+        notify(list(staff), title=f"{round_.name}：全部评分已提交",
+               body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
     return locked
 
 
@@ -562,9 +564,9 @@ def sheet_reopen(*, sheet, actor, reason):
     if locked.round.state != RoundState.OPEN:
         raise MoveRefused("本轮评审已结束，请先重新开放评审")
     locked = _move_sheet(locked, "reopen", actor, reason=reason, extra={"submitted_at": None, "percent": None})
-    notify.notify([locked.reviewer], title=f"评分表被退回：{locked.project.organization.name}",
-                  body=f"党委组织部退回了您对{locked.project.organization.name}的评分，请修改后重新提交。原因：{reason}",
-                  url=sheet_url(locked))
+    notify([locked.reviewer], title=f"评分表被退回：{locked.project.organization.name}",
+           body=f"党委组织部退回了您对{locked.project.organization.name}的评分，请修改后重新提交。原因：{reason}",
+           url=sheet_url(locked))
     return locked
 
 
@@ -575,9 +577,9 @@ def sheet_withdraw(*, sheet, actor):
     if locked.round.state != RoundState.OPEN:
         raise MoveRefused("本轮评审已结束，不能撤回分配")
     locked = _move_sheet(locked, "withdraw", actor)
-    notify.notify([locked.reviewer], title=f"评审任务已撤回：{locked.project.organization.name}",
-                  body=f"{locked.round.name}中对{locked.project.organization.name}的评审任务已撤回，无需再评分。",
-                  url="/evaluations/")
+    notify([locked.reviewer], title=f"评审任务已撤回：{locked.project.organization.name}",
+           body=f"{locked.round.name}中对{locked.project.organization.name}的评审任务已撤回，无需再评分。",
+           url="/evaluations/")
     return locked
 
 
@@ -657,8 +659,8 @@ def self_evaluation_save(*, round_, project, actor, narrative, values, submit=Fa
     log_event(actor=actor, action="self.submitted" if submit else "self.saved", target=evaluation,
               data={"评估轮次": round_.name, "合计": scoring.fmt(total)})
     if submit:
-        notify.notify(notify.unit_staff(project.organization), title=f"{project.organization.name}已提交自评",
-                      body=f"{round_.name}：自评合计 {scoring.fmt(total)} 分。", url="")
+        notify(unit_staff(project.organization), title=f"{project.organization.name}已提交自评",
+               body=f"{round_.name}：自评合计 {scoring.fmt(total)} 分。", url="")
     return evaluation
 
 
@@ -695,6 +697,6 @@ def conflict_declare(*, reviewer, organization, reason, actor):
         "评审专家": _name(reviewer), "回避的组织": organization.name, "原因": reason[:300],
         "撤回的评审任务": len(affected)})
     staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-    notify.notify([u for u in staff if u.pk != actor.pk], title=f"{_name(reviewer)}申报回避{organization.name}",
-                  body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
+    notify([u for u in staff if u.pk != actor.pk], title=f"{_name(reviewer)}申报回避{organization.name}",
+           body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
     return declaration

@@ -2,7 +2,6 @@
 
 from .batches import Batch, Holiday, HolidayYear, UnitQuota  # noqa: F401
 from .notices import Notice, NoticeItem, NoticeRevision, Objection  # noqa: F401
-from .notifications import Notification, OutboundEmail  # noqa: F401
 from .projects import FeaturedActivity, Project, WindowExtension  # noqa: F401
 from .reviews import (  # noqa: F401
     AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, ReviewAttachment,

@@ -9,8 +9,9 @@ from django.db import IntegrityError
 
 from branches.models import Event
 from cultivation import reports
-from cultivation.models import Notification, OutboundEmail, Reminder
+from cultivation.models import Reminder
 from cultivation.report_enums import ReminderKind, ReportState
+from notifications.models import Notification, OutboundEmail
 from tests.factories import BatchFactory, cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.urls import reverse
 from branches.models import Event
 from cultivation import reports
 from cultivation.enums import ProjectState
-from cultivation.models import ActivityProgress, Milestone, Notification, ProgressReport, Project
+from cultivation.models import ActivityProgress, Milestone, ProgressReport, Project
+from notifications.models import Notification
 from cultivation.report_enums import REPORT_MOVES, ReportState
 from cultivation.report_selectors import periods_of, schedule_dates
 from cultivation.workflow import MoveRefused

@@ -9,9 +9,9 @@ from django.urls import reverse
 from branches.audit import action_label
 from branches.models import Event
 from cultivation import reports
-from cultivation.models import Notification
 from cultivation.report_enums import REPORT_MOVES, ReportState
 from cultivation.report_selectors import STATUS_LABELS
+from notifications.models import Notification
 from tests.factories import BatchFactory, cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db

@@ -36,7 +36,7 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     # Which sender is sending it, and since when: two senders never send one mail, and the claim of a
-    # sender that crashed expires so the mail goes out later (see notify.send_pending).
+    # sender that crashed expires so the mail goes out later (see services.send_pending).
     claimed_by = models.CharField("发送进程", max_length=32, blank=True)
     claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
 
@@ -48,3 +48,4 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.to} {self.subject}"
+
