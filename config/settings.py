@@ -192,3 +192,5 @@ LOGGING = {
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")
 # The address users reach the site by, for links in mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
+REMINDER_JOBS = ["cultivation.reports.send_reminders"]

@@ -9,7 +9,7 @@ from . import services, workflow
 from .holidays import OFFICIAL_YEARS, official_name
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
                      Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, ProgressReport, Project,
-                     Publication, Reminder, Spending, UnitQuota, WindowExtension)
+                     Publication, Spending, UnitQuota, WindowExtension)
 from .views.common import refusal_message
 from .workflow import MoveRefused
 
@@ -203,10 +203,3 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class SpendingAdmin(ReadOnlyAdmin):
     list_display = ["activity", "amount", "spent_on", "purpose"]
     list_select_related = ["activity__project__organization"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["project", "kind", "period_due", "sent_at"]
-    list_filter = ["kind"]
-    list_select_related = ["project__organization", "project__batch"]

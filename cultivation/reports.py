@@ -6,16 +6,17 @@ queues the notifications, all in one transaction. Views call the named functions
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from branches.audit import ACTION_LABELS, log_event
 from notifications.recipients import unit_staff
-from notifications.services import notify
+from notifications.selectors import reminded
+from notifications.services import notify, remind_once
 
 from .enums import CULTIVATED_STATES, Actor, ProjectState
-from .models import ActivityProgress, FeaturedActivity, Milestone, ProgressReport, Project, Reminder
+from .models import ActivityProgress, FeaturedActivity, Milestone, ProgressReport, Project
 from .report_enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
 )
@@ -273,38 +274,42 @@ def reminders_due(periods, *, today, days_before):
     return wanted
 
 
-def send_reminders(*, today=None, days_before=REMIND_DAYS_BEFORE):
+def reminder_key(project, due, kind):
+    """The key of one reminder in notifications.Reminder: sent once per project, due date and kind."""
+    return f"report:{project.pk}:{due:%Y-%m-%d}:{ReminderKind(kind).value}"
+
+
+def send_reminders(*, today=None, days_before=None):
     """Remind secretaries of reports due within `days_before` days and of overdue ones (cc their unit).
 
-    Each reminder is a Reminder row with the unique key (project, period, kind), written in the same
-    transaction as its notification: however often this runs, and even when two runs overlap, a
-    reminder is sent once. One message per project and kind lists all of its periods.
+    A job of `send_reminders` (settings.REMINDER_JOBS). Each reminder goes out through
+    notifications.remind_once under the key (project, period, kind), in the same transaction as its
+    event: however often this runs, and even when two runs overlap, a reminder is sent once. One
+    message per project and kind lists all of its periods.
     """
     today = today or timezone.localdate()
+    days_before = remind_days_before(days_before)
     projects = (Project.objects.filter(state__in=OPEN_PROJECT_STATES)
                 .select_related("batch", "organization", "unit").order_by("pk"))
-    periods_by_project = periods_of_projects(projects)
-    sent = set(Reminder.objects.filter(project__in=[p.pk for p in periods_by_project])
-               .values_list("project_id", "period_due", "kind"))
+    wanted = {project: reminders_due(periods, today=today, days_before=days_before)
+              for project, periods in periods_of_projects(projects).items()}
+    sent = reminded(reminder_key(project, period.due, kind) for project, due in wanted.items() for kind, period in due)
     result = {"sent": 0, "skipped": 0}
-    for project, periods in periods_by_project.items():
+    for project, due in wanted.items():
         fresh = {}
-        for kind, period in reminders_due(periods, today=today, days_before=days_before):
-            if (project.pk, period.due, kind) not in sent:
+        for kind, period in due:
+            if reminder_key(project, period.due, kind) not in sent:
                 fresh.setdefault(kind, []).append(period)
         for kind, due_periods in fresh.items():
-            try:
-                with transaction.atomic():
-                    _remind(project, kind, due_periods, today)
-            except IntegrityError:
-                result["skipped"] += len(due_periods)  # an overlapping run sent it first
-            else:
-                result["sent"] += len(due_periods)
+            with transaction.atomic():
+                done = _remind(project, kind, due_periods, today)
+            # Not done: an overlapping run sent it first.
+            result["sent" if done else "skipped"] += len(due_periods)
     return result
 
 
 def _remind(project, kind, periods, today):
-    Reminder.objects.bulk_create(Reminder(project=project, period_due=p.due, kind=kind) for p in periods)
+    """One message for the periods of a kind; False (and nothing written) when it was sent already."""
     listed = "；".join(f"{p.title}（{p.due:%Y年%m月%d日}截止）" for p in periods)
     if kind == ReminderKind.DUE_SOON:
         title = f"{project.organization.name}：进展报告即将到期"
@@ -314,9 +319,12 @@ def _remind(project, kind, periods, today):
         title = f"{project.organization.name}：进展报告已逾期"
         body = f"以下进展报告已超过截止日期尚未提交：{listed}。请尽快填写提交。"
         recipients = audience(project, [Actor.SECRETARY, Actor.UNIT])
-    notify(recipients, title=title, body=body, url=project_reports_url(project))
+    keys = [reminder_key(project, p.due, kind) for p in periods]
+    if not remind_once(keys, recipients, title=title, body=body, url=project_reports_url(project)):
+        return False
     log_event(actor=None, action="report.reminded", target=project,
               data={"类型": ReminderKind(kind).label, "报告期": listed, "日期": today.isoformat()})
+    return True
 
 
 def remind_days_before(value=None):

@@ -1,10 +1,16 @@
-"""Read-only: mail is written by the services only; the admin shows what waits or failed."""
+"""Read-only: mail and reminders are written by the services only; the admin shows what waits or failed."""
 
 from django.contrib import admin
 
 from branches.admin import ReadOnlyAdmin
 
-from .models import OutboundEmail
+from .models import OutboundEmail, Reminder
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["key", "created_at"]
+    search_fields = ["key"]
 
 
 @admin.register(OutboundEmail)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Notification(models.Model):
@@ -49,3 +50,23 @@ class OutboundEmail(models.Model):
     def __str__(self):
         return f"{self.to} {self.subject}"
 
+
+class Reminder(models.Model):
+    """A reminder that was sent, under a key its app chose ("report:<project>:<due date>:<kind>").
+
+    The unique key is what makes a reminder go out once: `services.remind_once` writes it in the
+    transaction of the notification, so a second run, even one overlapping the first, fails to
+    write it and sends nothing.
+    """
+
+    key = models.CharField("提醒标识", max_length=200, unique=True)
+    # A default rather than auto_now_add, so rows carried over from an older table keep their time.
+    created_at = models.DateTimeField("发送时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "已发提醒"
+        verbose_name_plural = "已发提醒"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.key

@@ -1,5 +1,6 @@
 """Every write of notifications: an inbox row per person and a queued mail, both in the caller's
-transaction; mail leaves after commit and is retried by `send_outbox` when the server is down."""
+transaction; mail leaves after commit and is retried by `send_outbox` when the server is down.
+Reminders go out once per key (`remind_once`), however often and however concurrently a job runs."""
 
 import datetime
 import logging
@@ -8,13 +9,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from branches.audit import ACTION_LABELS, log_event
 
-from .models import Notification, OutboundEmail
+from .models import Notification, OutboundEmail, Reminder
 
 EVENT_LABELS = {
     "notification.read": "阅读通知",
@@ -56,6 +57,23 @@ def notify_gathered(users, *, title, body, url):
     if unread:
         waiting.update(title=title, body=body, created_at=timezone.now())
     notify([user for user in users if user.pk not in unread], title=title, body=body, url=url)
+
+
+def remind_once(keys, users, *, title, body="", url=""):
+    """Notify the users unless a reminder under one of the keys was sent already; True when sent.
+
+    The keys and the notification are written in one transaction (a savepoint inside the caller's):
+    a run that overlaps another fails on the unique key, writes nothing and answers False. Wrap the
+    call in the caller's transaction to make its own writes (the event log) part of the same bargain.
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    try:
+        with transaction.atomic():
+            Reminder.objects.bulk_create(Reminder(key=key) for key in keys)
+            notify(users, title=title, body=body, url=url)
+    except IntegrityError:
+        return False
+    return True
 
 
 @transaction.atomic

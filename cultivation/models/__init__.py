@@ -8,5 +8,5 @@ from .reviews import (  # noqa: F401
     ReviewStage,
 )
 from .reports import (  # noqa: F401
-    ActivityProgress, Attachment, Exemplar, Milestone, Outcome, ProgressReport, Publication, Reminder, Spending,
+    ActivityProgress, Attachment, Exemplar, Milestone, Outcome, ProgressReport, Publication, Spending,
 )

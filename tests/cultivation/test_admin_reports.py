@@ -5,7 +5,7 @@ from tests.factories import cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["progressreport", "attachment", "publication", "outcome", "exemplar", "spending", "reminder"]
+PAGES = ["progressreport", "attachment", "publication", "outcome", "exemplar", "spending"]
 
 
 @pytest.mark.parametrize("model", PAGES)
