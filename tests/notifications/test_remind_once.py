@@ -16,33 +16,33 @@ COUNTED = []
 
 
 def test_a_reminder_goes_out_once_per_key(tree):
-    assert remind_once("task:7:overdue", [tree.secretary], title="任务已逾期", url="/tasks/7/")
-    assert not remind_once("task:7:overdue", [tree.secretary], title="任务已逾期", url="/tasks/7/")
+    assert remind_once("task/7/overdue", [tree.secretary], title="任务已逾期", url="/tasks/7/")
+    assert not remind_once("task/7/overdue", [tree.secretary], title="任务已逾期", url="/tasks/7/")
     assert Notification.objects.get().title == "任务已逾期"
-    assert list(Reminder.objects.values_list("key", flat=True)) == ["task:7:overdue"]
+    assert list(Reminder.objects.values_list("key", flat=True)) == ["task/7/overdue"]
 
 
 def test_one_key_sent_before_stops_the_whole_message_and_writes_nothing(tree):
-    remind_once("task:7:overdue", [tree.secretary], title="任务已逾期")
-    assert not remind_once(["task:8:overdue", "task:7:overdue"], [tree.secretary, tree.unit_staff],
+    remind_once("task/7/overdue", [tree.secretary], title="任务已逾期")
+    assert not remind_once(["task/8/overdue", "task/7/overdue"], [tree.secretary, tree.unit_staff],
                            title="两项任务已逾期")
     assert Notification.objects.count() == 1
-    assert not Reminder.objects.filter(key="task:8:overdue").exists()
+    assert not Reminder.objects.filter(key="task/8/overdue").exists()
 
 
 def test_a_refused_reminder_leaves_the_callers_transaction_usable(tree):
     with transaction.atomic():
-        remind_once("task:7:overdue", [tree.secretary], title="任务已逾期")
-        assert not remind_once("task:7:overdue", [tree.secretary], title="任务已逾期")
+        remind_once("task/7/overdue", [tree.secretary], title="任务已逾期")
+        assert not remind_once("task/7/overdue", [tree.secretary], title="任务已逾期")
         Notification.objects.create(user=tree.unit_staff, title="之后的写入")
     assert Notification.objects.count() == 2
 
 
 def test_reminded_names_the_keys_already_sent(tree, monkeypatch):
     monkeypatch.setattr("notifications.selectors.KEYS_PER_QUERY", 2)
-    Reminder.objects.bulk_create(Reminder(key=f"task:{n}:overdue") for n in range(5))
-    asked = [f"task:{n}:overdue" for n in range(3, 8)] + ["task:3:overdue"]
-    assert reminded(asked) == {"task:3:overdue", "task:4:overdue"}
+    Reminder.objects.bulk_create(Reminder(key=f"task/{n}/overdue") for n in range(5))
+    asked = [f"task/{n}/overdue" for n in range(3, 8)] + ["task/3/overdue"]
+    assert reminded(asked) == {"task/3/overdue", "task/4/overdue"}
 
 
 def counting_job(*, today, days_before):
