@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "config.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "branches",
+    "notifications",
     "cultivation",
     "evaluations",
 ]
@@ -65,7 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
-                "cultivation.reports.panels.inbox",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -210,6 +211,7 @@ PROJECT_READERS = ["evaluations.selectors.readable_project_ids"]
 # The Chinese labels of every event action, per module that writes events.
 EVENT_LABELS = [
     "branches.audit.EVENT_LABELS",
+    "notifications.services.EVENT_LABELS",
     "cultivation.workflow.EVENT_LABELS",
     "cultivation.services.EVENT_LABELS",
     "cultivation.notices.EVENT_LABELS",
@@ -219,3 +221,5 @@ EVENT_LABELS = [
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
 DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build"]
+# What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
+REMINDER_JOBS = ["cultivation.reports.services.send_reminders"]

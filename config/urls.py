@@ -20,6 +20,7 @@ urlpatterns = [
     path("organizations/", include("branches.urls")),
     path("cultivation/", include("cultivation.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("inbox/", include("notifications.urls")),
     path("public/", include("cultivation.public_urls")),
     path("admin/", admin.site.urls),
 ]

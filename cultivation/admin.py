@@ -4,15 +4,14 @@ and batch writes go through the same services as the staff pages, so the event l
 from django.contrib import admin, messages
 
 from branches.admin import ReadOnlyAdmin
+from transitions.refusals import MoveRefused
 
 from . import services, workflow
 from .holidays import OFFICIAL_YEARS, official_name
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
-                     Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, OutboundEmail,
-                     ProgressReport, Project,
-                     Publication, Reminder, Spending, UnitQuota, WindowExtension)
+                     Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, ProgressReport, Project,
+                     Publication, Spending, UnitQuota, WindowExtension)
 from .views.common import refusal_message
-from .workflow import MoveRefused
 
 
 class UnitQuotaInline(admin.TabularInline):
@@ -204,19 +203,3 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class SpendingAdmin(ReadOnlyAdmin):
     list_display = ["activity", "amount", "spent_on", "purpose"]
     list_select_related = ["activity__project__organization"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["project", "kind", "period_due", "sent_at"]
-    list_filter = ["kind"]
-    list_select_related = ["project__organization", "project__batch"]
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
-    """Shows what mail is waiting or failing, so staff can tell users why a mail is late."""
-
-    list_display = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["to", "subject"]

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from chinese_calendar import constants as official
 from django.conf import settings
 
+from transitions.refusals import MoveRefused
+
 from .models import Holiday, HolidayYear
-from .workflow import MoveRefused
 
 OFFICIAL_NAMES = {
     "New Year's Day": "元旦",

@@ -16,13 +16,15 @@ from django.utils import timezone
 
 from branches import access
 from branches.audit import log_event
+from notifications.recipients import school_staff, secretaries, unit_staff
+from notifications.services import notify, notify_gathered
+from transitions.refusals import MoveRefused
 
-from . import notify
 from .enums import Grade, ProjectState
 from .holidays import add_working_days
 from .models import Notice, NoticeItem, NoticeRevision, Objection, Project
 from .models.notices import NoticeKind, NoticeRevisionKind, ObjectionOutcome
-from .workflow import MoveRefused, offender, project_url
+from .workflow import offender, project_url
 
 EVENT_LABELS = {
     "notice.published": "发布公示",
@@ -147,10 +149,10 @@ def notice_publish(*, batch, kind, title, body, starts_on, items, actor, contact
         "公示对象": "、".join(project.organization.name for project in projects)[:1000]})
     recipients = []
     for project in projects:
-        recipients += notify.secretaries(project.organization) + notify.unit_staff(project.organization)
-    notify.notify([person for person in recipients if person.pk != actor.pk], title=f"公示：{title}",
-                  body=f"公示期 {notice.starts_on:%Y年%m月%d日} 至 {notice.ends_on:%Y年%m月%d日}。",
-                  url=public_url(notice))
+        recipients += secretaries(project.organization) + unit_staff(project.organization)
+    notify([person for person in recipients if person.pk != actor.pk], title=f"公示：{title}",
+           body=f"公示期 {notice.starts_on:%Y年%m月%d日} 至 {notice.ends_on:%Y年%m月%d日}。",
+           url=public_url(notice))
     return notice
 
 
@@ -183,9 +185,9 @@ def _lock_for_revision(notice, actor, reason, verb):
 def _tell(notice, projects, actor, *, title, body):
     recipients = [notice.published_by]
     for project in projects:
-        recipients += notify.secretaries(project.organization) + notify.unit_staff(project.organization)
-    notify.notify([person for person in recipients if person.pk != actor.pk], title=title, body=body,
-                  url=public_url(notice))
+        recipients += secretaries(project.organization) + unit_staff(project.organization)
+    notify([person for person in recipients if person.pk != actor.pk], title=title, body=body,
+           url=public_url(notice))
 
 
 @transaction.atomic
@@ -310,12 +312,12 @@ def objection_lodge(*, notice, name, contact, content, item=None, affiliation=""
     # Each objection is an act on the record, so each keeps its event (bounded by the limits above).
     log_event(actor=None, action="objection.lodged", target=notice, data={
         "针对": str(item.project.organization) if item else "整份公示", "提出人": name})
-    staff = [notice.published_by] + (notify.school_staff(item.project.organization) if item else [])
+    staff = [notice.published_by] + (school_staff(item.project.organization) if item else [])
     pending = Objection.objects.filter(notice=notice, answered_at__isnull=True).count()
-    notify.notify_gathered(staff, title=f"公示收到异议：{notice.title}",
-                           body=f"本公示有 {pending} 条异议待处理（最新：{name}对"
-                                f"{item.project.organization.name if item else '整份公示'}提出异议），请及时核实处理。",
-                           url=staff_notice_url(notice))
+    notify_gathered(staff, title=f"公示收到异议：{notice.title}",
+                    body=f"本公示有 {pending} 条异议待处理（最新：{name}对"
+                         f"{item.project.organization.name if item else '整份公示'}提出异议），请及时核实处理。",
+                    url=staff_notice_url(notice))
     return objection
 
 
@@ -343,7 +345,7 @@ def objection_answer(*, objection, outcome, response, actor):
     if objection.item is not None:
         # The branch hears the outcome, never who objected.
         project = objection.item.project
-        notify.notify(notify.secretaries(project.organization) + notify.unit_staff(project.organization),
-                      title=f"公示异议已处理：{project.organization.name}",
-                      body=f"处理结果：{ObjectionOutcome(outcome).label}。{response}", url=project_url(project))
+        notify(secretaries(project.organization) + unit_staff(project.organization),
+               title=f"公示异议已处理：{project.organization.name}",
+               body=f"处理结果：{ObjectionOutcome(outcome).label}。{response}", url=project_url(project))
     return objection

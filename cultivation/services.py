@@ -7,15 +7,17 @@ from django.utils import timezone
 
 from branches import access
 from branches.audit import field_value, log_event
+from notifications.recipients import secretaries
+from notifications.services import notify
+from transitions.refusals import MoveRefused
 
 from .enums import EDITABLE_STATES, Actor, ProjectState
 from .models import (
     AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project,
     ReviewAttachment, ReviewStage, UnitQuota,
 )
-from . import notify
 from . import workflow
-from .workflow import MoveRefused, actor_roles
+from .workflow import actor_roles
 
 APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
 
@@ -339,8 +341,8 @@ def feedback_add(*, project, actor, content):
     log_event(actor=actor, action="feedback.added", target=locked, data={"整改意见": content})
     if locked.state == ProjectState.RECTIFYING:
         # Before the mid-term is concluded the branch hears of all items at once, with the result.
-        notify.notify(notify.secretaries(locked.organization), title=f"{locked.organization.name}：新的整改意见",
-                      body=content, url=f"/cultivation/projects/{locked.pk}/")
+        notify(secretaries(locked.organization), title=f"{locked.organization.name}：新的整改意见",
+               body=content, url=f"/cultivation/projects/{locked.pk}/")
     return item
 
 

@@ -42,6 +42,6 @@ urlpatterns = [
     path("objections/<id:pk>/answer/", notices.objection_answer, name="objection_answer"),
 ]
 
-from .reports import urls as report_urls  # noqa: E402 - progress reports, evidence, funding and the inbox
+from .reports import urls as report_urls  # noqa: E402 - progress reports, evidence and funding
 
 urlpatterns += report_urls.urlpatterns

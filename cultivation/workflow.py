@@ -13,19 +13,16 @@ from branches import access
 from branches.audit import log_event
 from branches.enums import BranchType, Role
 from branches.rules import eligibility_problems
+from notifications import recipients
+from notifications.services import notify
 from transitions import engine
 from transitions.refusals import MoveRefused, Offender
 
-from . import notify as recipients
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
 from .models import (
     AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice, Objection,
     Project, UnitQuota, WindowExtension,
 )
-from .notify import notify
-
-__all__ = ["MoveRefused", "Offender"]  # refusals are imported from here by the views of this app
-
 
 def project_url(project):
     return f"/cultivation/projects/{project.pk}/"
@@ -386,7 +383,7 @@ def extend_window(*, project, phase, until, reason, actor):
     log_event(actor=actor, action="project.window_extended", target=project,
               data={"阶段": Phase(phase).label, "延长至": until.isoformat(), "原因": reason})
     notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
-                  body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
+           body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
     return extension
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from branches.admin import ReadOnlyAdmin
 from branches.audit import log_event
 from branches.plain_text import PlainTextModelForm
-from cultivation.workflow import MoveRefused
+from transitions.refusals import MoveRefused
 
 from . import rules, selectors, services
 from .enums import RoundState

@@ -13,7 +13,7 @@ from django.db import transaction
 from branches.demo import create_user
 from branches.enums import Role
 from branches.services import role_grant
-from cultivation.workflow import MoveRefused
+from transitions.refusals import MoveRefused
 
 from . import selectors, services
 from .enums import BranchKind, Method, RoundPhase

@@ -3,7 +3,7 @@ move's guards, and who hears of it. The moves themselves are data in enums.py.""
 
 from django.contrib.auth import get_user_model
 
-from cultivation import notify as recipients
+from notifications import recipients
 from transitions import engine
 from transitions.refusals import MoveRefused
 

@@ -17,9 +17,10 @@ from django.utils import timezone
 from branches.audit import log_event
 from branches.enums import Role
 from branches.models import subtree_q
-from cultivation import notify, workflow
+from cultivation import workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
+from notifications.services import notify
 from transitions import engine
 from transitions.refusals import MoveRefused
 
@@ -204,8 +205,8 @@ def round_update(*, round_, actor, expected_version=None, today=None, **fields):
     if "deadline" in changed_names:
         reviewers = get_user_model().objects.filter(
             pk__in=locked.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).values("reviewer_id"))
-        notify.notify(list(reviewers), title=f"{locked.name}评分截止日期调整",
-                      body=f"评分截止日期调整为{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
+        notify(list(reviewers), title=f"{locked.name}评分截止日期调整",
+               body=f"评分截止日期调整为{locked.deadline:%Y年%m月%d日}。", url="/evaluations/")
     return locked
 
 
@@ -339,9 +340,9 @@ def _clear_scores(sheet, change):
 
 def _tell_reviewers(round_, counts):
     for reviewer, count in counts.values():
-        notify.notify([reviewer], title=f"新的评审任务：{round_.name}",
-                      body=f"您有 {count} 个新的评审任务，请于{round_.deadline:%Y年%m月%d日}前完成评分。",
-                      url="/evaluations/")
+        notify([reviewer], title=f"新的评审任务：{round_.name}",
+               body=f"您有 {count} 个新的评审任务，请于{round_.deadline:%Y年%m月%d日}前完成评分。",
+               url="/evaluations/")
 
 
 @transaction.atomic
@@ -483,8 +484,8 @@ def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submi
     round_ = locked.round
     if submit and not round_.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).exists():
         staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-        notify.notify(list(staff), title=f"{round_.name}：全部评分已提交",
-                      body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
+        notify(list(staff), title=f"{round_.name}：全部评分已提交",
+               body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
     return locked
 
 
@@ -599,6 +600,6 @@ def conflict_declare(*, reviewer, organization, reason, actor):
         "评审专家": person(reviewer), "回避的组织": organization.name, "原因": reason[:300],
         "撤回的评审任务": len(affected)})
     staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-    notify.notify([u for u in staff if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
-                  body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
+    notify([u for u in staff if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
+           body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
     return declaration

@@ -19,7 +19,7 @@ from branches.inputs import STALE_PAGE, posted_version
 from branches.pagination import paginate, query_without_page
 from cultivation.views.common import flash_refusal
 from cultivation import workflow
-from cultivation.workflow import MoveRefused
+from transitions.refusals import MoveRefused
 
 from . import rules, scoring, selectors, services, sheets
 from .enums import RoundState, SheetState

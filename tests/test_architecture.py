@@ -13,7 +13,7 @@ from transitions import engine
 from transitions.moves import Move
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["branches", "cultivation", "evaluations"]
+APPS = ["branches", "notifications", "cultivation", "evaluations"]
 
 
 def app_modules(app):
@@ -31,7 +31,8 @@ def imported_apps(path):
 
 
 @pytest.mark.parametrize("app, forbidden", [
-    ("branches", {"cultivation", "evaluations"}),
+    ("branches", {"notifications", "cultivation", "evaluations"}),
+    ("notifications", {"cultivation", "evaluations"}),
     ("cultivation", {"evaluations"}),
 ])
 def test_imports_point_one_way(app, forbidden):

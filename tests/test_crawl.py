@@ -27,7 +27,7 @@ from tests.crawl import crawl
 PER_PATTERN = 2
 ACCOUNTS = ["staff", "unit", "secretary", "reviewer"]
 START = ["/", "/public/notices/"]
-APPS = ("branches", "cultivation", "evaluations")
+APPS = ("branches", "notifications", "cultivation", "evaluations")
 MARKER_TEXT = INVALID_MARKER.split("%s")[0]
 
 

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches.audit import field_value, log_event
-from cultivation import notify as notifications  # moves to the notifications app
+import notifications.services
 
 from .moves import Move
 from .refusals import MoveRefused, NotAllowed
@@ -165,7 +165,7 @@ def run(machine, row, name, *, actor, reason="", expected_version=None, fields=N
     recipients = [person for person in machine.audience(locked, change) if person.pk != getattr(actor, "pk", None)]
     if recipients and machine.message is not None:
         title, body, url = machine.message(locked, change)
-        notifications.notify(recipients, title=title, body=body, url=url)
+        notifications.services.notify(recipients, title=title, body=body, url=url)
     return locked
 
 

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from branches.audit import log_event
 from branches.uploads import check_upload, store_upload
+from notifications.services import notify
+from transitions.refusals import MoveRefused, NotAllowed
 
-from .. import notify
 from ..enums import CULTIVATED_STATES, Actor
 from ..models import Attachment, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending
-from ..workflow import MoveRefused, actor_roles, audience
+from ..workflow import actor_roles, audience
 from .enums import EDITABLE_REPORT_STATES, EvidenceKind
-from .services import NotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -181,10 +181,10 @@ def activity_allocate(*, activity, amount, actor):
     locked.allocated_budget = amount
     log_event(actor=actor, action="funding.allocated", target=project,
               data={"特色活动": locked.name, "原分配（元）": str(previous), "现分配（元）": str(amount)})
-    notify.notify([p for p in audience(project, [Actor.SECRETARY, Actor.UNIT]) if p.pk != actor.pk],
-                  title=f"{project.organization.name}：特色活动经费已分配",
-                  body=f"学校为特色活动“{locked.name}”分配经费 {amount} 元。",
-                  url=f"/cultivation/projects/{project.pk}/reports/#funding")
+    notify([p for p in audience(project, [Actor.SECRETARY, Actor.UNIT]) if p.pk != actor.pk],
+           title=f"{project.organization.name}：特色活动经费已分配",
+           body=f"学校为特色活动“{locked.name}”分配经费 {amount} 元。",
+           url=f"/cultivation/projects/{project.pk}/reports/#funding")
     return locked
 
 

@@ -8,7 +8,7 @@ the app label `cultivation`; cultivation/models/__init__.py imports them from he
 from django.conf import settings
 from django.db import models
 
-from .enums import Channel, ExemplarKind, OutcomeType, ReminderKind, ReportState
+from .enums import Channel, ExemplarKind, OutcomeType, ReportState
 
 USER = settings.AUTH_USER_MODEL
 
@@ -244,22 +244,3 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.date:%Y-%m-%d}）"
-
-
-class Reminder(models.Model):
-    """A reminder that was sent. Its unique key makes `send_reminders` safe to run any number of times."""
-
-    project = models.ForeignKey("cultivation.Project", verbose_name="培育项目", on_delete=models.CASCADE,
-                                related_name="report_reminders")
-    period_due = models.DateField("报告截止日期")
-    kind = models.CharField("提醒类型", max_length=12, choices=ReminderKind.choices)
-    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "报告提醒"
-        verbose_name_plural = "报告提醒"
-        ordering = ["-sent_at"]
-        constraints = [models.UniqueConstraint(fields=["project", "period_due", "kind"], name="one_reminder_per_kind")]
-
-    def __str__(self):
-        return f"{self.project} {self.period_due} {self.get_kind_display()}"

@@ -1,8 +1,7 @@
 """What progress reports add to pages they do not own: the home-page panel (declared in
-settings.HOME_PANELS) and the navbar's unread badge."""
+settings.HOME_PANELS)."""
 
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from branches import access
 from branches.enums import Role
@@ -38,9 +37,3 @@ def reports_panel(request):
     }
 
 
-def inbox(request):
-    """Context processor: `inbox_unread`, counted only when a template shows it."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"inbox_unread": 0}
-    return {"inbox_unread": SimpleLazyObject(lambda: report_selectors.unread_count(user))}

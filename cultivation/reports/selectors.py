@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 
 from ..enums import CULTIVATED_STATES
 from ..models import (
-    ActivityProgress, Attachment, Exemplar, FeaturedActivity, Milestone, Notification, Outcome, ProgressReport,
+    ActivityProgress, Attachment, Exemplar, FeaturedActivity, Milestone, Outcome, ProgressReport,
     Project, Publication, Spending,
 )
 from .enums import (
@@ -328,14 +328,3 @@ def activity_progress(report):
 
 def editable_reports(project):
     return ProgressReport.objects.filter(project=project, state__in=EDITABLE_REPORT_STATES).order_by("period_due")
-
-
-# ---- the inbox -------------------------------------------------------------------------------
-
-def inbox(user, *, unread_only=False):
-    notifications = Notification.objects.filter(user=user)
-    return notifications.filter(read_at__isnull=True) if unread_only else notifications
-
-
-def unread_count(user):
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

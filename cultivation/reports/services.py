@@ -6,18 +6,19 @@ move. Views call the named functions; they never set a state.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from branches.audit import log_event
+from notifications import recipients
+from notifications.selectors import reminded
+from notifications.services import notify, remind_once
 from transitions import engine
 from transitions.refusals import MoveRefused, NotAllowed
 
-from .. import notify
-from .. import notify as recipients
 from ..enums import CULTIVATED_STATES, Actor, ProjectState
-from ..models import ActivityProgress, FeaturedActivity, Milestone, Notification, ProgressReport, Project, Reminder
+from ..models import ActivityProgress, FeaturedActivity, Milestone, ProgressReport, Project
 from ..workflow import actor_roles, audience
 from .enums import (
     EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, ReminderKind, ReportState,
@@ -172,8 +173,6 @@ EVENT_LABELS = {
     "report.edited": "修改进展报告",
     "report.reminded": "发送进展报告提醒",
     "milestone.created": "设置报告节点",
-    "notification.read": "阅读通知",
-    "notification.read_all": "全部通知标为已读",
 }
 
 
@@ -233,8 +232,8 @@ def milestone_add(*, project, date, title, actor):
     milestone.save()
     log_event(actor=actor, action="milestone.created", target=project,
               data={"节点": title, "日期": date.isoformat()})
-    notify.notify(audience(project, [Actor.SECRETARY]), title=f"{project.organization.name}：新增报告节点",
-                  body=f"请于{date:%Y年%m月%d日}前提交“{title}”进展报告。", url=project_reports_url(project))
+    notify(audience(project, [Actor.SECRETARY]), title=f"{project.organization.name}：新增报告节点",
+           body=f"请于{date:%Y年%m月%d日}前提交“{title}”进展报告。", url=project_reports_url(project))
     return milestone
 
 
@@ -252,38 +251,42 @@ def reminders_due(periods, *, today, days_before):
     return wanted
 
 
-def send_reminders(*, today=None, days_before=REMIND_DAYS_BEFORE):
+def reminder_key(project, due, kind):
+    """The key of one reminder in notifications.Reminder: sent once per project, due date and kind."""
+    return f"report/{project.pk}/{due:%Y-%m-%d}/{ReminderKind(kind).value}"
+
+
+def send_reminders(*, today=None, days_before=None):
     """Remind secretaries of reports due within `days_before` days and of overdue ones (cc their unit).
 
-    Each reminder is a Reminder row with the unique key (project, period, kind), written in the same
-    transaction as its notification: however often this runs, and even when two runs overlap, a
-    reminder is sent once. One message per project and kind lists all of its periods.
+    A job of `send_reminders` (settings.REMINDER_JOBS). Each reminder goes out through
+    notifications.remind_once under the key (project, period, kind), in the same transaction as its
+    event: however often this runs, and even when two runs overlap, a reminder is sent once. One
+    message per project and kind lists all of its periods.
     """
     today = today or timezone.localdate()
+    days_before = remind_days_before(days_before)
     projects = (Project.objects.filter(state__in=OPEN_PROJECT_STATES)
                 .select_related("batch", "organization", "unit").order_by("pk"))
-    periods_by_project = periods_of_projects(projects)
-    sent = set(Reminder.objects.filter(project__in=[p.pk for p in periods_by_project])
-               .values_list("project_id", "period_due", "kind"))
+    wanted = {project: reminders_due(periods, today=today, days_before=days_before)
+              for project, periods in periods_of_projects(projects).items()}
+    sent = reminded(reminder_key(project, period.due, kind) for project, due in wanted.items() for kind, period in due)
     result = {"sent": 0, "skipped": 0}
-    for project, periods in periods_by_project.items():
+    for project, due in wanted.items():
         fresh = {}
-        for kind, period in reminders_due(periods, today=today, days_before=days_before):
-            if (project.pk, period.due, kind) not in sent:
+        for kind, period in due:
+            if reminder_key(project, period.due, kind) not in sent:
                 fresh.setdefault(kind, []).append(period)
         for kind, due_periods in fresh.items():
-            try:
-                with transaction.atomic():
-                    _remind(project, kind, due_periods, today)
-            except IntegrityError:
-                result["skipped"] += len(due_periods)  # an overlapping run sent it first
-            else:
-                result["sent"] += len(due_periods)
+            with transaction.atomic():
+                done = _remind(project, kind, due_periods, today)
+            # Not done: an overlapping run sent it first.
+            result["sent" if done else "skipped"] += len(due_periods)
     return result
 
 
 def _remind(project, kind, periods, today):
-    Reminder.objects.bulk_create(Reminder(project=project, period_due=p.due, kind=kind) for p in periods)
+    """One message for the periods of a kind; False (and nothing written) when it was sent already."""
     listed = "；".join(f"{p.title}（{p.due:%Y年%m月%d日}截止）" for p in periods)
     if kind == ReminderKind.DUE_SOON:
         title = f"{project.organization.name}：进展报告即将到期"
@@ -293,31 +296,12 @@ def _remind(project, kind, periods, today):
         title = f"{project.organization.name}：进展报告已逾期"
         body = f"以下进展报告已超过截止日期尚未提交：{listed}。请尽快填写提交。"
         recipients = audience(project, [Actor.SECRETARY, Actor.UNIT])
-    notify.notify(recipients, title=title, body=body, url=project_reports_url(project))
+    keys = [reminder_key(project, p.due, kind) for p in periods]
+    if not remind_once(keys, recipients, title=title, body=body, url=project_reports_url(project)):
+        return False
     log_event(actor=None, action="report.reminded", target=project,
               data={"类型": ReminderKind(kind).label, "报告期": listed, "日期": today.isoformat()})
-
-
-# ---- the inbox -----------------------------------------------------------------------------
-
-@transaction.atomic
-def notification_read(*, notification, user):
-    """Mark one of the user's own notifications read (a no-op when it already is)."""
-    if notification.user_id != user.pk:
-        raise NotAllowed("只能处理自己的通知")
-    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    if changed:
-        log_event(actor=user, action="notification.read", target=notification)
-    return changed
-
-
-@transaction.atomic
-def notifications_read_all(*, user):
-    """Mark every unread notification of the user read; returns how many."""
-    changed = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
-    if changed:
-        log_event(actor=user, action="notification.read_all", target=user, data={"条数": changed})
-    return changed
+    return True
 
 
 def remind_days_before(value=None):

@@ -1,5 +1,5 @@
-"""URLs of progress reports, evidence, funding and the inbox; appended to cultivation/urls.py (namespace
-`cultivation`). Names start with report_, spending_ or inbox_."""
+"""URLs of progress reports, evidence and funding; appended to cultivation/urls.py (namespace
+`cultivation`). Names start with report_ or spending_."""
 
 from django.urls import path
 
@@ -23,7 +23,4 @@ urlpatterns = [
          name="report_evidence_delete"),
     path("activities/<id:pk>/allocation/", views.spending_allocate, name="spending_allocate"),
     path("activities/<id:pk>/spending/", views.spending_add, name="spending_add"),
-    path("inbox/", views.inbox_list, name="inbox_list"),
-    path("inbox/<id:pk>/read/", views.inbox_read, name="inbox_read"),
-    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
 ]

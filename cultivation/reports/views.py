@@ -1,4 +1,4 @@
-"""Pages for progress reports, evidence, funding and the inbox. Views read through report_selectors,
+"""Pages for progress reports, evidence, funding. Views read through report_selectors,
 write through the services (reports, report_evidence) and never set a state themselves.
 
 Answers: a project or file the user may not read is 404 (its existence stays hidden); a page the user
@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
@@ -20,10 +19,11 @@ from branches.audit import action_label
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.uploads import attachment_response, inline_image_response
+from transitions.refusals import MoveRefused, NotAllowed
 
 from ..enums import Actor
-from ..models import Attachment, FeaturedActivity, Notification, Project
-from ..workflow import MoveRefused, actor_roles
+from ..models import Attachment, FeaturedActivity, Project
+from ..workflow import actor_roles
 from . import evidence as report_evidence
 from . import selectors as report_selectors
 from . import services as reports
@@ -62,7 +62,7 @@ def _run(request, action, *, success=None):
     """Call a service; a role refusal is 403, any other refusal is flashed. True when it succeeded."""
     try:
         action()
-    except reports.NotAllowed as refused:
+    except NotAllowed as refused:
         access.refuse(request.user, refused.message, not_found=False)
     except MoveRefused as refused:
         messages.error(request, refused.message)
@@ -437,37 +437,3 @@ def spending_add(request, pk):
         _run(request, lambda: report_evidence.spending_add(activity=activity, actor=request.user, **form.cleaned_data),
              success="已登记经费支出")
     return _back(activity.project, anchor="funding")
-
-
-# ---- the inbox -----------------------------------------------------------------------------
-
-@login_required
-@require_GET
-def inbox_list(request):
-    unread_only = request.GET.get("unread") == "1"
-    page = paginate(request, report_selectors.inbox(request.user, unread_only=unread_only))
-    return render(request, "cultivation/reports/inbox.html", {
-        "page": page, "query": query_without_page(request), "unread_only": unread_only,
-    })
-
-
-@login_required
-@require_POST
-def inbox_read(request, pk):
-    notification = Notification.objects.filter(pk=pk, user=request.user).first()
-    if notification is None:
-        access.refuse(request.user, f"notification {pk}")
-    reports.notification_read(notification=notification, user=request.user)
-    target = notification.url
-    if request.POST.get("open") and target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("cultivation:inbox_list")
-
-
-@login_required
-@require_POST
-def inbox_read_all(request):
-    count = reports.notifications_read_all(user=request.user)
-    messages.success(request, f"已将 {count} 条通知标为已读" if count else "没有未读通知")
-    return redirect("cultivation:inbox_list")

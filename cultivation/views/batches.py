@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 from branches import access
 from branches.enums import Role
 from branches.pagination import paginate
+from transitions.refusals import MoveRefused
 
 from .. import selectors, services, workflow
 from ..enums import Phase, ProjectState
 from ..forms import BatchForm, UnitQuotaForm
 from ..models import Notice, Project
-from ..workflow import MoveRefused
 from .common import batch_or_404, form_errors, require_staff
 
 

@@ -5,9 +5,10 @@ from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
 from branches import access
+from transitions.refusals import MoveRefused
 
 from ..models import Batch, Project
-from ..workflow import MoveRefused, actor_roles
+from ..workflow import actor_roles
 
 
 def project_or_404(user, pk, *, readable=False):

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from branches.pagination import paginate
+from transitions.refusals import MoveRefused
 
 from .. import challenge as challenges
 from .. import notices as notice_services
 from .. import selectors
 from ..forms import ObjectionForm
 from ..models import Notice, Objection
-from ..workflow import MoveRefused
 
 
 def public_notice(pk, today):

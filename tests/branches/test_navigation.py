@@ -27,7 +27,7 @@ def test_the_staff_menu_groups_its_pages_into_dropdowns_and_still_links_each(tre
     assert 'data-testid="nav-cultivation"' in navbar and 'data-testid="nav-admin"' in navbar
     for name in ["cultivation:batch_list", "cultivation:project_list", "cultivation:report_list",
                  "cultivation:notice_list", "public:notice_list", "evaluations:round_list",
-                 "branches:organization_list", "branches:event_list", "cultivation:inbox_list"]:
+                 "branches:organization_list", "branches:event_list", "notifications:inbox_list"]:
         assert f'href="{reverse(name)}"' in navbar, name
 
 

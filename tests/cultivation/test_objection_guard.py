@@ -7,7 +7,8 @@ from django.utils import timezone
 from branches.models import Event
 from cultivation import challenge, notices
 from cultivation.enums import ProjectState
-from cultivation.models import Notification, Objection, OutboundEmail, Project
+from cultivation.models import Objection, Project
+from notifications.models import Notification, OutboundEmail
 from cultivation.workflow import MoveRefused
 from tests.factories import ProjectFactory
 

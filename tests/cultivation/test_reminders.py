@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from branches.models import Event
-from cultivation.models import Notification, OutboundEmail, Reminder
 from cultivation.reports import services as reports
 from cultivation.reports.enums import ReminderKind, ReportState
+from notifications.models import Notification, OutboundEmail, Reminder
 from tests.factories import BatchFactory, cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_a_due_soon_reminder_reaches_the_secretary_once(tree, project, django_ca
     note = Notification.objects.get()
     assert note.user == tree.secretary and "即将到期" in note.title and "2019年7月" in note.body
     assert OutboundEmail.objects.count() == 1 and len(mail.outbox) == 1
-    assert Reminder.objects.get().kind == ReminderKind.DUE_SOON
+    assert Reminder.objects.get().key == f"report/{project.pk}/2019-07-25/due_soon"
     assert Event.objects.filter(action="report.reminded").count() == 1
 
 
@@ -81,7 +81,7 @@ def test_a_first_late_run_sends_one_message_for_all_overdue_periods(tree, projec
     run(D(2019, 10, 1))
     overdue = Notification.objects.get(user=tree.secretary, title__contains="已逾期")
     assert all(month in overdue.body for month in ("2019年7月", "2019年8月", "2019年9月"))
-    assert Reminder.objects.filter(kind=ReminderKind.OVERDUE).count() == 3
+    assert Reminder.objects.filter(key__endswith="/overdue").count() == 3
     run(D(2019, 10, 2))
     assert Notification.objects.filter(user=tree.secretary).count() == 1
 
@@ -103,9 +103,10 @@ def test_projects_under_assessment_or_in_rectification_are_still_reminded(tree, 
 
 
 def test_a_reminder_row_cannot_be_written_twice(project):
-    Reminder.objects.create(project=project, period_due=D(2019, 7, 25), kind=ReminderKind.OVERDUE)
+    key = reports.reminder_key(project, D(2019, 7, 25), ReminderKind.OVERDUE)
+    Reminder.objects.create(key=key)
     with pytest.raises(IntegrityError):
-        Reminder.objects.create(project=project, period_due=D(2019, 7, 25), kind=ReminderKind.OVERDUE)
+        Reminder.objects.create(key=key)
 
 
 def test_an_overlapping_run_that_lost_the_race_sends_nothing(tree, project, monkeypatch):
@@ -113,14 +114,15 @@ def test_an_overlapping_run_that_lost_the_race_sends_nothing(tree, project, monk
     real = reports._remind
 
     def raced(project_, kind, periods, today):
-        Reminder.objects.create(project=project_, period_due=periods[0].due, kind=kind)
-        real(project_, kind, periods, today)
+        Reminder.objects.create(key=reports.reminder_key(project_, periods[0].due, kind))
+        return real(project_, kind, periods, today)
 
     monkeypatch.setattr(reports, "_remind", raced)
     result = reports.send_reminders(today=D(2019, 7, 23), days_before=3)
     assert result == {"sent": 0, "skipped": 1}
     assert not Notification.objects.exists() and not OutboundEmail.objects.exists()
-    assert Reminder.objects.count() == 0  # the racing insert rolled back with ours, in this single-process test
+    assert not Event.objects.filter(action="report.reminded").exists()
+    assert Reminder.objects.count() == 1  # the other run's; ours was never written
 
 
 def test_days_before_can_be_set(project):

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from branches.models import Event
 from cultivation.enums import ProjectState
-from cultivation.models import ActivityProgress, Milestone, Notification, ProgressReport, Project
+from cultivation.models import ActivityProgress, Milestone, ProgressReport, Project
 from cultivation.reports import services as reports
 from cultivation.reports.enums import REPORT_MOVES, ReportState
 from cultivation.reports.selectors import periods_of, schedule_dates
+from notifications.models import Notification
 from cultivation.workflow import MoveRefused
 from tests.factories import BatchFactory, cultivating_project, progress_report
 

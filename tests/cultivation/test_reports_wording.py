@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from branches.audit import action_label
 from branches.models import Event
-from cultivation.models import Notification
 from cultivation.reports import services as reports
 from cultivation.reports.enums import REPORT_MOVES, ReportState
 from cultivation.reports.selectors import STATUS_LABELS
+from notifications.models import Notification
 from tests.factories import BatchFactory, cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from django.urls import reverse
 
 from branches.enums import Role
 from branches.models import Event
-from cultivation.models import Notification
 from cultivation.workflow import MoveRefused
 from evaluations import rules, selectors, services
 from evaluations.enums import SheetState
 from evaluations.models import ScoreSheet
+from notifications.models import Notification
 from tests.factories import BranchFactory, round_project, user_with_role
 
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Event
-from cultivation.models import Notification
 from cultivation.workflow import MoveRefused
 from evaluations import services
 from evaluations.models import Round
+from notifications.models import Notification
 from tests.factories import BatchFactory, RubricFactory, full_scores, seven_rubric, submitted_sheet
 
 

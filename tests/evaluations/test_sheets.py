@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Event
-from cultivation.models import Notification
 from cultivation.workflow import MoveRefused
 from evaluations import services
 from evaluations.enums import SheetState
 from evaluations.models import Score, ScoreSheet
+from notifications.models import Notification
 from tests.factories import full_scores
 
 

@@ -121,6 +121,6 @@ class Row:
 
 
 def all_rows():
-    from . import matrix_branches, matrix_cultivation, matrix_evaluations
+    from . import matrix_branches, matrix_cultivation, matrix_evaluations, matrix_notifications
 
-    return [*matrix_branches.ROWS, *matrix_cultivation.ROWS, *matrix_evaluations.ROWS]
+    return [*matrix_branches.ROWS, *matrix_notifications.ROWS, *matrix_cultivation.ROWS, *matrix_evaluations.ROWS]

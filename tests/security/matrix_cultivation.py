@@ -311,7 +311,7 @@ ROWS += [
 ]
 
 
-# ---- progress reports, evidence, funding and the inbox (issue 3, items 5 and 7) -----------------
+# ---- progress reports, evidence and funding (issue 3, items 5 and 7) ----------------------------
 # The project is a cultivation target (中期材料已提交); tree.reviewer is assigned to the own one, so
 # readable_by lets them read its record (never write: 403). Others answer 404, visitors the login page.
 
@@ -462,13 +462,6 @@ def _r_spending_data(world, which):
     return {"amount": "100", "spent_on": timezone.localdate().isoformat(), "purpose": "购买学习资料"}
 
 
-def _r_notification(world, which):
-    from cultivation.models import Notification
-
-    user = world.tree.secretary if which == "own" else world.tree.other_secretary
-    return {"pk": Notification.objects.create(user=user, title="进展报告已退回", url="/cultivation/reports/").pk}
-
-
 _R_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
           b"trailer<</Root 1 0 R>>\n%%EOF\n")
 _R_SIGNED_IN = _r_expect(_R_OK, anonymous=_R_LOGIN)
@@ -497,9 +490,4 @@ ROWS += [
     _r_row("cultivation:spending_allocate", "post", lambda world, which: {"amount": "6000"}, kwargs=_r_activity,
            school=_R_REDIRECT),
     _r_row("cultivation:spending_add", "post", _r_spending_data, kwargs=_r_activity, secretary=_R_REDIRECT),
-    _R_Row("cultivation:inbox_list", _R_SIGNED_IN),
-    _R_Row("cultivation:inbox_read", method="post", kwargs=_r_notification,
-           own=_r_expect(_R_NOT_FOUND, anonymous=_R_LOGIN, secretary=_R_REDIRECT),
-           foreign=_r_expect(_R_NOT_FOUND, anonymous=_R_LOGIN, other_secretary=_R_REDIRECT)),
-    _R_Row("cultivation:inbox_read_all", _r_expect(_R_REDIRECT, anonymous=_R_LOGIN), method="post"),
 ]

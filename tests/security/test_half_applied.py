@@ -7,9 +7,10 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from branches.models import Event
-from cultivation import notify, workflow
+from cultivation import workflow
 from cultivation.enums import ProjectState
-from cultivation.models import Notification, Project
+from cultivation.models import Project
+from notifications.models import Notification
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def fail_after_the_state_is_written(monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(notify, "notify", broken)
+    monkeypatch.setattr("notifications.services.notify", broken)  # what the transition engine calls
 
 
 def test_a_move_that_fails_midway_is_not_half_applied(tree, nominated, monkeypatch):

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from cultivation import notify
-from cultivation.models import OutboundEmail
-from tests.cultivation import slow_mail
+from notifications import services
+from notifications.models import OutboundEmail
+from tests.notifications import slow_mail
 from tests.security.test_races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def slow_backend(settings):
-    settings.EMAIL_BACKEND = "tests.cultivation.slow_mail.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.slow_mail.SlowBackend"
     slow_mail.SENT.clear()
     yield slow_mail.SENT
     slow_mail.SENT.clear()
@@ -32,7 +32,7 @@ def queue(count):
 def test_two_senders_at_once_send_every_mail_exactly_once(slow_backend):
     ids = queue(30)
     # The after-commit send of these ids, the cron's send_outbox, and a second cron run that overlapped.
-    results = race(lambda: notify.send_pending(ids=ids), notify.send_pending, notify.send_pending)
+    results = race(lambda: services.send_pending(ids=ids), services.send_pending, services.send_pending)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(results) == 30
     assert Counter(slow_backend) == Counter(f"通知{n}" for n in range(30))
@@ -45,8 +45,8 @@ def test_a_crashed_senders_claim_expires_and_the_mail_goes_out_later(slow_backen
     now = timezone.now()
     OutboundEmail.objects.filter(pk=crashed).update(claimed_by="dead", claimed_at=now - datetime.timedelta(hours=1))
     OutboundEmail.objects.filter(pk=working).update(claimed_by="busy", claimed_at=now - datetime.timedelta(minutes=1))
-    assert notify.send_pending(now=now) == 1
+    assert services.send_pending(now=now) == 1
     assert slow_backend == ["通知0"]
     assert OutboundEmail.objects.get(pk=working).sent_at is None  # still another sender's
-    assert notify.send_pending(now=now + notify.CLAIM_EXPIRES + datetime.timedelta(minutes=1)) == 1
+    assert services.send_pending(now=now + services.CLAIM_EXPIRES + datetime.timedelta(minutes=1)) == 1
     assert slow_backend == ["通知0", "通知1"]

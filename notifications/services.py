@@ -1,21 +1,26 @@
-"""Notifications: an inbox row per person and a queued mail, both written in the caller's
-transaction; mail leaves after commit and is retried by `send_outbox` when the server is down."""
+"""Every write of notifications: an inbox row per person and a queued mail, both in the caller's
+transaction; mail leaves after commit and is retried by `send_outbox` when the server is down.
+Reminders go out once per key (`remind_once`), however often and however concurrently a job runs."""
 
 import datetime
 import logging
 import uuid
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from branches.enums import Role
-from branches.models import Organization, RoleAssignment
+from branches.audit import log_event
 
-from .models import Notification, OutboundEmail
+from .models import Notification, OutboundEmail, Reminder
+
+EVENT_LABELS = {
+    "notification.read": "阅读通知",
+    "notification.read_all": "全部通知标为已读",
+}
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -40,6 +45,57 @@ def _mail_body(body, url):
     link = f"\n\n请登录系统查看：{settings.SITE_URL.rstrip('/')}{url}" if url else ""
     return f"{body}{link}\n\n（本邮件由样板党支部培育管理系统自动发送）"
 
+
+def notify_gathered(users, *, title, body, url):
+    """Like notify(), but at most one unread notification per person and `url`: while one is unread,
+    a new event rewrites it (newest text, moved to the top) instead of adding a row or a mail. For
+    events that can come in floods, such as public objections."""
+    users = list({user.pk: user for user in users if user is not None}.values())
+    waiting = Notification.objects.filter(user__in=users, url=url, read_at__isnull=True)
+    unread = set(waiting.values_list("user_id", flat=True))
+    if unread:
+        waiting.update(title=title, body=body, created_at=timezone.now())
+    notify([user for user in users if user.pk not in unread], title=title, body=body, url=url)
+
+
+def remind_once(keys, users, *, title, body="", url=""):
+    """Notify the users unless a reminder under one of the keys was sent already; True when sent.
+
+    The keys and the notification are written in one transaction (a savepoint inside the caller's):
+    a run that overlaps another fails on the unique key, writes nothing and answers False. Wrap the
+    call in the caller's transaction to make its own writes (the event log) part of the same bargain.
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    try:
+        with transaction.atomic():
+            Reminder.objects.bulk_create(Reminder(key=key) for key in keys)
+            notify(users, title=title, body=body, url=url)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def notification_read(*, notification, user):
+    """Mark one of the user's own notifications read (a no-op when it already is)."""
+    if notification.user_id != user.pk:
+        raise PermissionDenied("只能处理自己的通知")
+    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if changed:
+        log_event(actor=user, action="notification.read", target=notification)
+    return changed
+
+
+@transaction.atomic
+def notifications_read_all(*, user):
+    """Mark every unread notification of the user read; returns how many."""
+    changed = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    if changed:
+        log_event(actor=user, action="notification.read_all", target=user, data={"条数": changed})
+    return changed
+
+
+# ---- the outbox ------------------------------------------------------------------------------
 
 def send_pending(*, ids=None, now=None):
     """Send queued mail; a failure is recorded and retried later with growing pauses. Never raises.
@@ -85,43 +141,3 @@ def _claim(*, sender, ids, now, limit=500):
         pks = list(picked.values_list("pk", flat=True)[:limit])
         due.filter(pk__in=pks).update(claimed_by=sender, claimed_at=timezone.now())
     return list(OutboundEmail.objects.filter(claimed_by=sender, sent_at__isnull=True).order_by("created_at", "pk"))
-
-
-def people(organization, roles):
-    """Users holding one of the roles on the organization or on an organization above it."""
-    ids = organization.ancestor_ids + [organization.pk]
-    user_ids = RoleAssignment.objects.filter(organization_id__in=ids, role__in=roles).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
-
-
-def secretaries(organization):
-    return people_exact(organization, Role.SECRETARY)
-
-
-def people_exact(organization, role):
-    user_ids = RoleAssignment.objects.filter(organization=organization, role=role).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
-
-
-def unit_staff(organization):
-    """二级党组织 staff over the organization (its unit and any 党总支 between)."""
-    ids = [i for i in organization.ancestor_ids + [organization.pk]]
-    units = Organization.objects.filter(pk__in=ids, depth__gte=organization.unit.depth if organization.unit else 0)
-    user_ids = RoleAssignment.objects.filter(organization__in=units, role=Role.UNIT_STAFF).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
-
-
-def school_staff(organization):
-    return people(organization, [Role.ORG_STAFF])
-
-
-def notify_gathered(users, *, title, body, url):
-    """Like notify(), but at most one unread notification per person and `url`: while one is unread,
-    a new event rewrites it (newest text, moved to the top) instead of adding a row or a mail. For
-    events that can come in floods, such as public objections."""
-    users = list({user.pk: user for user in users if user is not None}.values())
-    waiting = Notification.objects.filter(user__in=users, url=url, read_at__isnull=True)
-    unread = set(waiting.values_list("user_id", flat=True))
-    if unread:
-        waiting.update(title=title, body=body, created_at=timezone.now())
-    notify([user for user in users if user.pk not in unread], title=title, body=body, url=url)

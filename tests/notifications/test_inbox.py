@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Event
-from cultivation import notify
-from cultivation.models import Notification
+from notifications.models import Notification
+from notifications.services import notify
 from tests.factories import cultivating_project, progress_report
 
 pytestmark = pytest.mark.django_db
@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def send(user, n=1, url="/cultivation/reports/"):
     for i in range(n):
-        notify.notify([user], title=f"进展报告已退回{i}", body="请补充党课记录", url=url)
+        notify([user], title=f"进展报告已退回{i}", body="请补充党课记录", url=url)
 
 
 def badge(client):
-    content = client.get(reverse("cultivation:inbox_list")).content.decode()
+    content = client.get(reverse("notifications:inbox_list")).content.decode()
     if 'data-testid="inbox-unread"' not in content:
         return 0
     after = content.split('data-testid="inbox-unread"', 1)[1]
@@ -36,11 +36,11 @@ def test_mark_one_read_then_all(tree, client_for):
     send(tree.secretary, 3)
     client = client_for(tree.secretary)
     first = Notification.objects.filter(user=tree.secretary).first()
-    response = client.post(reverse("cultivation:inbox_read", args=[first.pk]))
-    assert response.status_code == 302 and response.url == reverse("cultivation:inbox_list")
+    response = client.post(reverse("notifications:inbox_read", args=[first.pk]))
+    assert response.status_code == 302 and response.url == reverse("notifications:inbox_list")
     assert Notification.objects.get(pk=first.pk).read_at is not None
     assert badge(client) == 2
-    response = client.post(reverse("cultivation:inbox_read_all"), follow=True)
+    response = client.post(reverse("notifications:inbox_read_all"), follow=True)
     assert "已将 2 条通知标为已读" in response.content.decode()
     assert badge(client) == 0
     assert not Notification.objects.filter(user=tree.secretary, read_at__isnull=True).exists()
@@ -51,7 +51,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(tree, client_
     report = progress_report(cultivating_project(tree.branch_a1))
     send(tree.secretary, url=f"/cultivation/reports/{report.pk}/")
     note = Notification.objects.get()
-    response = client_for(tree.secretary).post(reverse("cultivation:inbox_read", args=[note.pk]), {"open": "1"})
+    response = client_for(tree.secretary).post(reverse("notifications:inbox_read", args=[note.pk]), {"open": "1"})
     assert response.status_code == 302 and response.url == f"/cultivation/reports/{report.pk}/"
     assert Notification.objects.get().read_at is not None
 
@@ -59,17 +59,17 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(tree, client_
 def test_a_link_to_another_site_is_not_followed(tree, client_for):
     send(tree.secretary, url="https://evil.example.com/")
     note = Notification.objects.get()
-    response = client_for(tree.secretary).post(reverse("cultivation:inbox_read", args=[note.pk]), {"open": "1"})
-    assert response.url == reverse("cultivation:inbox_list")
+    response = client_for(tree.secretary).post(reverse("notifications:inbox_read", args=[note.pk]), {"open": "1"})
+    assert response.url == reverse("notifications:inbox_list")
 
 
 def test_another_users_notification_is_404_and_untouched(tree, client_for):
     send(tree.other_secretary)
     note = Notification.objects.get()
-    response = client_for(tree.secretary).post(reverse("cultivation:inbox_read", args=[note.pk]))
+    response = client_for(tree.secretary).post(reverse("notifications:inbox_read", args=[note.pk]))
     assert response.status_code == 404
     assert Notification.objects.get().read_at is None
-    client_for(tree.secretary).post(reverse("cultivation:inbox_read_all"))
+    client_for(tree.secretary).post(reverse("notifications:inbox_read_all"))
     assert Notification.objects.get().read_at is None
 
 
@@ -78,15 +78,15 @@ def test_the_inbox_lists_only_ones_own_and_filters_unread(tree, client_for):
     send(tree.other_secretary)
     Notification.objects.filter(user=tree.secretary, title="进展报告已退回0").update(read_at="2026-01-01T00:00Z")
     client = client_for(tree.secretary)
-    everything = client.get(reverse("cultivation:inbox_list")).content.decode()
+    everything = client.get(reverse("notifications:inbox_list")).content.decode()
     assert "进展报告已退回0" in everything and "进展报告已退回1" in everything
     assert everything.count("请补充党课记录") == 2
-    unread = client.get(reverse("cultivation:inbox_list") + "?unread=1").content.decode()
+    unread = client.get(reverse("notifications:inbox_list") + "?unread=1").content.decode()
     assert "进展报告已退回1" in unread and "进展报告已退回0" not in unread
 
 
 def test_a_visitor_is_sent_to_log_in(client):
-    response = client.get(reverse("cultivation:inbox_list"))
+    response = client.get(reverse("notifications:inbox_list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
@@ -96,5 +96,5 @@ def test_the_inbox_runs_a_constant_number_of_queries(tree, client_for, django_as
     client = client_for(tree.secretary)
     # session, user, role assignments; count and page of notifications; the unread badge; session save.
     with django_assert_num_queries(9):
-        response = client.get(reverse("cultivation:inbox_list"))
+        response = client.get(reverse("notifications:inbox_list"))
     assert response.content.decode().count("请补充党课记录") == size

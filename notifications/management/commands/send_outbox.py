@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cultivation.notify import send_pending
+from notifications.services import send_pending
 
 
 class Command(BaseCommand):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Notification(models.Model):
@@ -36,7 +37,7 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     # Which sender is sending it, and since when: two senders never send one mail, and the claim of a
-    # sender that crashed expires so the mail goes out later (see notify.send_pending).
+    # sender that crashed expires so the mail goes out later (see services.send_pending).
     claimed_by = models.CharField("发送进程", max_length=32, blank=True)
     claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
 
@@ -48,3 +49,26 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.to} {self.subject}"
+
+
+class Reminder(models.Model):
+    """A reminder that was sent, under a key its app chose ("report/<project>/<due date>/<kind>").
+
+    Keys are ids shaped like paths, app name first: the admin lists them, and a path's parts read as
+    parts of an id, not as words (tests/test_crawl.py flags a raw enum value standing as a word).
+    The unique key is what makes a reminder go out once: `services.remind_once` writes it in the
+    transaction of the notification, so a second run, even one overlapping the first, fails to
+    write it and sends nothing.
+    """
+
+    key = models.CharField("提醒标识", max_length=200, unique=True)
+    # A default rather than auto_now_add, so rows carried over from an older table keep their time.
+    created_at = models.DateTimeField("发送时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "已发提醒"
+        verbose_name_plural = "已发提醒"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.key

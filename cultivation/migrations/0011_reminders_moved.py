@@ -1,0 +1,50 @@
+# Report reminders become keys of notifications.Reminder ("report/<project id>/<due date>/<kind>", as
+# cultivation.reports.reminder_key writes them), so a reminder sent before the move is not sent again
+# after it; then the old table goes.
+
+import datetime
+
+from django.db import migrations
+
+PREFIX = 'report/'
+
+
+def reminders_to_keys(apps, schema_editor):
+    db = schema_editor.connection.alias
+    Old = apps.get_model('cultivation', 'Reminder')
+    New = apps.get_model('notifications', 'Reminder')
+    New.objects.using(db).bulk_create(
+        (New(key=f'{PREFIX}{row.project_id}/{row.period_due:%Y-%m-%d}/{row.kind}', created_at=row.sent_at)
+         for row in Old.objects.using(db).order_by('pk').iterator()),
+        batch_size=500, ignore_conflicts=True)
+
+
+def keys_to_reminders(apps, schema_editor):
+    db = schema_editor.connection.alias
+    Old = apps.get_model('cultivation', 'Reminder')
+    New = apps.get_model('notifications', 'Reminder')
+    Project = apps.get_model('cultivation', 'Project')
+    keys = New.objects.using(db).filter(key__startswith=PREFIX)
+    projects = set(Project.objects.using(db).values_list('pk', flat=True))
+    for reminder in keys.order_by('pk').iterator():
+        project_id, due, kind = reminder.key[len(PREFIX):].split('/')
+        if int(project_id) not in projects:
+            continue  # the project was deleted since; the old table's foreign key would refuse the row
+        row = Old.objects.using(db).create(project_id=int(project_id), period_due=datetime.date.fromisoformat(due),
+                                           kind=kind)
+        # sent_at is auto_now_add: set the original time afterwards.
+        Old.objects.using(db).filter(pk=row.pk).update(sent_at=reminder.created_at)
+    keys.delete()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('cultivation', '0010_notifications_moved'),
+        ('notifications', '0002_reminder'),
+    ]
+
+    operations = [
+        migrations.RunPython(reminders_to_keys, keys_to_reminders),
+        migrations.DeleteModel(name='Reminder'),
+    ]
