@@ -62,6 +62,26 @@ def scope_q(user, prefix=""):
     return condition
 
 
+def staff_scope_q(user, prefix=""):
+    """The sub-trees the user runs as 组织部 staff, as a condition on organizations at `prefix`."""
+    return subtree_q([a.organization.path for a in assignments(user) if a.role == Role.ORG_STAFF], prefix)
+
+
+def above_ids(user):
+    """The organizations the user's assignments lie in or under: whose batches they take part in."""
+    ids = set()
+    for assignment in assignments(user):
+        ids |= {*assignment.organization.ancestor_ids, assignment.organization_id}
+    return ids
+
+
+def runs(user, organization):
+    """Whether the user is 组织部 staff over the organization (a batch's owner): they run its batches."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or manages_as(user, organization, roles={Role.ORG_STAFF})
+
+
 def visible_organizations(user):
     """Every organization the user may see, as one queryset."""
     if not user.is_authenticated:

@@ -2,6 +2,7 @@ from django.db import models
 
 
 class OrgKind(models.TextChoices):
+    MINISTRY = "ministry", "教育部党组（国家级）"
     UPPER = "upper", "上级党组织"
     SCHOOL = "school", "学校党委"
     COMMITTEE = "committee", "基层党委"
@@ -9,6 +10,10 @@ class OrgKind(models.TextChoices):
     DIRECT_BRANCH = "direct", "直属党支部"
     BRANCH = "branch", "党支部"
 
+
+# Organizations that may run a batch (a batch's owner), the level of its batches following from the kind:
+# a school's 党委 runs 校级 batches, an 上级党组织 such as a province's 教育工委 省级 ones, the ministry 国家级.
+OWNER_KINDS = {OrgKind.SCHOOL, OrgKind.UPPER, OrgKind.MINISTRY}
 
 # A 直属党支部 is both secondary level and branch.
 SECONDARY_KINDS = {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.DIRECT_BRANCH}

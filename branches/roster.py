@@ -44,7 +44,7 @@ HEADER_TO_KEY = {header: key for key, header in COLUMNS}
 ACTIVE, DISSOLVED = "正常", "已撤销"
 YES, NO = "是", "否"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-ROOT_KINDS = {OrgKind.UPPER, OrgKind.SCHOOL}
+ROOT_KINDS = {OrgKind.MINISTRY, OrgKind.UPPER, OrgKind.SCHOOL}
 
 
 @dataclass

@@ -22,12 +22,13 @@ class UnitQuotaInline(admin.TabularInline):
 
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "level", "year", "quota_total", "selection_start", "harvest_end"]
+    list_display = ["name", "owner", "kind", "level", "year", "quota_total", "selection_start", "harvest_end"]
     list_filter = ["kind", "level", "year"]
     search_fields = ["name"]
     inlines = [UnitQuotaInline]
+    readonly_fields = ["level"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "level", "year", "description"]}),
+        (None, {"fields": ["name", "owner", "kind", "level", "year", "description"]}),
         ("名额与周期", {"fields": ["quota_total", "quota_faculty", "quota_student", "cultivation_months",
                               "notice_working_days", "one_project_per_branch", "nomination_deadline", "report_every_months",
                               "report_due_day"]}),

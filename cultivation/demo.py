@@ -313,7 +313,7 @@ def build(context):
     known_years(year - 3, (today + days(20)).year, warnings=context.setdefault("warnings", []))
 
     def batch(**fields):
-        return services.batch_create(actor=staff, **fields)
+        return services.batch_create(actor=staff, owner=context["school"], **fields)
 
     finished = batch(
         name="第一批“样板党支部”培育工程", year=year - 3, nomination_deadline=D(year - 3, 3, 25),

@@ -17,6 +17,10 @@ class Level(models.TextChoices):
     NATIONAL = "national", "国家级"
 
 
+# A batch's level follows from the kind of organization that runs it (branches.enums.OWNER_KINDS).
+LEVEL_OF_OWNER = {"school": Level.SCHOOL, "upper": Level.PROVINCE, "ministry": Level.NATIONAL}
+
+
 class Phase(models.TextChoices):
     SELECTION = "selection", "选苗"
     RECOGNITION = "recognition", "认定"

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from branches.enums import BranchCategory, BranchType
+from branches import access
+from branches.enums import OWNER_KINDS, BranchCategory, BranchType
 from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
@@ -30,7 +31,7 @@ class BatchForm(PlainTextModelForm):
     class Meta:
         formfield_callback = date_formfield
         model = Batch
-        fields = ["name", "kind", "level", "year", "description", "quota_total", "quota_faculty", "quota_student",
+        fields = ["name", "owner", "kind", "year", "description", "quota_total", "quota_faculty", "quota_student",
                   "cultivation_months", "notice_working_days", "one_project_per_branch", "nomination_deadline",
                   "selection_start", "selection_end", "recognition_start", "recognition_end",
                   "cultivation_start", "cultivation_end", "midterm_start", "midterm_end",
@@ -40,6 +41,24 @@ class BatchForm(PlainTextModelForm):
             "cultivation_start", "cultivation_end", "midterm_start", "midterm_end", "harvest_start", "harvest_end"]}
         widgets["description"] = forms.Textarea(attrs={"rows": 3})
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A batch is run by an organization the user runs as 组织部 staff: their school's 党委, or
+        # for a province's staff the 教育工委; the level (校级/省级/国家级) follows from it.
+        owners = Organization.objects.filter(kind__in=OWNER_KINDS).order_by("path")
+        if not user.is_superuser:
+            owners = owners.filter(access.staff_scope_q(user))
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].help_text = "批次级别随主办单位确定：学校党委为校级，上级党组织为省级，教育部为国家级"
+        self.only_owner = owners.first() if len(owners[:2]) == 1 else None
+        if self.only_owner is not None:
+            # One school's staff run one owner: the field is filled for them, a choice only for those above.
+            self.fields["owner"].initial = self.only_owner
+            self.fields["owner"].required = False
+
+    def clean_owner(self):
+        return self.cleaned_data.get("owner") or self.only_owner
+
 
 class UnitQuotaForm(PlainTextForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(),
@@ -47,9 +66,10 @@ class UnitQuotaForm(PlainTextForm):
     quota = forms.IntegerField(label="推荐名额", min_value=0, max_value=999, required=False,
                                help_text="留空表示不限")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organization.objects.secondary().active().order_by("code")
+        self.fields["unit"].queryset = (Organization.objects.secondary().active().within([batch.owner.path])
+                                        .order_by("code"))
 
 
 class ApplicationForm(PlainTextModelForm):

@@ -18,7 +18,7 @@ SORTS = {
 
 def projects_for(user, *, readable=False):
     queryset = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
-    return queryset.select_related("batch", "organization", "unit")
+    return queryset.select_related("batch__owner", "organization", "unit")
 
 
 def project_list(user, *, batch=None, state=None, unit=None, branch_type=None, category=None, q=None, sort=None):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from branches import access
 from branches.audit import field_value, log_event
+from branches.models import in_subtree
 from notifications.recipients import secretaries
 from notifications.services import notify
 from transitions.refusals import MoveRefused
@@ -110,6 +111,13 @@ def _require_school(actor):
         raise MoveRefused("只有党委组织部可以进行此操作")
 
 
+def _require_runs(actor, owner):
+    """Only 组织部 staff over a batch's owner may set it up or change it."""
+    _require_school(actor)
+    if owner is None or not access.runs(actor, owner):
+        raise MoveRefused("只能管理本单位主办的批次")
+
+
 def _changes(before, after):
     return {str(Batch._meta.get_field(name).verbose_name): [field_value(Batch, name, before[name]),
                                                             field_value(Batch, name, after[name])]
@@ -118,18 +126,19 @@ def _changes(before, after):
 
 @transaction.atomic
 def batch_create(*, actor, **fields):
-    _require_school(actor)
+    _require_runs(actor, fields.get("owner"))
     batch = Batch(**fields)
     batch.full_clean()
     batch.save()
-    log_event(actor=actor, action="batch.created", target=batch, data={"批次": batch.name})
+    log_event(actor=actor, action="batch.created", target=batch, data={"批次": batch.name, "主办单位": batch.owner.name})
     return batch
 
 
 @transaction.atomic
 def batch_update(*, actor, batch, **fields):
-    _require_school(actor)
-    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    batch = Batch.objects.select_for_update().select_related("owner").get(pk=batch.pk)
+    _require_runs(actor, batch.owner)
+    _require_runs(actor, fields.get("owner", batch.owner))
     before = {name: getattr(batch, name) for name in BATCH_FIELDS}
     for name, value in fields.items():
         setattr(batch, name, value)
@@ -144,9 +153,9 @@ def batch_update(*, actor, batch, **fields):
 @transaction.atomic
 def unit_quota_set(*, actor, batch, unit, quota):
     """Cap one 二级党组织's nominations in the batch; None removes the cap."""
-    _require_school(actor)
-    if not unit.is_secondary:
-        raise MoveRefused("推荐名额只能分配给二级党组织")
+    _require_runs(actor, batch.owner)
+    if not unit.is_secondary or not in_subtree(unit.path, batch.owner.path):
+        raise MoveRefused("推荐名额只能分配给本批次主办单位下的二级党组织")
     if quota is None:
         UnitQuota.objects.filter(batch=batch, unit=unit).delete()
     else:

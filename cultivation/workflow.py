@@ -12,6 +12,7 @@ from django.utils import timezone
 from branches import access
 from branches.audit import log_event
 from branches.enums import BranchType, Role
+from branches.models import in_subtree
 from branches.rules import eligibility_problems
 from notifications import recipients
 from notifications.services import notify
@@ -37,8 +38,10 @@ def applicant_organizations(user, batch):
     """The organizations the user applies for in a batch: their branches as 支部书记, or, for
     标杆院系, the 二级党组织 where they are staff."""
     if batch.kind == BatchKind.BENCHMARK_UNIT:
-        return [org for org in access.organizations_for(user, Role.UNIT_STAFF) if org.is_secondary]
-    return access.organizations_for(user, Role.SECRETARY)
+        candidates = [org for org in access.organizations_for(user, Role.UNIT_STAFF) if org.is_secondary]
+    else:
+        candidates = access.organizations_for(user, Role.SECRETARY)
+    return [org for org in candidates if in_subtree(org.path, batch.owner.path)]
 
 
 def actor_roles(user, project):
@@ -51,7 +54,9 @@ def actor_roles(user, project):
         and any(a.role == Role.UNIT_STAFF and a.organization_id == organization.pk for a in access.assignments(user))
     ):
         roles.add(Actor.SECRETARY)
-    if access.is_org_staff(user) and access.can_manage_subtree(user, organization):
+    # The organizer is 组织部 staff over the batch's owner: a school's for its own batches, a province's
+    # for the province's.
+    if access.runs(user, project.batch.owner):
         roles.add(Actor.SCHOOL)
     if access.manages_as(user, organization, roles={Role.UNIT_STAFF}):
         roles.add(Actor.UNIT)
@@ -321,7 +326,7 @@ MACHINE = engine.Machine(
     roles=actor_roles, conditions=(check_window,),
     guards=GUARDS, stamp=_stamp,
     audience=lambda project, change: audience(project, AUDIENCE.get(change.move.name, [])), message=_message,
-    related=("batch", "organization", "unit"),
+    related=("batch__owner", "organization", "unit"),
 )
 EVENT_LABELS = {**MACHINE.event_labels(), "project.created": "新建申报", "project.edited": "修改申报",
                 "project.window_extended": "延长阶段时限"}

@@ -113,11 +113,18 @@ def batch_windows(start):
     return windows
 
 
+def default_owner():
+    """The school a batch belongs to unless a test says otherwise: the tree's first 学校党委."""
+    school = Organization.objects.filter(kind=OrgKind.SCHOOL).order_by("path").first()
+    return school or OrganizationFactory(kind=OrgKind.SCHOOL, name="测试大学党委")
+
+
 class BatchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cultivation.Batch"
 
     name = factory.Sequence(lambda n: f"第{n + 1}批“样板党支部”培育工程")
+    owner = factory.LazyFunction(lambda: default_owner())
     year = 2019
     nomination_deadline = datetime.date(2019, 6, 20)
 

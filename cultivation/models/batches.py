@@ -2,15 +2,42 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..enums import PHASE_ORDER, BatchKind, Level, Phase
+from ..enums import LEVEL_OF_OWNER, PHASE_ORDER, BatchKind, Level, Phase
+
+
+class BatchQuerySet(models.QuerySet):
+    """The one scoping rule for batches. A batch belongs to its owner: 组织部 staff whose sub-tree
+    holds the owner run it; everyone whose organization lies under the owner takes part in it."""
+
+    def managed_by(self, user):
+        from branches import access
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(access.staff_scope_q(user, "owner__"))
+
+    def visible_to(self, user):
+        from branches import access
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(access.staff_scope_q(user, "owner__") | models.Q(owner_id__in=access.above_ids(user)))
 
 
 class Batch(models.Model):
     """A cultivation batch (培育批次) and its five phase windows."""
 
     name = models.CharField("批次名称", max_length=100)
+    # Who runs the batch: a school's 党委, a province's 教育工委 (上级党组织) or the ministry; the level
+    # follows from it. Staff see and change only the batches whose owner lies in their sub-tree.
+    owner = models.ForeignKey("branches.Organization", verbose_name="主办单位", on_delete=models.PROTECT,
+                              related_name="owned_batches")
     kind = models.CharField("项目类型", max_length=20, choices=BatchKind.choices, default=BatchKind.MODEL_BRANCH)
-    level = models.CharField("级别", max_length=12, choices=Level.choices, default=Level.SCHOOL)
+    level = models.CharField("级别", max_length=12, choices=Level.choices, default=Level.SCHOOL, editable=False)
     year = models.PositiveSmallIntegerField("年度")
     description = models.TextField("说明", blank=True)
     quota_total = models.PositiveIntegerField("培育名额（总数）", default=15)
@@ -38,6 +65,8 @@ class Batch(models.Model):
         "每个组织限一个在培项目", default=True,
         help_text="勾选后，已在同类型、同级别的其他批次列入培育的组织不能在本批次申报、推荐或认定；不勾选则只提示")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培育批次"
@@ -69,8 +98,15 @@ class Batch(models.Model):
         done = (min(max(day, self.selection_start), self.harvest_end) - self.selection_start).days
         return round(100 * done / total)
 
+    def save(self, *args, **kwargs):
+        if self.owner_id:
+            self.level = LEVEL_OF_OWNER.get(self.owner.kind, self.level)
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
+        if self.owner_id and self.owner.kind not in LEVEL_OF_OWNER:
+            errors["owner"] = "主办单位应为学校党委、上级党组织（如省委教育工委）或教育部"
         previous_end = None
         for phase, start, end in self.windows():
             if start and end and start > end:

@@ -157,7 +157,7 @@ def periods_of_projects(projects):
 
 def open_projects(user):
     return (Project.objects.visible_to(user).filter(state__in=OPEN_PROJECT_STATES)
-            .select_related("batch", "organization", "unit").order_by("unit__code", "organization__code", "pk"))
+            .select_related("batch__owner", "organization", "unit").order_by("unit__code", "organization__code", "pk"))
 
 
 def pending_periods(user, *, today, statuses=("due", "overdue")):
@@ -214,7 +214,7 @@ def readable_report(user, pk):
 
 def readable_project(user, pk):
     return (Project.objects.readable_by(user).filter(pk=pk)
-            .select_related("batch", "organization", "unit").first())
+            .select_related("batch__owner", "organization", "unit").first())
 
 
 # ---- one project's record ------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _require_reporting(project):
 @transaction.atomic
 def report_start(*, project, period_due, actor):
     """Begin the report of one due period (a draft); the report already begun is returned as is."""
-    project = Project.objects.select_for_update(of=("self",)).select_related("batch", "organization").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("batch__owner", "organization").get(pk=project.pk)
     _require_secretary(actor, project, "填写进展报告")
     _require_reporting(project)
     existing = ProgressReport.objects.filter(project=project, period_due=period_due).first()
@@ -164,7 +164,7 @@ MACHINE = engine.Machine(
     model=ProgressReport, states=ReportState, moves=REPORT_MOVES, prefix="report", noun="报告",
     roles=lambda user, report: actor_roles(user, report.project),
     guards={"submit": [_guard_submit]}, stamp=_stamp, audience=_audience, message=_message,
-    related=("project__organization", "project__batch"),
+    related=("project__organization", "project__batch__owner"),
     reason_label="意见", reason_missing="{label}须填写退回意见", reason_max=2000,
 )
 EVENT_LABELS = {
@@ -212,7 +212,7 @@ def report_return(*, report, actor, comment, expected_version=None):
 @transaction.atomic
 def milestone_add(*, project, date, title, actor):
     """Staff add one extra due date to a project's schedule, inside the 培育 window."""
-    project = Project.objects.select_for_update(of=("self",)).select_related("batch", "organization").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("batch__owner", "organization").get(pk=project.pk)
     if not actor_roles(actor, project) & {Actor.UNIT, Actor.SCHOOL}:
         raise NotAllowed("只有二级党组织或党委组织部可以设置报告节点")
     _require_reporting(project)
@@ -267,7 +267,7 @@ def send_reminders(*, today=None, days_before=None):
     today = today or timezone.localdate()
     days_before = remind_days_before(days_before)
     projects = (Project.objects.filter(state__in=OPEN_PROJECT_STATES)
-                .select_related("batch", "organization", "unit").order_by("pk"))
+                .select_related("batch__owner", "organization", "unit").order_by("pk"))
     wanted = {project: reminders_due(periods, today=today, days_before=days_before)
               for project, periods in periods_of_projects(projects).items()}
     sent = reminded(reminder_key(project, period.due, kind) for project, due in wanted.items() for kind, period in due)

@@ -43,7 +43,7 @@ def _readable_project(user, pk):
 
 def _visible_project(user, pk):
     """A project the user may act on: within their own scope (reviewers only read)."""
-    project = Project.objects.visible_to(user).filter(pk=pk).select_related("batch", "organization", "unit").first()
+    project = Project.objects.visible_to(user).filter(pk=pk).select_related("batch__owner", "organization", "unit").first()
     if project is None:
         if Project.objects.readable_by(user).filter(pk=pk).exists():
             access.refuse(user, f"writing to project {pk}", not_found=False)

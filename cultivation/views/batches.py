@@ -16,7 +16,7 @@ from .. import selectors, services, workflow
 from ..enums import Phase, ProjectState
 from ..forms import BatchForm, UnitQuotaForm
 from ..models import Notice, Project
-from .common import batch_or_404, form_errors, require_staff
+from .common import batch_or_404, form_errors, managed_batch_or_404, require_staff
 
 
 @login_required
@@ -47,7 +47,7 @@ def _save(request, form, batch=None):
 @login_required
 def batch_create(request):
     require_staff(request.user)
-    form = BatchForm(request.POST or None)
+    form = BatchForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         batch = _save(request, form)
         if batch:
@@ -59,11 +59,11 @@ def batch_create(request):
 @login_required
 def batch_edit(request, pk):
     require_staff(request.user)
-    batch = batch_or_404(request.user, pk)
-    form = BatchForm(request.POST or None, instance=batch)
+    batch = managed_batch_or_404(request.user, pk)
+    form = BatchForm(request.POST or None, instance=batch, user=request.user)
     if request.method == "POST" and form.is_valid():
         # The ModelForm already copied the input onto `batch`; the service re-reads and writes it.
-        saved = _save(request, form, batch=batch_or_404(request.user, pk))
+        saved = _save(request, form, batch=managed_batch_or_404(request.user, pk))
         if saved:
             messages.success(request, "已保存批次设置")
             return redirect("cultivation:batch_detail", pk=saved.pk)
@@ -89,7 +89,7 @@ def batch_detail(request, pk):
     batch = batch_or_404(request.user, pk)
     user = request.user
     today = timezone.localdate()
-    is_staff = access.is_org_staff(user)
+    is_staff = access.runs(user, batch.owner)
     secretary_of = workflow.applicant_organizations(user, batch)
     my_projects = list(selectors.projects_for(user).filter(batch=batch, organization__in=secretary_of)) \
         if secretary_of else []
@@ -108,7 +108,7 @@ def batch_detail(request, pk):
         context["unit_quotas"] = selectors.unit_quotas(user, batch)
     if is_staff:
         context["quotas"] = selectors.quota_rows(batch)
-        context["quota_form"] = UnitQuotaForm()
+        context["quota_form"] = UnitQuotaForm(batch=batch)
         context["notices"] = Notice.objects.filter(batch=batch).order_by("-starts_on", "-id")
         context["shortlisted"] = Project.objects.filter(batch=batch, state=ProjectState.SHORTLISTED).count()
     return render(request, "cultivation/batch_detail.html", context)
@@ -118,8 +118,8 @@ def batch_detail(request, pk):
 @require_POST
 def batch_quota(request, pk):
     require_staff(request.user)
-    batch = batch_or_404(request.user, pk)
-    form = UnitQuotaForm(request.POST)
+    batch = managed_batch_or_404(request.user, pk)
+    form = UnitQuotaForm(request.POST, batch=batch)
     if not form.is_valid():
         messages.error(request, form_errors(form))
     else:

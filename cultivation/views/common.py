@@ -14,16 +14,25 @@ from ..workflow import actor_roles
 def project_or_404(user, pk, *, readable=False):
     """The project, if the user may see it (readable: also what other apps let them read)."""
     projects = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
-    project = projects.select_related("batch", "organization", "unit").filter(pk=pk).first()
+    project = projects.select_related("batch__owner", "organization", "unit").filter(pk=pk).first()
     if project is None:
         access.refuse(user, f"project {pk}")
     return project
 
 
 def batch_or_404(user, pk):
-    batch = Batch.objects.filter(pk=pk).first()
+    """A batch the user takes part in or runs; another school's answers 404."""
+    batch = Batch.objects.visible_to(user).select_related("owner").filter(pk=pk).first()
     if batch is None:
         access.refuse(user, f"batch {pk}")
+    return batch
+
+
+def managed_batch_or_404(user, pk):
+    """A batch the user runs as 组织部 staff of its owner (or above it); any other answers 404."""
+    batch = Batch.objects.managed_by(user).select_related("owner").filter(pk=pk).first()
+    if batch is None:
+        access.refuse(user, f"managing batch {pk}")
     return batch
 
 
