@@ -305,8 +305,12 @@ class ObjectionAnswerForm(PlainTextForm):
 class ProjectFilterForm(PlainTextForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "支部名称或创建主题"}))
-    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.all(), required=False, empty_label="全部批次")
+    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + ProjectState.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = Batch.objects.visible_to(user)
 
 
 class ScreeningFilterForm(PlainTextForm):
@@ -320,6 +324,6 @@ class ScreeningFilterForm(PlainTextForm):
     sort = forms.ChoiceField(label="排序", required=False, choices=[
         ("rank", "按单位与推荐排序"), ("submitted", "按提交时间"), ("name", "按支部名称"), ("state", "按状态")])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organization.objects.secondary().order_by("code")
+        self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).order_by("code")

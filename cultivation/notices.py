@@ -107,6 +107,8 @@ def notice_publish(*, batch, kind, title, body, starts_on, items, actor, contact
     today = today or timezone.localdate()
     if not access.is_org_staff(actor):
         raise MoveRefused("只有党委组织部可以发布公示")
+    if not access.runs(actor, batch.owner):
+        raise MoveRefused("只能为本单位主办的批次发布公示")
     if kind not in NoticeKind.values:
         raise MoveRefused("请选择公示类型")
     title, body = (title or "").strip(), (body or "").strip()
@@ -166,7 +168,9 @@ def _lock_for_revision(notice, actor, reason, verb):
     """The notice, locked, once the actor may revise it; the reason, stripped."""
     if not access.is_org_staff(actor):
         raise MoveRefused(f"只有党委组织部可以{verb}公示")
-    notice = Notice.objects.select_for_update().select_related("batch").get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("batch__owner").get(pk=notice.pk)
+    if not access.runs(actor, notice.batch.owner):
+        raise MoveRefused(f"只能{verb}本单位主办批次的公示")
     items = list(NoticeItem.objects.filter(notice=notice).select_related("project__organization")
                  .order_by("order", "id"))
     for item in items:
@@ -326,9 +330,9 @@ def objection_answer(*, objection, outcome, response, actor):
     """Staff record how an objection was handled; each is answered once and the answer is kept."""
     # Lock the objection row only: PostgreSQL cannot lock the nullable side of the outer join to `item`.
     objection = (Objection.objects.select_for_update(of=("self",))
-                 .select_related("notice", "item__project__organization").get(pk=objection.pk))
-    if not access.is_org_staff(actor):
-        raise MoveRefused("只有党委组织部可以处理异议")
+                 .select_related("notice__batch__owner", "item__project__organization").get(pk=objection.pk))
+    if not access.is_org_staff(actor) or not access.runs(actor, objection.notice.batch.owner):
+        raise MoveRefused("只有主办批次的党委组织部可以处理异议")
     if objection.is_answered:
         raise MoveRefused("该异议已处理，处理情况不能改写")
     if outcome not in ObjectionOutcome.values:

@@ -47,7 +47,7 @@ def state_counts(user, batch):
 
 def batch_list(user):
     visible = Project.objects.visible_to(user).values("pk")
-    return Batch.objects.annotate(
+    return Batch.objects.visible_to(user).select_related("owner").annotate(
         project_count=Count("projects", filter=Q(projects__in=visible), distinct=True),
     ).order_by("-selection_start", "-id")
 
@@ -74,7 +74,7 @@ def quota_rows(batch):
 def staff_notices(user):
     if not access.is_org_staff(user):
         return Notice.objects.none()
-    return (Notice.objects.select_related("batch")
+    return (Notice.objects.managed_by(user).select_related("batch")
             .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True), distinct=True),
                       pending=Count("objections", filter=Q(objections__answered_at__isnull=True), distinct=True),
                       objection_count=Count("objections", distinct=True))
@@ -92,13 +92,6 @@ def notice_items(notice):
     """The items a notice lists now (a correction may have taken some out)."""
     return NoticeItem.objects.filter(notice=notice, removed_in__isnull=True).select_related(
         "project__organization", "project__unit").order_by("order", "id")
-
-
-def notice_organizations(notice):
-    """The organizations a notice lists or listed, for scoping it to staff (one query)."""
-    from branches.models import Organization
-
-    return list(Organization.objects.filter(projects__notice_items__notice=notice).distinct())
 
 
 def notice_revisions(notice):

@@ -28,6 +28,8 @@ def project_create(*, batch, organization, actor, activities=(), **application):
     """A secretary (or staff above the branch) starts the branch's application in a batch."""
     project = Project(batch=batch, organization=organization, unit=organization.unit or organization, created_by=actor,
                       **application)
+    if not in_subtree(organization.path, batch.owner.path):
+        raise MoveRefused(f"{organization.name}不在“{batch.name}”主办单位（{batch.owner.name}）的范围内，不能申报")
     if not actor_roles(actor, project) & {Actor.SECRETARY, Actor.UNIT, Actor.SCHOOL}:
         raise MoveRefused("您无权为该组织申报")
     if Project.objects.filter(batch=batch, organization=organization).exists():

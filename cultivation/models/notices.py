@@ -8,6 +8,14 @@ class NoticeKind(models.TextChoices):
     ACCEPTANCE = "acceptance", "验收结果公示"
 
 
+class NoticeQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Notices of the batches the user runs (Batch.objects.managed_by): the staff's side of them."""
+        from .batches import Batch
+
+        return self.filter(batch__in=Batch.objects.managed_by(user))
+
+
 class Notice(models.Model):
     """A public notice (公示). It opens and closes by its dates, counted in working days."""
 
@@ -27,6 +35,8 @@ class Notice(models.Model):
     correction_reason = models.TextField("更正理由", max_length=1000, blank=True)
     withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
     withdrawal_reason = models.TextField("撤销理由", max_length=1000, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "公示"

@@ -24,7 +24,8 @@ def secretary_panel(request):
                     .prefetch_related("extensions").order_by("-batch__selection_start", "-id")[:PANEL_SIZE])
     for project in projects:
         project.next_moves = workflow.allowed_moves(user, project, today=today)
-    open_batches = [batch for batch in Batch.objects.filter(selection_start__lte=today, selection_end__gte=today)
+    open_batches = [batch for batch in Batch.objects.visible_to(user).filter(selection_start__lte=today,
+                                                                              selection_end__gte=today)
                     if not any(p.batch_id == batch.pk for p in projects)]
     return {"template": "cultivation/includes/home_secretary.html", "my_projects": projects,
             "open_batches": open_batches}
@@ -48,7 +49,7 @@ def staff_panel(request):
     if not access.is_org_staff(user):
         return None
     today = timezone.localdate()
-    batches = list(Batch.objects.order_by("-selection_start")[:PANEL_SIZE])
+    batches = list(Batch.objects.managed_by(user).order_by("-selection_start")[:PANEL_SIZE])
     counts = {}
     for row in (selectors.projects_for(user).filter(batch__in=batches).order_by()
                 .values("batch_id", "state").annotate(n=Count("id"))):

@@ -14,7 +14,7 @@ from .. import selectors
 from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
 from ..models import Notice, Objection
 from ..models.notices import NoticeKind
-from .common import batch_or_404, form_errors, require_staff, run
+from .common import form_errors, managed_batch_or_404, require_staff, run
 
 
 @login_required
@@ -27,7 +27,7 @@ def notice_list(request):
 @login_required
 def notice_create(request, pk):
     require_staff(request.user)
-    batch = batch_or_404(request.user, pk)
+    batch = managed_batch_or_404(request.user, pk)
     kind = request.POST.get("kind") or request.GET.get("kind") or NoticeKind.RECOGNITION
     if kind not in NoticeKind.values:
         kind = NoticeKind.RECOGNITION
@@ -53,11 +53,10 @@ def notice_create(request, pk):
 
 
 def staff_notice_or_404(user, pk):
-    """The notice, for 组织部 staff whose subtree holds every project it lists; 404 for the rest."""
+    """The notice, for 组织部 staff who run its batch (Notice.objects.managed_by); 404 for the rest."""
     require_staff(user)
-    notice = Notice.objects.select_related("batch", "published_by").filter(pk=pk).first()
-    organizations = [] if notice is None else selectors.notice_organizations(notice)
-    if notice is None or not all(access.can_manage_subtree(user, org) for org in organizations):
+    notice = Notice.objects.managed_by(user).select_related("batch__owner", "published_by").filter(pk=pk).first()
+    if notice is None:
         access.refuse(user, f"notice {pk}")
     return notice
 
@@ -111,7 +110,8 @@ def notice_correct(request, pk):
 @require_POST
 def objection_answer(request, pk):
     require_staff(request.user)
-    objection = Objection.objects.select_related("notice").filter(pk=pk).first()
+    objection = Objection.objects.filter(notice__in=Notice.objects.managed_by(request.user)).select_related(
+        "notice").filter(pk=pk).first()
     if objection is None:
         access.refuse(request.user, f"objection {pk}")
     form = ObjectionAnswerForm(request.POST)

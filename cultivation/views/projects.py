@@ -31,7 +31,7 @@ GRADE_FIELDS = {"conclude_midterm": "midterm_grade", "accept": "final_grade"}
 
 @login_required
 def project_list(request):
-    form = ProjectFilterForm(request.GET or None)
+    form = ProjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     projects = selectors.project_list(request.user, batch=filters.get("batch"), state=filters.get("state"),
                                       q=filters.get("q"))

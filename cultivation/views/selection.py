@@ -15,7 +15,7 @@ from .. import selectors, services
 from ..enums import ProjectState
 from ..forms import MoveForm, ScreeningFilterForm
 from ..models import Project
-from .common import batch_or_404, require_staff
+from .common import batch_or_404, managed_batch_or_404, require_staff
 
 NOMINATION_STATES = [ProjectState.SUBMITTED, ProjectState.RETURNED, ProjectState.NOMINATED]
 SCREENING_STATES = [ProjectState.NOMINATED, ProjectState.SHORTLISTED, ProjectState.RECOGNIZED, ProjectState.REJECTED]
@@ -53,8 +53,8 @@ def quota_use(batch):
 @login_required
 def screening(request, pk):
     require_staff(request.user)
-    batch = batch_or_404(request.user, pk)
-    form = ScreeningFilterForm(request.GET or None)
+    batch = managed_batch_or_404(request.user, pk)
+    form = ScreeningFilterForm(request.GET or None, batch=batch)
     filters = form.cleaned_data if form.is_valid() else {}
     projects = selectors.project_list(
         request.user, batch=batch, unit=filters.get("unit"), branch_type=filters.get("branch_type"),
@@ -73,7 +73,7 @@ def screening(request, pk):
 @login_required
 def compare(request, pk):
     require_staff(request.user)
-    batch = batch_or_404(request.user, pk)
+    batch = managed_batch_or_404(request.user, pk)
     ids = parse_ids(request.GET.getlist("ids"), limit=COMPARE_MAX)
     projects = list(selectors.projects_with_activities(
         selectors.projects_for(request.user).filter(batch=batch, pk__in=ids)).order_by("unit__code", "nomination_rank"))
