@@ -170,12 +170,9 @@ def _lock_for_revision(notice, actor, reason, verb):
         raise MoveRefused(f"只有党委组织部可以{verb}公示")
     notice = Notice.objects.select_for_update(of=("self",)).select_related("batch__owner").get(pk=notice.pk)
     if not access.runs(actor, notice.batch.owner):
-        raise MoveRefused(f"只能{verb}本单位主办批次的公示")
+        raise MoveRefused(f"您无权{verb}该公示：只能{verb}本单位主办批次的公示")
     items = list(NoticeItem.objects.filter(notice=notice).select_related("project__organization")
                  .order_by("order", "id"))
-    for item in items:
-        if not access.can_manage_subtree(actor, item.project.organization):
-            raise MoveRefused(f"您无权{verb}该公示")
     if notice.is_withdrawn:
         raise MoveRefused(f"该公示已于{timezone.localtime(notice.withdrawn_at):%Y年%m月%d日}撤销，不能再{verb}")
     reason = (reason or "").strip()
@@ -332,7 +329,7 @@ def objection_answer(*, objection, outcome, response, actor):
     objection = (Objection.objects.select_for_update(of=("self",))
                  .select_related("notice__batch__owner", "item__project__organization").get(pk=objection.pk))
     if not access.is_org_staff(actor) or not access.runs(actor, objection.notice.batch.owner):
-        raise MoveRefused("只有主办批次的党委组织部可以处理异议")
+        raise MoveRefused("只有党委组织部（主办本批次的）可以处理异议")
     if objection.is_answered:
         raise MoveRefused("该异议已处理，处理情况不能改写")
     if outcome not in ObjectionOutcome.values:

@@ -98,6 +98,20 @@ class Tree:
         return self
 
 
+def province_over(tree):
+    """A province's 教育工委 above the tree's school (the tree grows upward), for higher-level batches."""
+    from branches import access, services
+
+    province = services.organization_create(actor=None, code="PROV", name="省委教育工委", kind=OrgKind.UPPER)
+    services.organization_update(actor=None, organization=tree.school, parent=province)
+    for value in vars(tree).values():
+        if isinstance(value, Organization):
+            value.refresh_from_db()
+        elif isinstance(value, get_user_model()):
+            access.forget(value)
+    return province
+
+
 # ---- cultivation ----------------------------------------------------------------------------
 
 def batch_windows(start):

@@ -230,7 +230,7 @@ def test_staff_of_another_school_cannot_reach_the_notice(tree, client):
     other_unit = OrganizationFactory(name="丙学院党委", parent=other_school)
     other_branch = BranchFactory(name="丙一党支部", parent=other_unit)
     other_staff = user_with_role(Role.ORG_STAFF, other_school, username="other_staff")
-    batch = batch_in("recognition")
+    batch = batch_in("recognition", owner=other_school)
     notice = publish(other_staff, batch, "recognition", [in_state(other_branch, batch, ProjectState.SHORTLISTED)])
     with pytest.raises(MoveRefused, match="无权撤销"):
         notices.notice_withdraw(notice=notice, reason="有误", actor=tree.staff)

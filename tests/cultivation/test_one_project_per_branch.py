@@ -8,7 +8,7 @@ from django.urls import reverse
 from cultivation import workflow
 from cultivation.enums import Level, ProjectState
 from cultivation.models import Batch, Notice, NoticeItem, Project
-from tests.factories import ProjectFactory, cultivating_project
+from tests.factories import ProjectFactory, cultivating_project, province_over
 
 from .helpers import batch_in
 
@@ -89,7 +89,8 @@ def test_without_the_rule_every_step_warns_and_the_pages_show_the_other_batch(tr
 
 def test_a_higher_level_batch_is_the_ladder_not_a_second_place(tree, client_for):
     cultivating_project(tree.branch_a1)
-    batch = batch_in("selection", level=Level.PROVINCE)
+    batch = batch_in("selection", owner=province_over(tree))
+    assert batch.level == Level.PROVINCE
     response = client_for(tree.secretary).post(reverse("cultivation:project_start", args=[batch.pk]),
                                                {"organization": tree.branch_a1.pk, **APPLICATION}, follow=True)
     assert Project.objects.filter(batch=batch).exists()
