@@ -60,18 +60,20 @@ def _activities():
 # Each case: world -> (user, url, payloads, version getter or None, method).
 
 def batch_create(world):
-    return world.tree.staff, reverse("cultivation:batch_create"), _payloads(cf.BatchForm), None, "post"
+    return (world.tree.staff, reverse("cultivation:batch_create"),
+            _payloads(cf.BatchForm, form_kwargs={"user": world.tree.staff}), None, "post")
 
 
 def batch_edit(world):
     batch = m._batch("selection")
     return (world.tree.staff, reverse("cultivation:batch_edit", args=[batch.pk]),
-            _payloads(cf.BatchForm, form_kwargs={"instance": batch}), None, "post")
+            _payloads(cf.BatchForm, form_kwargs={"instance": batch, "user": world.tree.staff}), None, "post")
 
 
 def batch_quota(world):
     batch = m._batch("selection")
-    return world.tree.staff, reverse("cultivation:batch_quota", args=[batch.pk]), _payloads(cf.UnitQuotaForm), None, "post"
+    return (world.tree.staff, reverse("cultivation:batch_quota", args=[batch.pk]),
+            _payloads(cf.UnitQuotaForm, form_kwargs={"batch": batch}), None, "post")
 
 
 def project_start(world):
@@ -203,13 +205,14 @@ def notice_correct(world):
 
 def project_filter(world):
     m._project(world, "own", "draft")
-    return world.tree.staff, reverse("cultivation:project_list"), _payloads(cf.ProjectFilterForm), None, "get"
+    return (world.tree.staff, reverse("cultivation:project_list"),
+            _payloads(cf.ProjectFilterForm, form_kwargs={"user": world.tree.staff}), None, "get")
 
 
 def screening_filter(world):
     batch = m._batch("recognition")
-    return (world.tree.staff, reverse("cultivation:screening", args=[batch.pk]), _payloads(cf.ScreeningFilterForm),
-            None, "get")
+    return (world.tree.staff, reverse("cultivation:screening", args=[batch.pk]),
+            _payloads(cf.ScreeningFilterForm, form_kwargs={"batch": batch}), None, "get")
 
 
 # ---- progress reports, evidence, funding ----------------------------------------------------------
