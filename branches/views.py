@@ -101,6 +101,8 @@ def organization_detail(request, pk):
     }
     if access.is_org_staff(request.user):
         context["events"] = selectors.events_for(organization)[:50]
+    context["panels"] = [panel for contribute in registry.declared("ORGANIZATION_PANELS")
+                         if (panel := contribute(request, organization))]
     return render(request, "branches/organization_detail.html", context)
 
 

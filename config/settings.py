@@ -205,6 +205,8 @@ HOME_PANELS = [
     "evaluations.panels.branch_results",
     "cultivation.reports.panels.reports_panel",
 ]
+# Sections of an organization's page: functions of (request, organization) returning a dict or None.
+ORGANIZATION_PANELS = ["cultivation.views.ladder.ladder_panel"]
 # Who else may read a project's materials (never change them): functions of the user returning a
 # queryset of project ids, such as a reviewer's assignments.
 PROJECT_READERS = ["evaluations.selectors.readable_project_ids"]

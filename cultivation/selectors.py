@@ -1,10 +1,10 @@
 """Reads that views list, already scoped to the user. Each returns a queryset of constant query cost."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
 
 from branches import access
 
-from .enums import NOMINATED_STATES, ProjectState
+from .enums import NOMINATED_STATES, Level, ProjectState
 from .models import Batch, FeaturedActivity, Notice, NoticeItem, NoticeRevision, Objection, Project, UnitQuota
 
 SORTS = {
@@ -45,6 +45,20 @@ def state_counts(user, batch):
     return [(state, state.label, counts[state]) for state in ProjectState if counts.get(state)]
 
 
+LEVEL_ORDER = Case(When(batch__level=Level.SCHOOL, then=0), When(batch__level=Level.PROVINCE, then=1), default=2,
+                   output_field=IntegerField())
+
+
+def ladder(user, organization):
+    """The organization's record up the ladder, as far as the user may see it: its projects in school,
+    province and ministry batches, lowest level first, each with the notices that listed it (2 queries)."""
+    listed = NoticeItem.objects.filter(removed_in__isnull=True).select_related("notice").order_by(
+        "notice__starts_on", "notice_id")
+    return (Project.objects.visible_to(user).filter(organization=organization)
+            .select_related("batch__owner").prefetch_related(Prefetch("notice_items", queryset=listed))
+            .annotate(level_order=LEVEL_ORDER).order_by("level_order", "batch__selection_start", "id"))
+
+
 def batch_list(user):
     visible = Project.objects.visible_to(user).values("pk")
     return Batch.objects.visible_to(user).select_related("owner").annotate(
@@ -83,7 +97,7 @@ def staff_notices(user):
 
 def public_notices(today):
     """Notices the public may read: those whose period has begun."""
-    return (Notice.objects.filter(starts_on__lte=today).select_related("batch")
+    return (Notice.objects.filter(starts_on__lte=today).select_related("batch__owner")
             .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True)))
             .order_by("-starts_on", "-id"))
 

@@ -18,7 +18,7 @@ from ..models import Notice, Objection
 
 def public_notice(pk, today):
     """A notice whose period has begun; a scheduled one stays unknown until its first day."""
-    notice = Notice.objects.select_related("batch").filter(pk=pk, starts_on__lte=today).first()
+    notice = Notice.objects.select_related("batch__owner").filter(pk=pk, starts_on__lte=today).first()
     if notice is None:
         raise Http404("未找到该公示")
     return notice
