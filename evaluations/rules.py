@@ -2,6 +2,10 @@
 
 The 回避 rule lives here and only here; services call it before every assignment and every score,
 and selectors apply the same rule as a query, so neither a page, the admin nor an import can pass it.
+
+A round belongs to its batch's owner (主办单位): 组织部 staff manage it only when they run that owner
+(`branches.access.runs`), here as `may_manage_round` for one round and `managed_rounds` as a queryset
+(`Round.objects.managed_by`); the machines, services and selectors all ask these. Rubrics are shared.
 """
 
 from django.db.models import Q
