@@ -154,9 +154,11 @@ class RoundForm(RoundSettingsForm):
         error_messages = {**ROUND_MESSAGES, "batch": {"required": "请选择批次", "invalid_choice": "所选批次不存在"},
                           "phase": {"required": "请选择评估类型", "invalid_choice": "请选择评估类型"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["batch"].queryset = Batch.objects.order_by("-year", "-selection_start")
+        # Only the batches the user runs; the service checks again.
+        self.fields["batch"].queryset = (Batch.objects.managed_by(user).select_related("owner")
+                                         .order_by("-year", "-selection_start"))
         self.fields["phase"].choices = RoundPhase.choices
 
     def settings(self):

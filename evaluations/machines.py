@@ -27,7 +27,8 @@ def round_url(round_):
 # ---- rounds ----------------------------------------------------------------------------------
 
 def _round_roles(user, round_):
-    return {Who.STAFF} if rules.may_manage(user) else set()
+    # Staff of the batch's owner (or above it) run the round; another school's staff are nobody to it.
+    return {Who.STAFF} if rules.may_manage_round(user, round_) else set()
 
 
 def _round_state_message(round_, move):
@@ -50,7 +51,7 @@ def _round_message(round_, change):
 
 ROUND_MACHINE = engine.Machine(
     model=Round, states=RoundState, moves=ROUND_MOVES, prefix="round", noun="评估轮次", roles=_round_roles,
-    state_message=_round_state_message, audience=_reopened_to, message=_round_message, related=("batch",),
+    state_message=_round_state_message, audience=_reopened_to, message=_round_message, related=("batch__owner",),
 )
 
 
@@ -58,7 +59,7 @@ ROUND_MACHINE = engine.Machine(
 
 def _sheet_roles(user, sheet):
     roles = {Who.REVIEWER} if sheet.reviewer_id == user.pk else set()
-    if rules.may_manage(user):
+    if rules.may_manage_round(user, sheet.round):
         roles.add(Who.STAFF)
     return roles
 
@@ -110,7 +111,7 @@ SHEET_MACHINE = engine.Machine(
         "reassign": [_round_open("评审已结束，不能再分配评审专家")],
     },
     state_message=_sheet_state_message, context=_sheet_context, audience=_told_reviewer, message=_sheet_message,
-    related=("round", "project__organization", "project__unit", "reviewer"),
+    related=("round__batch__owner", "project__organization", "project__unit", "reviewer"),
 )
 
 

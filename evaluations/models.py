@@ -108,6 +108,17 @@ class Criterion(models.Model):
         return self.max_score * self.weight
 
 
+class RoundQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """The rounds of the batches the user runs (`Batch.objects.managed_by`, the one rule for who runs
+        a batch): 组织部 staff over the batch's owner, or above it. Superusers: every round."""
+        from cultivation.models import Batch
+
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.filter(batch__in=Batch.objects.managed_by(user))
+
+
 class Round(models.Model):
     """An evaluation round (中期评估 or 验收) of one batch: rubric, deadline, how scores combine, grades."""
 
@@ -133,6 +144,8 @@ class Round(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
                                    related_name="+", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评估轮次"

@@ -19,7 +19,7 @@ def reviewer_queue(request):
 def staff_rounds(request):
     if not access.is_org_staff(request.user):
         return None
-    return {"template": "evaluations/includes/panel_staff.html", "rounds": selectors.open_rounds_overview()}
+    return {"template": "evaluations/includes/panel_staff.html", "rounds": selectors.open_rounds_overview(request.user)}
 
 
 PANEL_RESULTS = 5

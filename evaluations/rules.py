@@ -2,6 +2,10 @@
 
 The 回避 rule lives here and only here; services call it before every assignment and every score,
 and selectors apply the same rule as a query, so neither a page, the admin nor an import can pass it.
+
+A round belongs to its batch's owner (主办单位): 组织部 staff manage it only when they run that owner
+(`branches.access.runs`), here as `may_manage_round` for one round and `managed_rounds` as a queryset
+(`Round.objects.managed_by`); the machines, services and selectors all ask these. Rubrics are shared.
 """
 
 from django.db.models import Q
@@ -10,7 +14,7 @@ from branches import access
 from branches.enums import Role
 from branches.models import in_subtree, subtree_q
 
-from .models import ConflictDeclaration
+from .models import ConflictDeclaration, Round
 
 
 def reviewer_units(user):
@@ -69,8 +73,36 @@ def assignable_problem(reviewer, project):
 
 
 def may_manage(user):
-    """组织部 runs the rounds: rubrics, assignments, results, notices."""
+    """组织部 runs the rounds: rubrics, assignments, results, notices. The role gate only: which rounds
+    a member of staff runs is `may_manage_round` (one round) and `managed_rounds` (a queryset)."""
     return access.is_org_staff(user)
+
+
+def may_manage_batch(user, batch):
+    """Staff run the rounds of a batch whose owner (主办单位) lies in their sub-tree: a school's 组织部
+    its own batches, a province's those of the province. `batch.owner` should be loaded."""
+    return may_manage(user) and access.runs(user, batch.owner)
+
+
+def may_manage_round(user, round_):
+    """The per-object twin of `managed_rounds`. `round_.batch.owner` should be loaded (select_related
+    "batch__owner"), so asking costs no query."""
+    return may_manage(user) and access.runs(user, round_.batch.owner)
+
+
+def managed_rounds(user):
+    """The rounds the user manages, as a queryset (none for anyone but 组织部 staff)."""
+    if not may_manage(user):
+        return Round.objects.none()
+    return Round.objects.managed_by(user)
+
+
+def may_declare_conflict(actor, reviewer, organization):
+    """A reviewer declares their own conflicts; staff declare one for a reviewer only with an
+    organization they run (it lies in the sub-tree of their 组织部 assignment)."""
+    if actor.pk == reviewer.pk:
+        return True
+    return may_manage(actor) and access.runs(actor, organization)
 
 
 def may_self_evaluate(user, project):

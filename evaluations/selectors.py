@@ -112,15 +112,16 @@ def conflicts_of(user):
 
 # ---- staff -----------------------------------------------------------------------------------
 
-def round_list():
-    return (Round.objects.select_related("batch", "rubric")
+def round_list(user):
+    """The rounds the user manages: those of the batches whose owner they run as 组织部 staff."""
+    return (rules.managed_rounds(user).select_related("batch__owner", "rubric")
             .annotate(sheet_total=Count("sheets", filter=Q(sheets__state__in=ACTIVE_SHEET_STATES)),
                       sheet_done=Count("sheets", filter=Q(sheets__state=SheetState.SUBMITTED)))
             .order_by("state", "-created_at", "-id"))
 
 
-def open_rounds_overview():
-    return list(round_list().filter(state__in=[RoundState.OPEN, RoundState.CLOSED])[:10])
+def open_rounds_overview(user):
+    return list(round_list(user).filter(state__in=[RoundState.OPEN, RoundState.CLOSED])[:10])
 
 
 def round_panel(round_):
@@ -131,8 +132,21 @@ def round_panel(round_):
                                                             to_attr="round_sheets"))
 
 
-def sheet_for_staff(pk):
-    return ScoreSheet.objects.select_related("round", "project__organization", "reviewer").filter(pk=pk).first()
+def managed_round_or_404(user, pk):
+    """A round the user manages, or a logged 404: another school's round stays hidden."""
+    round_ = rules.managed_rounds(user).select_related("batch__owner", "rubric").filter(pk=pk).first()
+    if round_ is None:
+        access.refuse(user, f"round {pk}")
+    return round_
+
+
+def sheet_for_staff(user, pk):
+    """A sheet of a round the user manages, or a logged 404."""
+    sheet = (ScoreSheet.objects.filter(round__in=rules.managed_rounds(user))
+             .select_related("round__batch__owner", "project__organization", "reviewer").filter(pk=pk).first())
+    if sheet is None:
+        access.refuse(user, f"sheet {pk}")
+    return sheet
 
 
 # ---- secretaries -----------------------------------------------------------------------------

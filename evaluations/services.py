@@ -15,11 +15,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from branches.audit import log_event
-from branches.enums import Role
 from branches.models import subtree_q
 from cultivation import workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
+from notifications.recipients import school_staff
 from notifications.services import notify
 from transitions import engine
 from transitions.refusals import MoveRefused
@@ -54,9 +54,25 @@ ROUND_FIELDS = ["name", "rubric", "deadline", "reviewers_per_project", "method",
                 "good_min", "pass_min"]
 
 
+ROUND_REFUSED = "只能管理本单位主办批次的评估轮次"
+
+
 def _require_staff(actor):
+    """The role gate: rubrics (七个有力) are shared by every school and need no more than this."""
     if not rules.may_manage(actor):
         raise MoveRefused("只有党委组织部可以管理评审")
+
+
+def require_round_staff(actor, round_):
+    """Staff manage a round only when they run its batch's owner (主办单位) or an organization above it.
+    `round_.batch.owner` should be loaded (select_related "batch__owner"); the locked rows below are."""
+    _require_staff(actor)
+    if not rules.may_manage_round(actor, round_):
+        raise MoveRefused(ROUND_REFUSED)
+
+
+def _lock_round(round_):
+    return Round.objects.select_for_update(of=("self",)).select_related("batch__owner").get(pk=round_.pk)
 
 
 # ---- rubrics ---------------------------------------------------------------------------------
@@ -136,6 +152,8 @@ def settings_warnings(round_):
 def round_create(*, actor, batch, phase, today=None, **fields):
     """A new round of a batch. `today` is for the demo's history; a deadline may not lie in the past."""
     _require_staff(actor)
+    if not rules.may_manage_batch(actor, batch):
+        raise MoveRefused("只能为本单位主办的批次新建评估轮次")
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise ValueError(f"not a round setting: {sorted(unknown)}")
@@ -175,7 +193,9 @@ def round_update(*, round_, actor, expected_version=None, today=None, **fields):
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise ValueError(f"not a round setting: {sorted(unknown)}")
-    locked = Round.objects.select_for_update().select_related("rubric").get(pk=round_.pk)
+    locked = (Round.objects.select_for_update(of=("self", "rubric")).select_related("rubric", "batch__owner")
+              .get(pk=round_.pk))
+    require_round_staff(actor, locked)
     if expected_version is not None and int(expected_version) != locked.version:
         raise MoveRefused("该评估轮次已被他人修改，请刷新页面后再操作")
     if locked.state != RoundState.OPEN:
@@ -212,7 +232,7 @@ def round_update(*, round_, actor, expected_version=None, today=None, **fields):
 
 def round_move(*, round_, name, actor, reason="", expected_version=None):
     """Close (评审结束) or reopen a round; publishing has its own function below."""
-    _require_staff(actor)
+    require_round_staff(actor, round_)
     return engine.run(ROUND_MACHINE, round_, name, actor=actor, reason=reason, expected_version=expected_version)
 
 
@@ -304,7 +324,7 @@ def round_publish(*, round_, actor, title, body, starts_on, expected_version=Non
             "公示": notice.title, "项目数": len(results), "作出决定": decided,
             "等次": "、".join(f"{r.project.organization.name}{r.grade_label}" for r in results)[:1000]})
 
-    _require_staff(actor)
+    require_round_staff(actor, round_)
     return engine.run(ROUND_MACHINE, round_, "publish", actor=actor, expected_version=expected_version, today=today,
                       before=decide)
 
@@ -348,7 +368,8 @@ def _tell_reviewers(round_, counts):
 @transaction.atomic
 def assignment_add(*, round_, project, reviewer, actor):
     _require_staff(actor)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = _lock_round(round_)
+    require_round_staff(actor, locked)
     project = Project.objects.select_related("organization", "unit").get(pk=project.pk)
     sheet = _assign(round_=locked, project=project, reviewer=reviewer, actor=actor)
     _tell_reviewers(locked, {reviewer.pk: (reviewer, 1)})
@@ -360,7 +381,8 @@ def assignments_auto(*, round_, actor):
     """Fill every project of the round up to `reviewers_per_project`, least-loaded eligible reviewer
     first (ties by username, so a re-run is predictable). Returns (sheets made, shortfalls)."""
     _require_staff(actor)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = _lock_round(round_)
+    require_round_staff(actor, locked)
     if locked.state != RoundState.OPEN:
         raise MoveRefused("评审已结束，不能再分配评审专家")
     candidates = selectors.reviewers()
@@ -452,7 +474,8 @@ def _write_scores(model, owner_field, owner, clean):
 
 def _lock_sheet(sheet):
     return (ScoreSheet.objects.select_for_update(of=("self",))
-            .select_related("round", "project__organization", "project__unit", "reviewer").get(pk=sheet.pk))
+            .select_related("round__batch__owner", "project__organization", "project__unit", "reviewer")
+            .get(pk=sheet.pk))
 
 
 @transaction.atomic
@@ -479,24 +502,24 @@ def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submi
             change.writes["submitted_at"] = timezone.now()
         change.data["合计"] = scoring.fmt(total)
 
+    round_ = locked.round
     locked = engine.run(SHEET_MACHINE, locked, "submit" if submit else "save", actor=actor,
                         expected_version=expected_version, today=today, before=write_scores)
-    round_ = locked.round
     if submit and not round_.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).exists():
-        staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-        notify(list(staff), title=f"{round_.name}：全部评分已提交",
+        # Those who run the round hear of it, not every school's 组织部.
+        notify(school_staff(round_.batch.owner), title=f"{round_.name}：全部评分已提交",
                body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
     return locked
 
 
 def sheet_reopen(*, sheet, actor, reason):
-    _require_staff(actor)
+    require_round_staff(actor, sheet.round)
     return engine.run(SHEET_MACHINE, sheet, "reopen", actor=actor, reason=reason,
                       writes={"submitted_at": None, "percent": None})
 
 
 def sheet_withdraw(*, sheet, actor):
-    _require_staff(actor)
+    require_round_staff(actor, sheet.round)
     return engine.run(SHEET_MACHINE, sheet, "withdraw", actor=actor)
 
 
@@ -506,7 +529,8 @@ def sheet_record(*, round_, project, reviewer, values, comment, actor):
     were not yet, through `_assign` and so through the 回避 rule. Returns "created", "updated" or
     "unchanged" (the same scores already submitted: an exported file imports again as a no-op)."""
     _require_staff(actor)
-    locked_round = Round.objects.select_for_update().get(pk=round_.pk)
+    locked_round = _lock_round(round_)
+    require_round_staff(actor, locked_round)
     project = Project.objects.select_related("organization", "unit").get(pk=project.pk)
     problem = rules.assignable_problem(reviewer, project)
     if problem:
@@ -575,9 +599,11 @@ def self_evaluation_save(*, round_, project, actor, narrative, values, submit=Fa
 @transaction.atomic
 def conflict_declare(*, reviewer, organization, reason, actor):
     """A reviewer (or staff for them) declares a conflict; their live sheets in open rounds for any
-    project under the organization are withdrawn at once."""
-    if actor.pk != reviewer.pk:
+    project under the organization are withdrawn at once. Staff declare only with an organization they
+    run, and only when they also run every round whose sheets it withdraws."""
+    if not rules.may_declare_conflict(actor, reviewer, organization):
         _require_staff(actor)
+        raise MoveRefused("只能为本单位所属的党组织申报回避")
     if not rules.is_reviewer(reviewer):
         raise MoveRefused("只有评审专家需要申报回避")
     reason = (reason or "").strip()
@@ -585,21 +611,27 @@ def conflict_declare(*, reviewer, organization, reason, actor):
         raise MoveRefused("请填写回避原因")
     if ConflictDeclaration.objects.filter(reviewer=reviewer, organization=organization).exists():
         raise MoveRefused(f"已申报回避{organization.name}")
+    affected = list(ScoreSheet.objects.filter(
+        subtree_q([organization.path], "project__organization__"),
+        reviewer=reviewer, round__state=RoundState.OPEN, state__in=ACTIVE_SHEET_STATES,
+    ).select_related("round__batch__owner", "project__organization"))
+    if actor.pk != reviewer.pk:
+        owners = {s.round.batch.owner.name for s in affected if not rules.may_manage_round(actor, s.round)}
+        if owners:
+            raise MoveRefused(f"该专家在{'、'.join(sorted(owners))}主办的评估轮次中有涉及该组织的评审任务，"
+                              "请由主办单位或专家本人申报回避")
     declaration = ConflictDeclaration(reviewer=reviewer, organization=organization, reason=reason[:300],
                                       declared_by=actor)
     _clean(declaration, exclude=["declared_by"])
     declaration.save()
     rules.forget(reviewer)
-    affected = list(ScoreSheet.objects.filter(
-        subtree_q([organization.path], "project__organization__"),
-        reviewer=reviewer, round__state=RoundState.OPEN, state__in=ACTIVE_SHEET_STATES,
-    ).select_related("project__organization"))
     for sheet in affected:
         engine.run(SHEET_MACHINE, sheet, "recuse", actor=actor, reason="申报回避")
     log_event(actor=actor, action="conflict.declared", target=declaration, data={
         "评审专家": person(reviewer), "回避的组织": organization.name, "原因": reason[:300],
         "撤回的评审任务": len(affected)})
-    staff = get_user_model().objects.filter(role_assignments__role=Role.ORG_STAFF, is_active=True).distinct()
-    notify([u for u in staff if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
+    # Who hears of it: the 组织部 over the organization and over each round it withdrew sheets from.
+    staff = {u.pk: u for owner in [organization, *{s.round.batch.owner for s in affected}] for u in school_staff(owner)}
+    notify([u for u in staff.values() if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
            body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
     return declaration

@@ -259,6 +259,7 @@ def _check_row(number, values, project, columns, existing, result, rubric_criter
 @transaction.atomic
 def apply(check_result, *, round_, actor):
     """Write a clean check through the services; any refusal rolls the whole import back."""
+    services.require_round_staff(actor, round_)  # also when every row is unchanged and nothing else asks
     if not check_result.ok:
         raise ValueError("评分表存在问题，未导入")
     outcomes = {"created": 0, "updated": 0, "unchanged": check_result.unchanged}

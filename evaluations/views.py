@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
@@ -54,8 +54,9 @@ def _require_reviewer(user):
 
 
 def _staff_round(request, pk):
+    """403 for anyone but 组织部 staff; 404 for a round of a batch the user does not run."""
     access.require_org_staff(request.user)
-    return get_object_or_404(Round.objects.select_related("batch", "rubric"), pk=pk)
+    return selectors.managed_round_or_404(request.user, pk)
 
 
 # ---- reviewers -------------------------------------------------------------------------------
@@ -216,13 +217,13 @@ def branch_result(request, round_pk, project_pk):
 @login_required
 def round_list(request):
     access.require_org_staff(request.user)
-    return render(request, "evaluations/round_list.html", {"page": paginate(request, selectors.round_list())})
+    return render(request, "evaluations/round_list.html", {"page": paginate(request, selectors.round_list(request.user))})
 
 
 @login_required
 def round_create(request):
     access.require_org_staff(request.user)
-    form = RoundForm(request.POST or None, today=timezone.localdate(),
+    form = RoundForm(request.POST or None, user=request.user, today=timezone.localdate(),
                      initial={"deadline": timezone.localdate() + datetime.timedelta(days=30)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,7 +282,7 @@ def round_detail(request, pk):
         "round": round_, "page": page, "query": query_without_page(request),
         "assign_form": AssignForm(projects=projects, reviewers=reviewers),
         "reason_form": ReasonForm(), "reviewer_count": len(reviewers),
-        "counts": selectors.round_list().filter(pk=round_.pk).first(),
+        "counts": selectors.round_list(request.user).filter(pk=round_.pk).first(),
     })
 
 
@@ -351,10 +352,7 @@ def _round_move(request, pk, name):
 
 def _staff_sheet(request, pk):
     access.require_org_staff(request.user)
-    sheet = selectors.sheet_for_staff(pk)
-    if sheet is None:
-        access.refuse(request.user, f"sheet {pk}")
-    return sheet
+    return selectors.sheet_for_staff(request.user, pk)
 
 
 @login_required

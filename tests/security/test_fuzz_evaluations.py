@@ -90,7 +90,7 @@ def _settings(**extra):
 
 def round_create(world):
     scene(world, "own")
-    payloads = form_payloads(ef.RoundForm, form_kwargs={"today": timezone.localdate()},
+    payloads = form_payloads(ef.RoundForm, form_kwargs={"today": timezone.localdate(), "user": world.tree.staff},
                              **_settings(phase=st.just("midterm")))
     return world.tree.staff, reverse("evaluations:round_create"), payloads, None
 
