@@ -5,12 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.enums import OrgKind, Role
+from branches.enums import Role
 from cultivation import notices
 from cultivation.enums import Grade, Level, ProjectState
 from cultivation.models import Project
 from tests.cultivation.helpers import batch_in
-from tests.factories import BranchFactory, OrganizationFactory, ProjectFactory, province_over, user_with_role
+from tests.factories import BranchFactory, ProjectFactory, province_over, user_with_role
 
 pytestmark = pytest.mark.django_db
 
