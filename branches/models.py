@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import ExpressionWrapper
+from django.db.models.lookups import StartsWith
 
 from .enums import BRANCH_KINDS, SECONDARY_KINDS, BranchCategory, BranchType, OrgKind, Role
 
@@ -19,6 +21,12 @@ def subtree_q(root_paths, prefix=""):
     for root_path in root_paths:
         condition |= models.Q(**{f"{prefix}path__startswith": root_path})
     return condition
+
+
+def holds_q(path):
+    """Organizations whose sub-tree holds the node at `path` (an expression, such as an OuterRef to a row's
+    organization path): the same rule read the other way, for "is this row under one of these"."""
+    return StartsWith(ExpressionWrapper(path, output_field=models.CharField()), models.F("path"))
 
 
 class OrganizationQuerySet(models.QuerySet):

@@ -8,11 +8,12 @@ A round belongs to its batch's owner (主办单位): 组织部 staff manage it o
 (`Round.objects.managed_by`); the machines, services and selectors all ask these. Rubrics are shared.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from branches import access
-from branches.enums import Role
-from branches.models import in_subtree, subtree_q
+from branches.enums import OrgKind, Role
+from branches.models import Organization, holds_q, in_subtree, subtree_q
+from cultivation.enums import Level
 
 from .models import ConflictDeclaration, Round
 
@@ -47,10 +48,35 @@ def forget(user):
     access.forget(user)
 
 
+def reviewer_above_ids(user):
+    """The organizations a reviewer's 评审专家 roles lie in or under (their unit, school, province...)."""
+    ids = set()
+    for assignment in access.assignments(user):
+        if assignment.role == Role.REVIEWER:
+            ids |= {*assignment.organization.ancestor_ids, assignment.organization_id}
+    return ids
+
+
+def school_paths(user):
+    """Tree paths of the reviewer's own schools, read once per request and only when a round above a
+    school asks (in a school's own batch every project is of the reviewer's school)."""
+    cached = getattr(user, "_school_paths", None)
+    if cached is None:
+        ids = reviewer_above_ids(user)
+        cached = list(Organization.objects.filter(pk__in=ids, kind=OrgKind.SCHOOL).values_list("path", flat=True)) \
+            if ids else []
+        user._school_paths = cached
+    return cached
+
+
 def conflict_reason(reviewer, project):
-    """Why the reviewer may not review the project (回避), or None. `project.organization` must be loaded."""
+    """Why the reviewer may not review the project (回避), or None. `project.organization` and
+    `project.batch` must be loaded."""
     if project.unit_id in reviewer_units(reviewer):
         return "评审专家与该党支部属于同一二级党组织，按回避规则不能评审"
+    if project.batch.level != Level.SCHOOL and any(
+            in_subtree(project.organization.path, school) for school in school_paths(reviewer)):
+        return "评审专家与该党支部属于同一学校，按回避规则不能评审本校的省级、国家级申报"
     path = project.organization.path
     if any(in_subtree(path, declared) for declared in declared_paths(reviewer)):
         return "评审专家已申报与该党组织存在利益关系，按回避规则不能评审"
@@ -58,9 +84,13 @@ def conflict_reason(reviewer, project):
 
 
 def conflicted_projects_q(reviewer, prefix=""):
-    """The same rule as a query condition on projects (or on `prefix`+project fields)."""
-    return Q(**{f"{prefix}unit_id__in": reviewer_units(reviewer)}) | subtree_q(
-        declared_paths(reviewer), f"{prefix}organization__")
+    """The same rule as a query condition on projects (or on `prefix`+project fields). The own-school
+    part is a subquery, so the condition costs no query of its own."""
+    own_school = Exists(Organization.objects.filter(holds_q(OuterRef(f"{prefix}organization__path")),
+                                                    pk__in=reviewer_above_ids(reviewer), kind=OrgKind.SCHOOL))
+    return (Q(**{f"{prefix}unit_id__in": reviewer_units(reviewer)})
+            | subtree_q(declared_paths(reviewer), f"{prefix}organization__")
+            | (own_school & ~Q(**{f"{prefix}batch__level": Level.SCHOOL})))
 
 
 def assignable_problem(reviewer, project):
