@@ -81,11 +81,13 @@ def windows(selection, recognition, cultivation, midterm, harvest):
 
 
 class Builder:
-    def __init__(self, context):
+    def __init__(self, context, *, school=None, staff=None, rng=None):
         self.context = context
-        self.rng = context["rng"]
+        self.rng = rng or context["rng"]
         self.today = context["today"]
-        self.staff = context["users"]["staff"]
+        self.staff = staff or context["users"]["staff"]
+        # Whose branches apply: the batches' owner (the first university unless told).
+        self.school = Organization.objects.get(pk=(school or context["school"]).pk)
         self.users = {}
         self.used = set()
         # One hash for every extra demo account: hashing is deliberately slow, and they share a password.
@@ -119,7 +121,7 @@ class Builder:
     # ---- picking branches ------------------------------------------------------------------------
 
     def eligible(self, deadline, branch_type, count, *, exclude=(), double_leader=False):
-        branches = Organization.objects.branches().active().filter(branch_type=branch_type)
+        branches = Organization.objects.within([self.school.path]).branches().active().filter(branch_type=branch_type)
         if double_leader:
             branches = branches.filter(secretary_is_double_leader=True)
         candidates = [
