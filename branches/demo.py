@@ -1,4 +1,9 @@
-"""A believable university for demonstrations: about 30 secondary organizations, 300 branches."""
+"""A believable university for demonstrations (about 30 secondary organizations, 300 branches), under a
+province's 教育工委 that also oversees a second, smaller university (3 secondary organizations, 12 branches).
+
+The first university is built exactly as before the province existed (same names, codes, order and
+random draws); the province and the second university come after it, with codes and a random
+generator of their own, so nothing of the first changes."""
 
 import datetime
 import random
@@ -53,12 +58,36 @@ DIRECT_BRANCHES = [("校医院直属党支部", C.MEDICAL), ("档案馆直属党
                    ("工会直属党支部", C.ADMINISTRATION)]
 RETIREES = "离退休工作处党委"
 
+# Above the university: a province's 教育工委 (上级党组织), and a second, smaller university under it.
+PROVINCE = ("HNJW", "省委教育工委")
+SECOND_SCHOOL = ("ZYSF", "中原师范学院党委", datetime.date(1958, 9, 1))
+# Each unit's branches: (name, category, founded). Founded years ago, so that every one may apply.
+SECOND_UNITS = {
+    "文学院党委": [("汉语言文学系教工党支部", C.TEACHING, datetime.date(2009, 10, 12)),
+                ("新闻传播系教工党支部", C.TEACHING, datetime.date(2013, 4, 18)),
+                ("文学院本科生第一党支部", C.UNDERGRADUATE, datetime.date(2016, 11, 3)),
+                ("文学院研究生党支部", C.GRADUATE, datetime.date(2015, 10, 20))],
+    "数学与统计学院党委": [("数学系教工党支部", C.TEACHING, datetime.date(2010, 3, 25)),
+                    ("统计学系教工党支部", C.TEACHING, datetime.date(2014, 9, 16)),
+                    ("数学与统计学院本科生第一党支部", C.UNDERGRADUATE, datetime.date(2017, 5, 9)),
+                    ("数学与统计学院本科生第二党支部", C.UNDERGRADUATE, datetime.date(2018, 4, 26))],
+    "机关党委": [("党政办公室党支部", C.ADMINISTRATION, datetime.date(2008, 6, 30)),
+              ("组织部·宣传部党支部", C.ADMINISTRATION, datetime.date(2008, 6, 30)),
+              ("教务处·科研处党支部", C.ADMINISTRATION, datetime.date(2011, 12, 8)),
+              ("学生工作部党支部", C.ADMINISTRATION, datetime.date(2012, 3, 14))],
+}
+
+# (username, description, role); where each one works is the context's "accounts".
 DEMO_USERS = [
     ("staff", "组织部 王老师", Role.ORG_STAFF),
     ("unit", "中医学院党委 李老师", Role.UNIT_STAFF),
     ("secretary", "中医内科学教研室党支部书记 张老师", Role.SECRETARY),
     ("reviewer", "管理学院 赵教授", Role.REVIEWER),
+    ("province", "省委教育工委 组织处 陈老师", Role.ORG_STAFF),
+    ("staff2", "中原师范学院党委组织部 刘老师", Role.ORG_STAFF),
 ]
+# The first university's 组织部 also runs the admin; the province's and the second university's do not.
+SUPERUSERS = {"staff"}
 
 
 def latest_grade(today):
@@ -67,18 +96,19 @@ def latest_grade(today):
 
 
 class Builder:
-    def __init__(self, today):
-        self.rng = random.Random(20190614)
+    def __init__(self, today, *, seed=20190614, prefix=""):
+        self.rng = random.Random(seed)
         self.today = today
         self.orgs = []
         self.counter = 0
+        self.prefix = prefix  # before every code, so that a second builder's codes are its own
 
     def name(self):
         return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice([1, 2])))
 
     def code(self, prefix):
         self.counter += 1
-        return f"{prefix}{self.counter:04d}"
+        return f"{self.prefix}{prefix}{self.counter:04d}"
 
     def add(self, name, kind, parent, **fields):
         org = Organization(code=self.code("D" if kind != OrgKind.BRANCH else "Z"), name=name, kind=kind, parent=parent,
@@ -154,7 +184,10 @@ def build(today):
             builder.branch(f"{branch_name}党支部", unit, category)
     for name, category in DIRECT_BRANCHES:
         units[name] = builder.branch(name, school, category, kind=OrgKind.DIRECT_BRANCH)
+    province, second_school = build_province(today, school)
     refresh_tree()
+    for org in (school, province, second_school):
+        org.refresh_from_db()
 
     secretary_branch = Organization.objects.get(name="中医内科学教研室党支部")
     Organization.objects.filter(pk=secretary_branch.pk).update(
@@ -168,9 +201,33 @@ def build(today):
         Role.SECRETARY: secretary_branch,
         Role.REVIEWER: units["管理学院"],
     }
+    accounts = {"staff": school, "unit": units["中医学院"], "secretary": secretary_branch,
+                "reviewer": units["管理学院"], "province": province, "staff2": second_school}
     users = {}
     return {"school": school, "units": units, "scope": scope, "users": users, "secretary_branch": secretary_branch,
-            "rng": builder.rng, "today": today}
+            "rng": builder.rng, "today": today, "province": province, "second_school": second_school,
+            "accounts": accounts}
+
+
+def build_province(today, school):
+    """The province's 教育工委 above `school`, and a second, smaller university beside it.
+
+    Paths are left to the caller's refresh_tree(), as for the rest of the tree."""
+    builder = Builder(today, seed=20230901, prefix="ZY")
+    code, name = PROVINCE
+    province = Organization(code=code, name=name, kind=OrgKind.UPPER)
+    province.save()
+    Organization.objects.filter(pk=school.pk).update(parent=province)
+    code, name, founded = SECOND_SCHOOL
+    second = Organization(code=code, name=name, kind=OrgKind.SCHOOL, parent=province, founded_on=founded)
+    second.save()
+    for unit_name, branches in SECOND_UNITS.items():
+        unit = builder.add(unit_name, OrgKind.COMMITTEE, second)
+        for branch_name, category, founded in branches:
+            # Active and declared: every branch of the small university may apply.
+            builder.branch(branch_name, unit, category, founded=founded, is_active=True, declares_no_violation=True,
+                           declares_no_conduct_issue=True, declares_no_safety_risk=True)
+    return province, second
 
 
 def create_user(username, full_name, password, *, is_staff=False, is_superuser=False):
@@ -181,8 +238,8 @@ def create_user(username, full_name, password, *, is_staff=False, is_superuser=F
 
 def create_demo_users(context, password):
     for username, full_name, role in DEMO_USERS:
-        is_staff = role == Role.ORG_STAFF
-        user = create_user(username, full_name, password, is_staff=is_staff, is_superuser=is_staff)
-        role_grant(actor=None, user=user, role=role, organization=context["scope"][role])
+        is_super = username in SUPERUSERS
+        user = create_user(username, full_name, password, is_staff=is_super, is_superuser=is_super)
+        role_grant(actor=None, user=user, role=role, organization=context["accounts"][username])
         context["users"][username] = user
     return context["users"]

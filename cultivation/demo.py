@@ -13,6 +13,11 @@ its batch is in on the day the demo is built, whatever day that is:
 - selection (第四批样板党支部): open for application; drafts, submissions and recommended nominations,
   the demo secretary's branch not yet among them so the secretary can start one.
 
+The second, smaller university under the same province (branches/demo.py) runs a batch of its own,
+open for application, with a few applications, so that its 组织部 (`staff2`) has something to run
+and the first university's staff have something they must not see. Its people and its random draws
+are its own, so the first university's batches are what they were before it existed.
+
 Every move passes an explicit `today=` inside the right window, so the events and the checks are
 the real ones; only the event timestamps are the day the demo was built.
 """
@@ -20,6 +25,7 @@ the real ones; only the event timestamps are the day the demo was built.
 import datetime
 import importlib
 import importlib.util
+import random
 
 from django.conf import settings
 from django.utils import timezone
@@ -81,11 +87,13 @@ def windows(selection, recognition, cultivation, midterm, harvest):
 
 
 class Builder:
-    def __init__(self, context):
+    def __init__(self, context, *, school=None, staff=None, rng=None):
         self.context = context
-        self.rng = context["rng"]
+        self.rng = rng or context["rng"]
         self.today = context["today"]
-        self.staff = context["users"]["staff"]
+        self.staff = staff or context["users"]["staff"]
+        # Whose branches apply: the batches' owner (the first university unless told).
+        self.school = Organization.objects.get(pk=(school or context["school"]).pk)
         self.users = {}
         self.used = set()
         # One hash for every extra demo account: hashing is deliberately slow, and they share a password.
@@ -119,7 +127,7 @@ class Builder:
     # ---- picking branches ------------------------------------------------------------------------
 
     def eligible(self, deadline, branch_type, count, *, exclude=(), double_leader=False):
-        branches = Organization.objects.branches().active().filter(branch_type=branch_type)
+        branches = Organization.objects.within([self.school.path]).branches().active().filter(branch_type=branch_type)
         if double_leader:
             branches = branches.filter(secretary_is_double_leader=True)
         candidates = [
@@ -420,4 +428,33 @@ def build(context):
     context["projects"]["selection"] = list(Project.objects.filter(batch=selection).select_related("organization", "unit"))
     if importlib.util.find_spec("cultivation.reports.demo"):
         importlib.import_module("cultivation.reports.demo").build(context)
+    if context.get("second_school") is not None:
+        second_school_batch(context)
     return context
+
+
+def second_school_batch(context):
+    """The second university's own batch, open for application: two submitted (one of them recommended)
+    and one draft, by its own secretaries and 二级党组织 staff, set up by its own 组织部."""
+    today = context["today"]
+    staff = context["users"]["staff2"]
+    builder = Builder(context, school=context["second_school"], staff=staff, rng=random.Random(20240301))
+    batch = services.batch_create(
+        actor=staff, owner=builder.school, name="中原师范学院第一批“样板党支部”培育工程", year=(today + days(46)).year,
+        nomination_deadline=today + days(25), quota_total=4, quota_faculty=3, quota_student=1,
+        description="学校党委首批“样板党支部”培育，各二级党组织推荐本单位基础扎实、特色鲜明的党支部。",
+        **windows((today - days(10), today + days(30)), (today + days(31), today + days(45)),
+                  (today + days(46), today + days(590)), (today + days(591), today + days(620)),
+                  (today + days(621), today + days(800))))
+    faculty = builder.eligible(batch.nomination_deadline, BranchType.FACULTY, 2)
+    students = builder.eligible(batch.nomination_deadline, BranchType.STUDENT, 1)
+    for branch, target in zip(faculty + students, [S.NOMINATED, S.SUBMITTED, S.DRAFT]):
+        project = builder.create(batch, branch)
+        if target != S.DRAFT:
+            workflow.move(project=project, name="submit", actor=builder.secretary(branch), today=today)
+        if target == S.NOMINATED:
+            services.project_recommend(project=project, actor=builder.unit_staff(project.unit), rank=1,
+                                       recommendation="该支部基础扎实，同意推荐。")
+            workflow.move(project=project, name="nominate", actor=builder.unit_staff(project.unit), today=today)
+    context["batches"]["second_school"] = batch
+    return batch

@@ -128,8 +128,11 @@ def batch_windows(start):
 
 
 def default_owner():
-    """The school a batch belongs to unless a test says otherwise: the tree's first 学校党委."""
-    school = Organization.objects.filter(kind=OrgKind.SCHOOL).order_by("path").first()
+    """The school a batch belongs to unless a test says otherwise: the tree's first 学校党委.
+
+    First by creation: paths compare as text, so once two schools sit under one province
+    ("/9/12/" and "/9/103/") the order of their paths is not the order they were made in."""
+    school = Organization.objects.filter(kind=OrgKind.SCHOOL).order_by("pk").first()
     return school or OrganizationFactory(kind=OrgKind.SCHOOL, name="测试大学党委")
 
 

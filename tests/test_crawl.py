@@ -25,7 +25,7 @@ from config.test_settings import INVALID_MARKER
 from tests.crawl import crawl
 
 PER_PATTERN = 2
-ACCOUNTS = ["staff", "unit", "secretary", "reviewer"]
+ACCOUNTS = ["staff", "unit", "secretary", "reviewer", "province", "staff2"]
 START = ["/", "/public/notices/"]
 APPS = ("branches", "notifications", "cultivation", "evaluations")
 MARKER_TEXT = INVALID_MARKER.split("%s")[0]

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from branches.models import Organization
+from branches.models import Organization, in_subtree
 from branches.uploads import check_upload
 from cultivation.enums import Phase, ProjectState
 from cultivation.models import Attachment, Batch, Notice, Project
@@ -64,6 +64,21 @@ def test_every_phase_is_shown_with_the_states_that_tell_it(demo):
     for phase, states in SHOWN_BY_PHASE.items():
         assert phase in shown, f"没有处于{phase}阶段的批次"
         assert states <= shown[phase], f"{phase}：缺少 {states - shown[phase]}"
+
+
+def test_every_application_comes_from_a_branch_under_its_batchs_owner(demo):
+    outside = [f"{p.batch.name}（{p.batch.owner.name}）：{p.organization.name}"
+               for p in Project.objects.select_related("batch__owner", "organization")
+               if not in_subtree(p.organization.path, p.batch.owner.path)]
+    assert outside == []
+
+
+def test_the_second_university_runs_a_batch_of_its_own_open_for_application(demo):
+    second = Organization.objects.get(name="中原师范学院党委")
+    [batch] = Batch.objects.filter(owner=second)
+    assert batch.phase_on(demo.today) == P.SELECTION and batch.level == "school"
+    assert {S.SUBMITTED, S.NOMINATED} <= set(Project.objects.filter(batch=batch).values_list("state", flat=True))
+    assert Batch.objects.filter(owner__name="北京中医药大学党委").count() == 5  # the first university's, as before
 
 
 def test_recommended_projects_carry_a_rank_and_an_opinion(demo):

@@ -18,7 +18,9 @@ TODAY = datetime.date(2026, 11, 21)
 
 def stand_in_for_the_cultivation_demo(context):
     """What cultivation.demo.build leaves in the context: batches and their projects."""
-    branches = [o for o in context["school"].__class__.objects.branches().filter(is_active=True).order_by("path")]
+    # The first university's: the second one under the province runs no rounds.
+    school = context["school"]
+    branches = list(school.__class__.objects.within([school.path]).branches().filter(is_active=True).order_by("path"))
     finished = BatchFactory(name="第一批“样板党支部”培育工程", start=datetime.date(2019, 6, 1))
     midterm = BatchFactory(name="第三批“样板党支部”培育工程", start=TODAY - datetime.timedelta(days=370))
     grades = ["excellent", "good", "good", "pass", "excellent", "good"]

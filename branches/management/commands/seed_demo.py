@@ -7,9 +7,8 @@ from branches import demo, registry
 from branches.models import Organization
 
 
-
 class Command(BaseCommand):
-    help = "建立演示数据：一所大学的组织树、约300个党支部、各角色演示账号及各阶段的培育批次。"
+    help = "建立演示数据：一个省委教育工委及其下两所大学的组织树（约300个和12个党支部）、各角色演示账号及各阶段的培育批次。"
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="在 DEBUG 关闭时也执行")
@@ -30,9 +29,12 @@ class Command(BaseCommand):
             # What the later apps build on the tree: settings.DEMO_BUILDERS, in order.
             for build in registry.declared("DEMO_BUILDERS"):
                 build(context)
-        branches = Organization.objects.branches().count()
-        units = Organization.objects.secondary().count()
-        self.stdout.write(self.style.SUCCESS(f"已建立演示大学：{units} 个二级党组织，{branches} 个党支部。"))
+        for school in (context["school"], context["second_school"]):
+            within = Organization.objects.within([school.path])
+            self.stdout.write(self.style.SUCCESS(
+                f"已建立演示大学{school.name}：{within.secondary().count()} 个二级党组织，"
+                f"{within.branches().count()} 个党支部。"))
+        self.stdout.write(f"两校同属{context['province'].name}。")
         self.stdout.write("演示账号（密码均为 %s）：" % password)
         for username, description, _ in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<10} {description}")
