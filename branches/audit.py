@@ -34,6 +34,24 @@ def reset_source(token):
     _source.reset(token)
 
 
+# How an event's object leads to the organization it is about: a project to its branch, a report to its
+# project, a batch to its owner, a round or a notice to its batch, a score sheet to its project.
+SCOPE_STEPS = ("organization", "project", "owner", "batch", "round", "notice", "report")
+
+
+def scope_of(target, steps=SCOPE_STEPS):
+    """The tree path of the organization `target` is about, or "" when it is about none."""
+    from .models import Organization
+
+    for _ in range(len(steps)):
+        if target is None:
+            return ""
+        if isinstance(target, Organization):
+            return target.path
+        target = next((getattr(target, step) for step in steps if hasattr(target, step)), None)
+    return ""
+
+
 def log_event(*, actor, action, target=None, data=None):
     if actor is not None and not actor.is_authenticated:
         actor = None
@@ -46,6 +64,7 @@ def log_event(*, actor, action, target=None, data=None):
         object_repr=str(target)[:200] if target is not None else "",
         data=data or {},
         source=_source.get()[:64],
+        scope=scope_of(target)[:255],
     )
 
 
@@ -64,6 +83,7 @@ def log_events(*, actor, action, targets, data_for):
             object_repr=str(target)[:200],
             data=data_for(target),
             source=source,
+            scope=scope_of(target)[:255],
         )
         for target in targets
     )

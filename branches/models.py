@@ -133,6 +133,13 @@ class RoleAssignment(models.Model):
 
 
 class EventQuerySet(models.QuerySet):
+    def within(self, paths):
+        """Events about organizations in the sub-trees rooted at the given paths (the sub-tree rule)."""
+        condition = models.Q(pk__in=[])
+        for root_path in paths:
+            condition |= models.Q(scope__startswith=root_path)
+        return self.filter(condition)
+
     def update(self, **kwargs):
         raise PermissionError("事件日志只能追加，不能修改")
 
@@ -155,6 +162,9 @@ class Event(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
     source = models.CharField("来源", max_length=64, blank=True, help_text="IP 地址或命令行")
+    # The tree path of the organization the event is about (a branch, a batch's owner...), so staff see
+    # the events of their own sub-tree; empty for events tied to no organization (sign-ins, rubrics).
+    scope = models.CharField("所属范围", max_length=255, blank=True, db_index=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 

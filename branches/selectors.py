@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Sum
 
 from . import access
-from .enums import BranchCategory, BranchType
+from .enums import BranchCategory, BranchType, Role
 from .models import Event
 from .rules import add_years
 
@@ -74,8 +74,12 @@ def events_for(target):
     ).select_related("actor")
 
 
-def event_list(*, action="", actor="", q="", date_from=None, date_to=None):
+def event_list(user, *, action="", actor="", q="", date_from=None, date_to=None):
+    """The event log as the user may read it: all of it for a superuser, for 组织部 staff the events
+    about organizations in their sub-trees (a province's staff see their schools')."""
     queryset = Event.objects.select_related("actor", "content_type")
+    if not user.is_superuser:
+        queryset = queryset.within([a.organization.path for a in access.assignments(user) if a.role == Role.ORG_STAFF])
     if action:
         queryset = queryset.filter(action=action)
     if actor:

@@ -161,7 +161,7 @@ def event_list(request):
     access.require_org_staff(request.user)
     form = EventFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.event_list(**{k: v for k, v in filters.items() if v})
+    events = selectors.event_list(request.user, **{k: v for k, v in filters.items() if v})
     page = paginate(request, events, per_page=50)
     for event in page:
         event.action_label = action_label(event.action)
