@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from branches import access
 from branches.audit import log_event
-from notifications.recipients import school_staff, secretaries, unit_staff
+from notifications.recipients import organizers, secretaries, unit_staff
 from notifications.services import notify, notify_gathered
 from transitions.refusals import MoveRefused
 
@@ -313,7 +313,7 @@ def objection_lodge(*, notice, name, contact, content, item=None, affiliation=""
     # Each objection is an act on the record, so each keeps its event (bounded by the limits above).
     log_event(actor=None, action="objection.lodged", target=notice, data={
         "针对": str(item.project.organization) if item else "整份公示", "提出人": name})
-    staff = [notice.published_by] + (school_staff(item.project.organization) if item else [])
+    staff = [notice.published_by] + organizers(notice.batch.owner)
     pending = Objection.objects.filter(notice=notice, answered_at__isnull=True).count()
     notify_gathered(staff, title=f"公示收到异议：{notice.title}",
                     body=f"本公示有 {pending} 条异议待处理（最新：{name}对"

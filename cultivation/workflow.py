@@ -305,7 +305,7 @@ def audience(project, actors):
     if Actor.UNIT in actors:
         people += recipients.unit_staff(organization)
     if Actor.SCHOOL in actors:
-        people += recipients.school_staff(organization)
+        people += recipients.organizers(project.batch.owner)
     return people
 
 

@@ -19,7 +19,7 @@ from branches.models import subtree_q
 from cultivation import workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
-from notifications.recipients import school_staff
+from notifications.recipients import organizers, school_staff
 from notifications.services import notify
 from transitions import engine
 from transitions.refusals import MoveRefused
@@ -507,7 +507,7 @@ def sheet_save(*, sheet, actor, values, comment="", expected_version=None, submi
                         expected_version=expected_version, today=today, before=write_scores)
     if submit and not round_.sheets.filter(state__in=[SheetState.ASSIGNED, SheetState.DRAFT]).exists():
         # Those who run the round hear of it, not every school's 组织部.
-        notify(school_staff(round_.batch.owner), title=f"{round_.name}：全部评分已提交",
+        notify(organizers(round_.batch.owner), title=f"{round_.name}：全部评分已提交",
                body="全部评审专家已提交评分，可以结束评审并查看结果。", url=round_url(round_))
     return locked
 

@@ -33,3 +33,15 @@ def unit_staff(organization):
 
 def school_staff(organization):
     return people(organization, [Role.ORG_STAFF])
+
+
+def organizers(owner):
+    """The 组织部 staff who run a batch owned by `owner`: those of the owner itself, or, where it has
+    none, of the nearest organization above it (a province is not told of each school's every step)."""
+    ids = [owner.pk, *reversed(owner.ancestor_ids)]
+    held = {}
+    for organization_id, user_id in RoleAssignment.objects.filter(
+            organization_id__in=ids, role=Role.ORG_STAFF, user__is_active=True).values_list("organization_id", "user_id"):
+        held.setdefault(organization_id, []).append(user_id)
+    nearest = next((held[pk] for pk in ids if pk in held), [])
+    return list(get_user_model().objects.filter(pk__in=nearest))
