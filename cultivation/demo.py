@@ -430,6 +430,7 @@ def build(context):
         importlib.import_module("cultivation.reports.demo").build(context)
     if context.get("second_school") is not None:
         second_school_batch(context)
+        province_batch(context)
     return context
 
 
@@ -448,6 +449,18 @@ def second_school_batch(context):
                   (today + days(621), today + days(800))))
     faculty = builder.eligible(batch.nomination_deadline, BranchType.FACULTY, 2)
     students = builder.eligible(batch.nomination_deadline, BranchType.STUDENT, 1)
+    pilot_start = today - days(150)  # the school's pilot: 培育 began five months ago
+    pilot = services.batch_create(
+        actor=staff, owner=builder.school, name="中原师范学院“样板党支部”培育试点", year=(pilot_start - days(30)).year,
+        nomination_deadline=pilot_start - days(65), quota_total=2, quota_faculty=2, quota_student=0,
+        description="学校党委先行试点，培育两个教职工样板党支部。",
+        **windows((pilot_start - days(90), pilot_start - days(61)), (pilot_start - days(60), pilot_start - days(1)),
+                  (pilot_start, today + days(300)), (today + days(301), today + days(330)),
+                  (today + days(331), today + days(500))))
+    pilot_branches = builder.eligible(pilot.nomination_deadline, BranchType.FACULTY, 2, exclude={b.pk for b in faculty})
+    pilot_projects, _ = builder.run(pilot, [(branch, S.RECOGNIZED) for branch in pilot_branches],
+                                    notice_day=pilot.recognition_start + days(7))
+    context["projects"]["second_school_pilot"] = pilot_projects
     for branch, target in zip(faculty + students, [S.NOMINATED, S.SUBMITTED, S.DRAFT]):
         project = builder.create(batch, branch)
         if target != S.DRAFT:
@@ -457,4 +470,29 @@ def second_school_batch(context):
                                        recommendation="该支部基础扎实，同意推荐。")
             workflow.move(project=project, name="nominate", actor=builder.unit_staff(project.unit), today=today)
     context["batches"]["second_school"] = batch
+    return batch
+
+
+def province_batch(context):
+    """The province's batch, open for recommendations: each school's 组织部 has recommended one of its
+    cultivated 样板党支部 (the first university an accepted one, the second its pilot), within the
+    province's quota of two per school."""
+    today = context["today"]
+    province = context["users"]["province"]
+    batch = services.batch_create(
+        actor=province, owner=context["province"], name="省级“样板党支部”培育创建（第一批）", year=(today + days(56)).year,
+        nomination_deadline=today + days(20), quota_total=6, quota_faculty=4, quota_student=2,
+        description="各高校党委从本校已认定或已验收的样板党支部中择优推荐，每校不超过2个，省委教育工委遴选认定后培育。",
+        **windows((today - days(15), today + days(25)), (today + days(26), today + days(55)),
+                  (today + days(56), today + days(600)), (today + days(601), today + days(631)),
+                  (today + days(632), today + days(800))))
+    for school in (context["school"], context["second_school"]):
+        services.unit_quota_set(actor=province, batch=batch, unit=school, quota=2)
+    accepted = next(p for p in context["projects"]["finished"] if p.state == S.ACCEPTED)
+    for staff, source, note in [
+            (context["users"]["staff"], accepted, "该支部通过校级验收，创建成效突出，经学校党委研究同意推荐。"),
+            (context["users"]["staff2"], context["projects"]["second_school_pilot"][0],
+             "该支部为学校试点培育对象，培育进展良好，同意推荐。")]:
+        services.project_recommend_up(batch=batch, source=source, actor=staff, rank=1, recommendation=note, today=today)
+    context["batches"]["province"] = batch
     return batch

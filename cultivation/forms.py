@@ -9,7 +9,7 @@ from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
-from .enums import Grade, Phase, ProjectState
+from .enums import Grade, Level, Phase, ProjectState
 from .models import AcceptanceRecord, Batch, FinalDeliverable, Project
 from .models.notices import NoticeKind, ObjectionOutcome
 from .models.reviews import ReviewStage
@@ -68,8 +68,30 @@ class UnitQuotaForm(PlainTextForm):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (Organization.objects.secondary().active().within([batch.owner.path])
-                                        .order_by("code"))
+        self.fields["unit"].queryset = quota_units(batch)
+        if batch.level != Level.SCHOOL:
+            self.fields["unit"].label = "推荐单位"
+
+
+def quota_units(batch):
+    """Who a batch's quotas are for: a school's 二级党组织; in a batch above, the organizations right
+    below the owner that recommend into it (a province's schools)."""
+    if batch.level == Level.SCHOOL:
+        return Organization.objects.secondary().active().within([batch.owner.path]).order_by("code")
+    return Organization.objects.filter(parent=batch.owner).active().order_by("code")
+
+
+class RecommendUpForm(PlainTextForm):
+    source = forms.ModelChoiceField(label="推荐的培育项目", queryset=Project.objects.none(),
+                                    widget=forms.Select(attrs={"data-searchable": "true"}),
+                                    help_text="本单位下一级批次中已确定为培育对象的项目；申报书与特色活动随之带入，培育记录可随时查阅")
+    rank = forms.IntegerField(label="推荐排序", min_value=1, max_value=999)
+    recommendation = forms.CharField(label="推荐意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = projects
+        self.fields["source"].label_from_instance = lambda p: f"{p.organization.name}（{p.batch.name}，{p.get_state_display()}）"
 
 
 class ApplicationForm(PlainTextModelForm):

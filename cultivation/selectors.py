@@ -55,7 +55,7 @@ def ladder(user, organization):
     listed = NoticeItem.objects.filter(removed_in__isnull=True).select_related("notice").order_by(
         "notice__starts_on", "notice_id")
     return (Project.objects.visible_to(user).filter(organization=organization)
-            .select_related("batch__owner").prefetch_related(Prefetch("notice_items", queryset=listed))
+            .select_related("batch__owner", "source__batch").prefetch_related(Prefetch("notice_items", queryset=listed))
             .annotate(level_order=LEVEL_ORDER).order_by("level_order", "batch__selection_start", "id"))
 
 

@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from branches import access
 from branches.audit import field_value, log_event
-from branches.models import in_subtree
+from branches.enums import Role
+from branches.models import in_subtree, subtree_q
 from notifications.recipients import secretaries
 from notifications.services import notify
 from transitions.refusals import MoveRefused
 
-from .enums import EDITABLE_STATES, Actor, ProjectState
+from .enums import CULTIVATED_STATES, EDITABLE_STATES, Actor, Level, ProjectState
 from .models import (
     AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project,
     ReviewAttachment, ReviewStage, UnitQuota,
@@ -26,10 +27,10 @@ APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
 @transaction.atomic
 def project_create(*, batch, organization, actor, activities=(), **application):
     """A secretary (or staff above the branch) starts the branch's application in a batch."""
-    project = Project(batch=batch, organization=organization, unit=organization.unit or organization, created_by=actor,
-                      **application)
     if not in_subtree(organization.path, batch.owner.path):
         raise MoveRefused(f"{organization.name}不在“{batch.name}”主办单位（{batch.owner.name}）的范围内，不能申报")
+    project = Project(batch=batch, organization=organization, unit=workflow.recommender_of(batch, organization),
+                      created_by=actor, **application)
     if not actor_roles(actor, project) & {Actor.SECRETARY, Actor.UNIT, Actor.SCHOOL}:
         raise MoveRefused("您无权为该组织申报")
     if Project.objects.filter(batch=batch, organization=organization).exists():
@@ -70,6 +71,49 @@ def project_edit(*, project, actor, expected_version, activities=None, **applica
               data={"修改": "、".join(Project._meta.get_field(f).verbose_name if f in APPLICATION_FIELDS else f
                                      for f in changed)})
     return locked
+
+
+LEVEL_RANK = {Level.SCHOOL: 0, Level.PROVINCE: 1, Level.NATIONAL: 2}
+# A lower level's project may climb once it is a cultivation target there (认定之后, not failed).
+CLIMBING_STATES = CULTIVATED_STATES - {ProjectState.FAILED}
+
+
+def recommendable(user, batch):
+    """The lower levels' projects the user's school (or province) may recommend into the batch: those of
+    organizations it recommends for, recognized there and not already in this batch (one query)."""
+    if batch.level == Level.SCHOOL:
+        return Project.objects.none()
+    lower = [level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[batch.level]]
+    own = [a.organization.path for a in access.assignments(user) if a.role == Role.ORG_STAFF
+           and in_subtree(a.organization.path, batch.owner.path) and a.organization_id != batch.owner_id]
+    return (Project.objects.filter(subtree_q(own, "organization__"), batch__level__in=lower, state__in=CLIMBING_STATES)
+            .exclude(organization__in=Project.objects.filter(batch=batch).values("organization"))
+            .select_related("organization", "batch").order_by("organization__code", "-batch__selection_start"))
+
+
+@transaction.atomic
+def project_recommend_up(*, batch, source, actor, rank, recommendation, today=None):
+    """A school's 组织部 recommends one of its branches into a batch above (a province's; a province's
+    组织部 into the ministry's), from the branch's project of the level below: the application takes that
+    project's texts and featured activities and keeps a link to its whole record; it is submitted and
+    forwarded (推荐报送) within the school's quota in one step, or, refused, leaves nothing behind."""
+    if batch.level == Level.SCHOOL:
+        raise MoveRefused("校级批次由党支部申报、二级党组织推荐")
+    if not recommendable(actor, batch).filter(pk=source.pk).exists():
+        raise MoveRefused(f"{source.organization.name}的“{source.batch.name}”项目不能由您推荐到本批次："
+                          "须为本单位下一级批次中已确定为培育对象的项目，且尚未推荐")
+    organization = source.organization
+    project = Project(batch=batch, organization=organization, unit=workflow.recommender_of(batch, organization),
+                      source=source, created_by=actor, **{field: getattr(source, field) for field in APPLICATION_FIELDS})
+    project.full_clean(exclude=["created_by", "source"])
+    project.save()
+    _replace_activities(project, [{"name": a.name, "description": a.description, "planned_budget": a.planned_budget}
+                                  for a in source.activities.order_by("order", "id")[:2]])
+    log_event(actor=actor, action="project.created", target=project,
+              data={"批次": batch.name, "推荐依据": str(source)})
+    workflow.project_submit(project=project, actor=actor, today=today)
+    return project_recommend(project=project, actor=actor, rank=rank, recommendation=recommendation, nominate=True,
+                             today=today)
 
 
 def _replace_activities(project, activities):
@@ -156,8 +200,10 @@ def batch_update(*, actor, batch, **fields):
 def unit_quota_set(*, actor, batch, unit, quota):
     """Cap one 二级党组织's nominations in the batch; None removes the cap."""
     _require_runs(actor, batch.owner)
-    if not unit.is_secondary or not in_subtree(unit.path, batch.owner.path):
+    if batch.level == Level.SCHOOL and (not unit.is_secondary or not in_subtree(unit.path, batch.owner.path)):
         raise MoveRefused("推荐名额只能分配给本批次主办单位下的二级党组织")
+    if batch.level != Level.SCHOOL and unit.parent_id != batch.owner_id:
+        raise MoveRefused(f"推荐名额只能分配给{batch.owner.name}下一级的推荐单位")
     if quota is None:
         UnitQuota.objects.filter(batch=batch, unit=unit).delete()
     else:

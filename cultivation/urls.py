@@ -13,6 +13,7 @@ urlpatterns = [
     path("batches/<id:pk>/edit/", batches.batch_edit, name="batch_edit"),
     path("batches/<id:pk>/quotas/", batches.batch_quota, name="batch_quota"),
     path("batches/<id:pk>/apply/", projects.project_start, name="project_start"),
+    path("batches/<id:pk>/recommend/", batches.recommend_up, name="recommend_up"),
     path("batches/<id:pk>/nominations/", selection.nominations, name="nominations"),
     path("batches/<id:pk>/screening/", selection.screening, name="screening"),
     path("batches/<id:pk>/compare/", selection.compare, name="compare"),

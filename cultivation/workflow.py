@@ -12,14 +12,14 @@ from django.utils import timezone
 from branches import access
 from branches.audit import log_event
 from branches.enums import BranchType, Role
-from branches.models import in_subtree
+from branches.models import Organization, in_subtree
 from branches.rules import eligibility_problems
 from notifications import recipients
 from notifications.services import notify
 from transitions import engine
 from transitions.refusals import MoveRefused, Offender
 
-from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Phase, ProjectState
+from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Level, Phase, ProjectState
 from .models import (
     AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice, Objection,
     Project, UnitQuota, WindowExtension,
@@ -44,11 +44,33 @@ def applicant_organizations(user, batch):
     return [org for org in candidates if in_subtree(org.path, batch.owner.path)]
 
 
+def recommender_of(batch, organization):
+    """Who recommends the organization into the batch: its 二级党组织 in a school's batch; in a batch above
+    a school, the organization one level below the owner on its path (a school for a province's batch, a
+    province for the ministry's); None for an organization outside the owner's tree."""
+    if batch.level == Level.SCHOOL:
+        return organization.unit or organization
+    path = [*organization.ancestor_ids, organization.pk]
+    if batch.owner_id not in path[:-1]:
+        return None
+    return Organization.objects.get(pk=path[path.index(batch.owner_id) + 1])
+
+
+def recommends(user, project):
+    """In a batch above a school: the user is 组织部 staff of the recommending school (or province)."""
+    return project.batch.level != Level.SCHOOL and any(
+        a.role == Role.ORG_STAFF and in_subtree(a.organization.path, project.unit.path) for a in access.assignments(user))
+
+
 def actor_roles(user, project):
     """How the user stands to the project's organization: applicant (the branch's secretary, or for
-    标杆院系 the unit's own staff), unit staff above it, school staff."""
+    标杆院系 the unit's own staff), recommender (the 二级党组织 above it; in a batch above a school, the
+    staff of the school that recommends it, who also write the application), and the organizer (staff
+    running the batch's owner)."""
     organization = project.organization
     roles = set()
+    if recommends(user, project):
+        roles |= {Actor.SECRETARY, Actor.UNIT}
     if access.is_secretary_of(user, organization) or (
         project.batch.kind == BatchKind.BENCHMARK_UNIT
         and any(a.role == Role.UNIT_STAFF and a.organization_id == organization.pk for a in access.assignments(user))
@@ -58,7 +80,7 @@ def actor_roles(user, project):
     # for the province's.
     if access.runs(user, project.batch.owner):
         roles.add(Actor.SCHOOL)
-    if access.manages_as(user, organization, roles={Role.UNIT_STAFF}):
+    if project.batch.level == Level.SCHOOL and access.manages_as(user, organization, roles={Role.UNIT_STAFF}):
         roles.add(Actor.UNIT)
     return roles
 
@@ -303,7 +325,8 @@ def audience(project, actors):
     if Actor.SECRETARY in actors:
         people += recipients.secretaries(organization)
     if Actor.UNIT in actors:
-        people += recipients.unit_staff(organization)
+        people += (recipients.unit_staff(organization) if project.batch.level == Level.SCHOOL
+                   else recipients.organizers(project.unit))
     if Actor.SCHOOL in actors:
         people += recipients.organizers(project.batch.owner)
     return people

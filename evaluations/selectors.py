@@ -50,8 +50,10 @@ def reviewer_sheet(user, round_pk, project_pk):
 
 
 def readable_project_ids(user):
-    """For settings.PROJECT_READERS: an assigned reviewer may read the project's materials."""
-    return reviewer_sheets(user).values("project_id")
+    """For settings.PROJECT_READERS: an assigned reviewer may read the project's materials, and those of
+    the lower level's project it climbs from (the record a province's experts judge)."""
+    assigned = reviewer_sheets(user).values("project_id")
+    return Project.objects.filter(Q(pk__in=assigned) | Q(carried_by__pk__in=assigned)).values("pk")
 
 
 def queue(user):

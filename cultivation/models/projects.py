@@ -45,9 +45,15 @@ class Project(models.Model):
     organization = models.ForeignKey(
         "branches.Organization", verbose_name="培育单位", on_delete=models.PROTECT, related_name="projects"
     )
+    # Who recommends the organization: its 二级党组织 in a school's batch; in a batch above, the organization
+    # one level below the owner on its path (its school for a province's batch, its province for the ministry's).
     unit = models.ForeignKey(
         "branches.Organization", verbose_name="二级党组织", on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # In a batch above a school, the lower level's project it climbs from: its whole record (application,
+    # reports, mid-term and acceptance) is read there by reference, never copied by hand.
+    source = models.ForeignKey("self", verbose_name="推荐依据（下一级培育项目）", on_delete=models.PROTECT, null=True,
+                               blank=True, editable=False, related_name="carried_by")
     state = models.CharField("状态", max_length=20, choices=ProjectState.choices, default=ProjectState.DRAFT,
                              editable=False, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -13,10 +13,10 @@ from branches.pagination import paginate
 from transitions.refusals import MoveRefused
 
 from .. import selectors, services, workflow
-from ..enums import Phase, ProjectState
-from ..forms import BatchForm, UnitQuotaForm
+from ..enums import Level, Phase, ProjectState
+from ..forms import BatchForm, RecommendUpForm, UnitQuotaForm
 from ..models import Notice, Project
-from .common import batch_or_404, form_errors, managed_batch_or_404, require_staff
+from .common import batch_or_404, form_errors, managed_batch_or_404, require_staff, run
 
 
 @login_required
@@ -103,6 +103,9 @@ def batch_detail(request, pk):
         "can_apply": bool(secretary_of) and start <= today <= end
         and len(my_projects) < len(secretary_of),
         "selection_open": start <= today <= end,
+        # In a batch above a school, a school's 组织部 recommends its own cultivated branches.
+        "can_recommend_up": batch.level != Level.SCHOOL and access.is_org_staff(user) and not is_staff
+        and start <= today <= end,
     }
     if context["is_unit_staff"] or is_staff:
         context["unit_quotas"] = selectors.unit_quotas(user, batch)
@@ -130,3 +133,24 @@ def batch_quota(request, pk):
         else:
             messages.success(request, f"已设置{form.cleaned_data['unit'].name}的推荐名额")
     return redirect("cultivation:batch_detail", pk=batch.pk)
+
+
+@login_required
+def recommend_up(request, pk):
+    """A school's 组织部 recommends its cultivated branches into a batch above it (a province's)."""
+    require_staff(request.user)
+    batch = batch_or_404(request.user, pk)
+    projects = services.recommendable(request.user, batch)
+    if batch.level == Level.SCHOOL or not access.is_org_staff(request.user) or access.runs(request.user, batch.owner):
+        access.refuse(request.user, f"recommending into batch {pk}", not_found=False)
+    form = RecommendUpForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        project, ok = run(request, lambda: services.project_recommend_up(
+            batch=batch, source=data["source"], actor=request.user, rank=data["rank"],
+            recommendation=data["recommendation"]), success=None)
+        if ok:
+            messages.success(request, f"已将{project.organization.name}推荐报送“{batch.name}”")
+            return redirect("cultivation:nominations", pk=batch.pk)
+    return render(request, "cultivation/recommend_up.html", {
+        "batch": batch, "form": form, "quotas": selectors.unit_quotas(request.user, batch)})

@@ -14,7 +14,7 @@ from ..workflow import actor_roles
 def project_or_404(user, pk, *, readable=False):
     """The project, if the user may see it (readable: also what other apps let them read)."""
     projects = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
-    project = projects.select_related("batch__owner", "organization", "unit").filter(pk=pk).first()
+    project = projects.select_related("batch__owner", "organization", "unit", "source__batch").filter(pk=pk).first()
     if project is None:
         access.refuse(user, f"project {pk}")
     return project

@@ -75,9 +75,20 @@ def test_every_application_comes_from_a_branch_under_its_batchs_owner(demo):
 
 def test_the_second_university_runs_a_batch_of_its_own_open_for_application(demo):
     second = Organization.objects.get(name="中原师范学院党委")
-    [batch] = Batch.objects.filter(owner=second)
+    batch = Batch.objects.get(owner=second, selection_end__gte=demo.today)
     assert batch.phase_on(demo.today) == P.SELECTION and batch.level == "school"
     assert {S.SUBMITTED, S.NOMINATED} <= set(Project.objects.filter(batch=batch).values_list("state", flat=True))
+    pilot = Batch.objects.get(owner=second, selection_end__lt=demo.today)
+    assert set(Project.objects.filter(batch=pilot).values_list("state", flat=True)) == {S.RECOGNIZED}
+
+
+def test_the_province_batch_takes_one_recommendation_from_each_school(demo):
+    [batch] = Batch.objects.filter(owner__kind="upper")
+    assert batch.level == "province" and batch.phase_on(demo.today) == P.SELECTION
+    recommended = Project.objects.filter(batch=batch).select_related("unit", "source__batch")
+    assert sorted(p.unit.name for p in recommended) == sorted(["北京中医药大学党委", "中原师范学院党委"])
+    assert all(p.state == S.NOMINATED and p.source is not None and p.source.batch.level == "school"
+               for p in recommended)
     assert Batch.objects.filter(owner__name="北京中医药大学党委").count() == 5  # the first university's, as before
 
 

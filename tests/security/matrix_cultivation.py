@@ -233,6 +233,11 @@ ROWS += [
     _Row("cultivation:project_start", method="post", kwargs=_batch_kwargs("selection"), data=_new_application,
          own=_expect(_FORBIDDEN, anonymous=_LOGIN, secretary=_REDIRECT, other_secretary=_OK),
          foreign=_expect(_FORBIDDEN, anonymous=_LOGIN, secretary=_OK, other_secretary=_REDIRECT)),
+    # Recommending up is for a school's 组织部 into a batch above it (tests/cultivation/test_province_batch.py):
+    # into its own school's batch nobody may (a school's batch takes applications from its branches).
+    _project_row("cultivation:recommend_up", _same(_expect(_FORBIDDEN, anonymous=_LOGIN)), _batch_kwargs("selection")),
+    _project_row("cultivation:recommend_up", _same(_expect(_FORBIDDEN, anonymous=_LOGIN)), _batch_kwargs("selection"),
+                 "post", lambda world, which: {"rank": 1, "recommendation": "推荐"}),
     _project_row("cultivation:nominations",
                  _same(_expect(_FORBIDDEN, anonymous=_LOGIN, org_staff=_OK, unit_staff=_OK, other_unit_staff=_OK)),
                  _batch_kwargs("selection")),
