@@ -153,6 +153,12 @@ class BatchFactory(factory.django.DjangoModelFactory):
         return kwargs
 
 
+def _recommender(batch, organization):
+    from cultivation.workflow import recommender_of
+
+    return recommender_of(batch, organization) or organization.unit or organization
+
+
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cultivation.Project"
@@ -160,7 +166,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     batch = factory.SubFactory(BatchFactory)
     organization = factory.SubFactory(BranchFactory)
-    unit = factory.LazyAttribute(lambda o: o.organization.unit or o.organization)
+    # Who recommends it: the 二级党组织 in a school's batch, the school in a province's (as the services do).
+    unit = factory.LazyAttribute(lambda o: _recommender(o.batch, o.organization))
     title = "“三会一课”提质增效"
     concept = "以政治建设为统领，推动党建与业务深度融合。"
     practice = "坚持“三会一课”，开展主题党日。"

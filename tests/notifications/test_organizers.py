@@ -26,11 +26,13 @@ def test_the_owner_s_own_staff_are_the_organizers_else_the_nearest_above(tree):
 def test_a_province_hears_of_its_own_batch_not_of_each_school_step(tree):
     province = province_over(tree)
     province_staff = user_with_role(Role.ORG_STAFF, province, username="province")
-    for owner, told in [(tree.school, tree.staff), (province, province_staff)]:
+    # In the school's batch its 二级党组织 recommends; in the province's, the school's 组织部 does.
+    for owner, recommender, told in [(tree.school, tree.unit_staff, tree.staff),
+                                     (province, tree.staff, province_staff)]:
         project = ProjectFactory(batch=batch_in("selection", owner=owner), organization=tree.branch_a1)
         Project.objects.filter(pk=project.pk).update(state=ProjectState.SUBMITTED)
-        materials_for(project, "nominate", user=tree.unit_staff)
-        workflow.project_nominate(project=project, actor=tree.unit_staff)
+        materials_for(project, "nominate", user=recommender)
+        workflow.project_nominate(project=project, actor=recommender)
         assert Notification.objects.filter(user=told, url__endswith=f"/projects/{project.pk}/").exists()
     school_project = Project.objects.get(batch__owner=tree.school)
     assert not Notification.objects.filter(user=province_staff, url__endswith=f"/projects/{school_project.pk}/").exists()

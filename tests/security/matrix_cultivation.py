@@ -131,6 +131,29 @@ def _batch_kwargs(phase):
     return lambda world, which: {"pk": _batch(phase).pk}
 
 
+def _province_batch_kwargs(world, which):
+    """A province's batch in 选苗, above the tree's school (the tree grows a province for it, once)."""
+    from tests.cultivation.helpers import batch_in
+    from tests.factories import province_over
+
+    if not hasattr(world, "province_batch"):
+        school = world.tree.school
+        province = school.parent if school.parent_id else province_over(world.tree)
+        world.province_batch = batch_in("selection", owner=province, name="省级样板党支部培育")
+    return {"pk": world.province_batch.pk}
+
+
+def _recommendation(world, which):
+    """The school recommends the own (or foreign) branch's accepted school-level project."""
+    from cultivation.models import Project
+    from tests.cultivation.helpers import batch_in
+    from tests.factories import ProjectFactory
+
+    source = ProjectFactory(batch=batch_in("harvest", owner=world.tree.school), organization=world.branch(which))
+    Project.objects.filter(pk=source.pk).update(state="accepted")
+    return {"source": source.pk, "rank": 1, "recommendation": "创建成效突出，同意推荐"}
+
+
 def _notice(world, which):
     from cultivation.models import Notice, NoticeItem
 
@@ -233,11 +256,13 @@ ROWS += [
     _Row("cultivation:project_start", method="post", kwargs=_batch_kwargs("selection"), data=_new_application,
          own=_expect(_FORBIDDEN, anonymous=_LOGIN, secretary=_REDIRECT, other_secretary=_OK),
          foreign=_expect(_FORBIDDEN, anonymous=_LOGIN, secretary=_OK, other_secretary=_REDIRECT)),
-    # Recommending up is for a school's 组织部 into a batch above it (tests/cultivation/test_province_batch.py):
-    # into its own school's batch nobody may (a school's batch takes applications from its branches).
-    _project_row("cultivation:recommend_up", _same(_expect(_FORBIDDEN, anonymous=_LOGIN)), _batch_kwargs("selection")),
+    # Recommending up is for a school's 组织部 into a batch above it (tests/cultivation/test_province_batch.py).
+    _project_row("cultivation:recommend_up", _same(STAFF_ONLY), _province_batch_kwargs, label="province"),
+    _project_row("cultivation:recommend_up", _same(STAFF_POST), _province_batch_kwargs, "post", _recommendation,
+                 label="province"),
+    # Into its own school's batch nobody may: a school's batch takes applications from its branches.
     _project_row("cultivation:recommend_up", _same(_expect(_FORBIDDEN, anonymous=_LOGIN)), _batch_kwargs("selection"),
-                 "post", lambda world, which: {"rank": 1, "recommendation": "推荐"}),
+                 label="school"),
     _project_row("cultivation:nominations",
                  _same(_expect(_FORBIDDEN, anonymous=_LOGIN, org_staff=_OK, unit_staff=_OK, other_unit_staff=_OK)),
                  _batch_kwargs("selection")),
