@@ -84,8 +84,10 @@ def recommendable(user, batch):
     if batch.level == Level.SCHOOL:
         return Project.objects.none()
     lower = [level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[batch.level]]
-    own = [a.organization.path for a in access.assignments(user) if a.role == Role.ORG_STAFF
-           and in_subtree(a.organization.path, batch.owner.path) and a.organization_id != batch.owner_id]
+    # The recommenders are the organizations right below the owner (a province's schools); only their own
+    # 组织部 recommends, not staff further down (a school into the ministry's batch) nor the owner's.
+    own = [a.organization.path for a in access.assignments(user)
+           if a.role == Role.ORG_STAFF and a.organization.parent_id == batch.owner_id]
     return (Project.objects.filter(subtree_q(own, "organization__"), batch__level__in=lower, state__in=CLIMBING_STATES)
             .exclude(organization__in=Project.objects.filter(batch=batch).values("organization"))
             .select_related("organization", "batch").order_by("organization__code", "-batch__selection_start"))
@@ -102,6 +104,7 @@ def project_recommend_up(*, batch, source, actor, rank, recommendation, today=No
     if not recommendable(actor, batch).filter(pk=source.pk).exists():
         raise MoveRefused(f"{source.organization.name}的“{source.batch.name}”项目不能由您推荐到本批次："
                           "须为本单位下一级批次中已确定为培育对象的项目，且尚未推荐")
+    source = Project.objects.select_related("organization", "batch").get(pk=source.pk)
     organization = source.organization
     project = Project(batch=batch, organization=organization, unit=workflow.recommender_of(batch, organization),
                       source=source, created_by=actor, **{field: getattr(source, field) for field in APPLICATION_FIELDS})

@@ -59,7 +59,7 @@ def recommender_of(batch, organization):
 def recommends(user, project):
     """In a batch above a school: the user is 组织部 staff of the recommending school (or province)."""
     return project.batch.level != Level.SCHOOL and any(
-        a.role == Role.ORG_STAFF and in_subtree(a.organization.path, project.unit.path) for a in access.assignments(user))
+        a.role == Role.ORG_STAFF and a.organization_id == project.unit_id for a in access.assignments(user))
 
 
 def actor_roles(user, project):

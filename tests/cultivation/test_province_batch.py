@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from branches import access
 from branches.enums import OrgKind, Role
 from cultivation import notices, services, workflow
 from cultivation.enums import Grade, Level, ProjectState
@@ -130,3 +132,52 @@ def test_an_expert_of_another_school_reads_the_record_the_recommendation_climbs_
                               assigned_by=world.province_staff)
     readable = Project.objects.readable_by(expert)
     assert project in readable and world.accepted in readable and world.other_accepted not in readable
+
+
+def test_the_province_s_mid_term_round_draws_experts_across_schools_and_publishes_its_results(world, client):
+    from evaluations import services as evaluations
+    from evaluations.enums import RoundState
+    from tests.cultivation.helpers import enter
+    from tests.factories import RoundFactory, full_scores, materials_for, round_project
+
+    enter(world.batch, "midterm")
+    world.batch.refresh_from_db()
+    round_ = RoundFactory(batch=world.batch, reviewers_per_project=1)
+    own, other = round_project(world.branch_a1, round_), round_project(world.second_branch, round_)
+    expert = user_with_role(Role.REVIEWER, world.unit_b, username="expert1")  # 测试大学 乙学院党委
+    expert2 = user_with_role(Role.REVIEWER, world.second_branch.parent, username="expert2")
+    made, _ = evaluations.assignments_auto(round_=round_, actor=world.province_staff)
+    assert {(sheet.project_id, sheet.reviewer_id) for sheet in made} == {(own.pk, expert2.pk), (other.pk, expert.pk)}
+    with pytest.raises(MoveRefused, match="只能管理本单位主办批次"):
+        evaluations.round_move(round_=round_, name="close", actor=world.staff)  # a school does not run it
+    for sheet, value in zip(sorted(made, key=lambda s: s.project_id), (9, 8)):
+        evaluations.sheet_save(sheet=sheet, actor=sheet.reviewer, values=full_scores(round_, sheet.project, value),
+                               submit=True)
+    for project in (own, other):
+        materials_for(project, "conclude_midterm", user=world.province_staff)
+    round_ = evaluations.round_move(round_=round_, name="close", actor=world.province_staff)
+    published = evaluations.round_publish(round_=round_, actor=world.province_staff, title="省级中期评估结果公示",
+                                          body="现予公示", starts_on=timezone.localdate())
+    assert published.state == RoundState.PUBLISHED and published.notice.batch.owner == world.province
+    assert Project.objects.get(pk=own.pk).midterm_grade == Grade.EXCELLENT
+    listing = client.get(reverse("public:notice_list")).content.decode()
+    assert "省级中期评估结果公示" in listing and "省委教育工委" in listing
+
+
+def test_a_ministry_batch_takes_recommendations_from_provinces_the_same_way(world):
+    from branches import services as tree
+
+    ministry = tree.organization_create(actor=None, code="MOE", name="教育部党组", kind=OrgKind.MINISTRY)
+    tree.organization_update(actor=None, organization=world.province, parent=ministry)
+    for user in (world.staff, world.province_staff):
+        access.forget(user)
+    world.branch_a1.refresh_from_db()
+    province_project = ProjectFactory(batch=batch_in("harvest", owner=world.province), organization=world.branch_a1)
+    Project.objects.filter(pk=province_project.pk).update(state=ProjectState.ACCEPTED)
+    national = batch_in("selection", owner=ministry, name="全国党建工作样板支部培育创建")
+    assert national.level == Level.NATIONAL
+    assert not services.recommendable(world.staff, national).exists()  # a school does not recommend to the ministry
+    project = services.project_recommend_up(batch=national, source=province_project, actor=world.province_staff,
+                                            rank=1, recommendation="省委教育工委推荐")
+    project.refresh_from_db()
+    assert project.state == ProjectState.NOMINATED and project.unit == world.province and project.source == province_project
