@@ -9,6 +9,15 @@ admin.site.site_header = "样板党支部培育管理系统"
 admin.site.site_title = "样板党支部培育管理系统"
 admin.site.index_title = "后台管理"
 
+
+def _administrators_only(request):
+    # The admin lists every school's rows unscoped, so it is for the system's administrators (superusers)
+    # alone; 组织部 staff of a school or a province work in the app's pages, which are scoped to their tree.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _administrators_only
+
 urlpatterns = [
     path("", branch_views.home, name="home"),
     path("healthz", branch_views.healthz, name="healthz"),

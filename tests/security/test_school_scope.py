@@ -227,3 +227,14 @@ def test_another_schools_staff_read_none_of_this_schools_names_in_a_list(schools
     text = _read(schools.other_school_staff, name, query)
     leaked = [n for n in names if n in text]
     assert not leaked, f"{name} {query} shows 第二大学党委's 组织部 what 测试大学党委 runs: {leaked}"
+
+
+def test_the_admin_is_for_administrators_only(tree, client):
+    # The admin's lists are not scoped to a tree: a school's 组织部 with the staff flag still may not use it.
+    tree.staff.is_staff = True
+    tree.staff.save()
+    client.force_login(tree.staff)
+    assert client.get("/admin/cultivation/batch/").status_code == 302
+    tree.staff.is_superuser = True
+    tree.staff.save()
+    assert client.get("/admin/cultivation/batch/").status_code == 200
