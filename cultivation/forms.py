@@ -9,6 +9,7 @@ from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
+from . import selectors
 from .enums import Grade, Level, Phase, ProjectState
 from .models import AcceptanceRecord, Batch, FinalDeliverable, Project
 from .models.notices import NoticeKind, ObjectionOutcome
@@ -68,17 +69,9 @@ class UnitQuotaForm(PlainTextForm):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = quota_units(batch)
+        self.fields["unit"].queryset = selectors.quota_units(batch)
         if batch.level != Level.SCHOOL:
             self.fields["unit"].label = "推荐单位"
-
-
-def quota_units(batch):
-    """Who a batch's quotas are for: a school's 二级党组织; in a batch above, the organizations right
-    below the owner that recommend into it (a province's schools)."""
-    if batch.level == Level.SCHOOL:
-        return Organization.objects.secondary().active().within([batch.owner.path]).order_by("code")
-    return Organization.objects.filter(parent=batch.owner).active().order_by("code")
 
 
 class RecommendUpForm(PlainTextForm):

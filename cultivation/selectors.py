@@ -3,6 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
 
 from branches import access
+from branches.models import Organization
 
 from .enums import NOMINATED_STATES, Level, ProjectState
 from .models import Batch, FeaturedActivity, Notice, NoticeItem, NoticeRevision, Objection, Project, UnitQuota
@@ -78,6 +79,15 @@ def unit_quotas(user, batch):
                       waiting=Count("id", filter=Q(state=ProjectState.SUBMITTED))))
     return [{"unit_id": row["unit_id"], "name": row["unit__name"], "quota": quotas.get(row["unit_id"]),
              "used": row["used"], "waiting": row["waiting"]} for row in rows]
+
+
+def quota_units(batch):
+    """Who a batch's quotas are for: a school's 二级党组织; in a batch above, the organizations right
+    below the owner that recommend into it (a province's schools)."""
+    if batch.level == Level.SCHOOL:
+        return Organization.objects.secondary().active().within([batch.owner.path]).order_by("code")
+    return Organization.objects.filter(parent=batch.owner).active().order_by("code")
+
 
 
 def quota_rows(batch):

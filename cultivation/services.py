@@ -18,7 +18,7 @@ from .models import (
     AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project,
     ReviewAttachment, ReviewStage, UnitQuota,
 )
-from . import workflow
+from . import selectors, workflow
 from .workflow import actor_roles
 
 APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
@@ -81,11 +81,9 @@ CLIMBING_STATES = CULTIVATED_STATES - {ProjectState.FAILED}
 def recommendable(user, batch):
     """The lower levels' projects the user's school (or province) may recommend into the batch: those of
     organizations it recommends for, recognized there and not already in this batch (one query)."""
-    if batch.level == Level.SCHOOL:
+    if not workflow.recommends_into(user, batch):
         return Project.objects.none()
     lower = [level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[batch.level]]
-    # The recommenders are the organizations right below the owner (a province's schools); only their own
-    # 组织部 recommends, not staff further down (a school into the ministry's batch) nor the owner's.
     own = [a.organization.path for a in access.assignments(user)
            if a.role == Role.ORG_STAFF and a.organization.parent_id == batch.owner_id]
     return (Project.objects.filter(subtree_q(own, "organization__"), batch__level__in=lower, state__in=CLIMBING_STATES)
@@ -203,10 +201,9 @@ def batch_update(*, actor, batch, **fields):
 def unit_quota_set(*, actor, batch, unit, quota):
     """Cap one 二级党组织's nominations in the batch; None removes the cap."""
     _require_runs(actor, batch.owner)
-    if batch.level == Level.SCHOOL and (not unit.is_secondary or not in_subtree(unit.path, batch.owner.path)):
-        raise MoveRefused("推荐名额只能分配给本批次主办单位下的二级党组织")
-    if batch.level != Level.SCHOOL and unit.parent_id != batch.owner_id:
-        raise MoveRefused(f"推荐名额只能分配给{batch.owner.name}下一级的推荐单位")
+    if not selectors.quota_units(batch).filter(pk=unit.pk).exists():
+        raise MoveRefused("推荐名额只能分配给本批次主办单位下的二级党组织" if batch.level == Level.SCHOOL
+                          else f"推荐名额只能分配给{batch.owner.name}下一级的推荐单位")
     if quota is None:
         UnitQuota.objects.filter(batch=batch, unit=unit).delete()
     else:

@@ -56,6 +56,14 @@ def recommender_of(batch, organization):
     return Organization.objects.get(pk=path[path.index(batch.owner_id) + 1])
 
 
+def recommends_into(user, batch):
+    """The user may recommend into the batch: 组织部 staff of an organization right below its owner (a
+    school into its province's batch, a province into the ministry's); never into a school's own batch,
+    whose branches apply and whose 二级党组织 recommend."""
+    return batch.level != Level.SCHOOL and any(
+        a.role == Role.ORG_STAFF and a.organization.parent_id == batch.owner_id for a in access.assignments(user))
+
+
 def recommends(user, project):
     """In a batch above a school: the user is 组织部 staff of the recommending school (or province)."""
     return project.batch.level != Level.SCHOOL and any(

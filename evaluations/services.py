@@ -19,7 +19,7 @@ from branches.models import subtree_q
 from cultivation import workflow
 from cultivation.enums import Grade
 from cultivation.models import Project
-from notifications.recipients import organizers, school_staff
+from notifications.recipients import organizers
 from notifications.services import notify
 from transitions import engine
 from transitions.refusals import MoveRefused
@@ -631,7 +631,7 @@ def conflict_declare(*, reviewer, organization, reason, actor):
         "评审专家": person(reviewer), "回避的组织": organization.name, "原因": reason[:300],
         "撤回的评审任务": len(affected)})
     # Who hears of it: the 组织部 over the organization and over each round it withdrew sheets from.
-    staff = {u.pk: u for owner in [organization, *{s.round.batch.owner for s in affected}] for u in school_staff(owner)}
+    staff = {u.pk: u for owner in [organization, *{s.round.batch.owner for s in affected}] for u in organizers(owner)}
     notify([u for u in staff.values() if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
            body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
     return declaration

@@ -31,10 +31,6 @@ def unit_staff(organization):
     return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
 
 
-def school_staff(organization):
-    return people(organization, [Role.ORG_STAFF])
-
-
 def organizers(owner):
     """The 组织部 staff who run a batch owned by `owner`: those of the owner itself, or, where it has
     none, of the nearest organization above it (a province is not told of each school's every step)."""

@@ -13,7 +13,7 @@ from branches.pagination import paginate
 from transitions.refusals import MoveRefused
 
 from .. import selectors, services, workflow
-from ..enums import Level, Phase, ProjectState
+from ..enums import Phase, ProjectState
 from ..forms import BatchForm, RecommendUpForm, UnitQuotaForm
 from ..models import Notice, Project
 from .common import batch_or_404, form_errors, managed_batch_or_404, require_staff, run
@@ -104,8 +104,7 @@ def batch_detail(request, pk):
         and len(my_projects) < len(secretary_of),
         "selection_open": start <= today <= end,
         # In a batch above a school, a school's 组织部 recommends its own cultivated branches.
-        "can_recommend_up": batch.level != Level.SCHOOL and access.is_org_staff(user) and not is_staff
-        and start <= today <= end,
+        "can_recommend_up": workflow.recommends_into(user, batch) and start <= today <= end,
     }
     if context["is_unit_staff"] or is_staff:
         context["unit_quotas"] = selectors.unit_quotas(user, batch)
@@ -140,10 +139,9 @@ def recommend_up(request, pk):
     """A school's 组织部 recommends its cultivated branches into a batch above it (a province's)."""
     require_staff(request.user)
     batch = batch_or_404(request.user, pk)
-    projects = services.recommendable(request.user, batch)
-    if batch.level == Level.SCHOOL or not access.is_org_staff(request.user) or access.runs(request.user, batch.owner):
+    if not workflow.recommends_into(request.user, batch):
         access.refuse(request.user, f"recommending into batch {pk}", not_found=False)
-    form = RecommendUpForm(request.POST or None, projects=projects)
+    form = RecommendUpForm(request.POST or None, projects=services.recommendable(request.user, batch))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         project, ok = run(request, lambda: services.project_recommend_up(

@@ -181,3 +181,13 @@ def test_a_ministry_batch_takes_recommendations_from_provinces_the_same_way(worl
                                             rank=1, recommendation="省委教育工委推荐")
     project.refresh_from_db()
     assert project.state == ProjectState.NOMINATED and project.unit == world.province and project.source == province_project
+
+
+def test_a_province_sets_quotas_for_its_schools_not_for_their_units(world, client):
+    client.force_login(world.province_staff)
+    page = client.get(reverse("cultivation:batch_detail", args=[world.batch.pk])).content.decode()
+    assert f'value="{world.school.pk}"' in page and f'value="{world.unit_a.pk}"' not in page
+    with pytest.raises(MoveRefused, match="下一级的推荐单位"):
+        services.unit_quota_set(actor=world.province_staff, batch=world.batch, unit=world.unit_a, quota=1)
+    services.unit_quota_set(actor=world.province_staff, batch=world.batch, unit=world.second, quota=1)
+    assert world.batch.unit_quotas.get().unit == world.second

@@ -1,9 +1,8 @@
 import datetime
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
+from branches import registry
 from branches.audit import reset_source, set_source
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("--date 的格式应为 YYYY-MM-DD") from None
         # Each job knows what falls due in its app; this command only runs them and adds up.
-        jobs = [import_string(path) for path in getattr(settings, "REMINDER_JOBS", [])]
+        jobs = registry.declared("REMINDER_JOBS")
         total = {"sent": 0, "skipped": 0}
         token = set_source("命令行（send_reminders）")
         try:
