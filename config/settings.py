@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "notifications",
     "cultivation",
     "evaluations",
+    "planning",
+    "dissemination",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,10 @@ urlpatterns = [
     path("cultivation/", include("cultivation.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("inbox/", include("notifications.urls")),
+    path("planning/", include("planning.urls")),
+    path("dissemination/", include("dissemination.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("public/showcase/", include("dissemination.public_urls")),
     path("public/", include("cultivation.public_urls")),
     path("admin/", admin.site.urls),
 ]
