@@ -34,6 +34,8 @@ class ReportForm(PlainTextModelForm):
             # A field built from the model has its validators already: setting max_value alone checks nothing.
             self.fields[name].widget.attrs.update(min=0, max=999)
             self.fields[name].validators.append(MaxValueValidator(999))
+        # Added after the meeting counts: a form posted without it (an older page still open) reads 0.
+        self.fields["new_members_count"].required = False
         self.fields["version"].initial = self.instance.version
         self.activities = list(activities)
         progress = progress or {}
@@ -52,6 +54,9 @@ class ReportForm(PlainTextModelForm):
         """[(activity, [bound fields])] for the template."""
         return [(a, [self[f"activity_{a.pk}_{n}"] for n in ("times_held", "participants", "progress")])
                 for a in self.activities]
+
+    def clean_new_members_count(self):
+        return self.cleaned_data.get("new_members_count") or 0
 
     def counts(self):
         return {name: self.cleaned_data[name] for name in ProgressReport.NUMBER_FIELDS}
