@@ -182,7 +182,7 @@ def statistics(user, *, by="unit", batches=None, year=None):
         _derive(group.values)
     pending = sum(group.values.pop("pending", 0) for group in groups.values())
     ordered = sorted(groups.values(), key=lambda g: _sort_key(by, g))
-    totals = {}
+    totals = {column.key: zero(column.key) for column in COLUMNS}  # every column, even with nothing to count
     for group in ordered:
         for name, value in group.values.items():
             totals[name] = totals.get(name, zero(name)) + value
