@@ -1,7 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
+from . import statistics_views
+
 app_name = "dashboards"
 
-urlpatterns = []
+urlpatterns = [
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("statistics/compare/", statistics_views.statistics_compare, name="statistics_compare"),
+    path("batches/<id:pk>/summary/", statistics_views.batch_summary, name="batch_summary"),
+]

@@ -155,7 +155,7 @@ def _written(project, period, secretary, n):
     return reports.report_edit(
         report=report, actor=secretary, expected_version=report.version, narrative=NARRATIVES[n % len(NARRATIVES)],
         counts={"congress_count": 1 if n % 3 == 0 else 0, "committee_count": 1, "group_count": 2,
-                "lecture_count": 1 if n % 2 == 0 else 0, "theme_day_count": 1},
+                "lecture_count": 1 if n % 2 == 0 else 0, "theme_day_count": 1, "new_members_count": 1 if n % 4 == 1 else 0},
         activities=activities)
 
 
@@ -193,7 +193,7 @@ def _other_branch(project, users, today, index, *, finished=False):
             project=project, period_start=period.start, period_due=period.due, title=period.title, state=state,
             narrative=NARRATIVES[(n + index) % len(NARRATIVES)], congress_count=1 if n % 3 == 0 else 0,
             committee_count=1, group_count=1 + (n + index) % 3, lecture_count=1 if (n + index) % 2 == 0 else 0,
-            theme_day_count=1, submitted_at=stamp,
+            theme_day_count=1, new_members_count=(n + index) % 3 // 2, submitted_at=stamp,
             endorsed_at=stamp + datetime.timedelta(days=1) if state != ReportState.SUBMITTED else None,
             accepted_at=stamp + datetime.timedelta(days=3) if state == ReportState.ACCEPTED else None)
     channel, title = PUBLICATIONS[index % len(PUBLICATIONS)]

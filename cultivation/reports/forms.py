@@ -19,7 +19,7 @@ class ReportForm(PlainTextModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = ["narrative", *ProgressReport.COUNT_FIELDS]
+        fields = ["narrative", *ProgressReport.NUMBER_FIELDS]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 10})}
 
     def __init__(self, *args, activities=(), progress=None, draft=False, **kwargs):
@@ -30,10 +30,12 @@ class ReportForm(PlainTextModelForm):
         super().__init__(*args, **kwargs)
         self.fields["narrative"].required = not draft
         self.fields["narrative"].error_messages["required"] = "请填写本期工作进展"
-        for name in ProgressReport.COUNT_FIELDS:
+        for name in ProgressReport.NUMBER_FIELDS:
             # A field built from the model has its validators already: setting max_value alone checks nothing.
             self.fields[name].widget.attrs.update(min=0, max=999)
             self.fields[name].validators.append(MaxValueValidator(999))
+        # Added after the meeting counts: a form posted without it (an older page still open) reads 0.
+        self.fields["new_members_count"].required = False
         self.fields["version"].initial = self.instance.version
         self.activities = list(activities)
         progress = progress or {}
@@ -53,8 +55,11 @@ class ReportForm(PlainTextModelForm):
         return [(a, [self[f"activity_{a.pk}_{n}"] for n in ("times_held", "participants", "progress")])
                 for a in self.activities]
 
+    def clean_new_members_count(self):
+        return self.cleaned_data.get("new_members_count") or 0
+
     def counts(self):
-        return {name: self.cleaned_data[name] for name in ProgressReport.COUNT_FIELDS}
+        return {name: self.cleaned_data[name] for name in ProgressReport.NUMBER_FIELDS}
 
     def activity_values(self):
         return {a.pk: {n: self.cleaned_data[f"activity_{a.pk}_{n}"] for n in ("times_held", "participants", "progress")}

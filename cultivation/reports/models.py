@@ -40,6 +40,8 @@ class ProgressReport(models.Model):
     group_count = models.PositiveSmallIntegerField("党小组会（次）", default=0)
     lecture_count = models.PositiveSmallIntegerField("党课（次）", default=0)
     theme_day_count = models.PositiveSmallIntegerField("主题党日（次）", default=0)
+    # Seeds 000 and 001 count 新发展党员 beside the meetings: the branch reports it per period.
+    new_members_count = models.PositiveSmallIntegerField("发展党员（人）", default=0)
     unit_comment = models.TextField("二级党组织意见", max_length=2000, blank=True, editable=False)
     school_comment = models.TextField("组织部意见", max_length=2000, blank=True, editable=False)
     return_reason = models.TextField("退回意见", max_length=2000, blank=True, editable=False)
@@ -56,6 +58,8 @@ class ProgressReport(models.Model):
     returned_by = _actor("退回人")
 
     COUNT_FIELDS = ["congress_count", "committee_count", "group_count", "lecture_count", "theme_day_count"]
+    # Every number the secretary types: the meetings (summed in meetings_total) and the members developed.
+    NUMBER_FIELDS = [*COUNT_FIELDS, "new_members_count"]
 
     class Meta:
         verbose_name = "进展报告"

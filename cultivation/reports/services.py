@@ -99,7 +99,7 @@ def report_start(*, project, period_due, actor):
 def report_edit(*, report, actor, expected_version, narrative, counts, activities=None):
     """Save the secretary's text, meeting counts and per-activity progress; a stale form is refused.
 
-    `counts` maps ProgressReport.COUNT_FIELDS to numbers; `activities` maps a featured activity's id
+    `counts` maps ProgressReport.NUMBER_FIELDS to numbers; `activities` maps a featured activity's id
     to {"times_held", "participants", "progress"}.
     """
     locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
@@ -110,13 +110,13 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
     if int(expected_version) != locked.version:
         raise MoveRefused("报告已在别处被修改，请刷新页面后再编辑，以免覆盖他人的修改")
     locked.narrative = narrative
-    for name in ProgressReport.COUNT_FIELDS:
+    for name in ProgressReport.NUMBER_FIELDS:
         setattr(locked, name, counts.get(name, 0) or 0)
     try:
         locked.full_clean(exclude=["created_by"])
     except ValidationError as error:
         raise MoveRefused("；".join(error.messages)) from None
-    locked.save(update_fields=["narrative", *ProgressReport.COUNT_FIELDS, "updated_at"])
+    locked.save(update_fields=["narrative", *ProgressReport.NUMBER_FIELDS, "updated_at"])
     own_activities = {a.pk: a for a in FeaturedActivity.objects.filter(project_id=locked.project_id)}
     for activity_id, values in (activities or {}).items():
         if int(activity_id) not in own_activities:
