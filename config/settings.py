@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "planning",
     "dissemination",
     "dashboards",
+    "bench",
 ]
 
 MIDDLEWARE = [
