@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "planning",
     "dissemination",
     "dashboards",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,8 @@ LOGGING = {
         "branches.access": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+# The benchmark's floor page (bench/urls.py), mounted only while `make bench` runs.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")
 # The address users reach the site by, for links in mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -16,7 +16,7 @@ from transitions.moves import Move
 ROOT = Path(__file__).resolve().parent.parent
 # In the order of their layers: each may import those before it, never those after (docs/architecture.md).
 APPS = ["branches", "notifications", "transitions", "cultivation", "evaluations", "planning", "dissemination",
-        "dashboards"]
+        "dashboards", "bench"]
 
 
 def app_modules(app):
