@@ -24,10 +24,11 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 logger = logging.getLogger("branches.uploads")
@@ -388,7 +389,7 @@ def attachment_response(path, *, download_name, content_type=None):
         logger.error("attachment %r is missing or outside MEDIA_ROOT", path)
         raise Http404("文件不存在或已被删除")
     content_type = content_type or CONTENT_TYPE_BY_EXTENSION.get(full.suffix.lower(), "application/octet-stream")
-    response = FileResponse(open(full, "rb"), content_type=content_type)
+    response = file_response(full, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, _safe_download_name(download_name, full))
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -422,14 +423,27 @@ def inline_image_response(path, *, content_type, name=""):
         with Image.open(handle) as image:
             if image.format != PILLOW_FORMATS[detected]:
                 raise ValidationError("not the recorded image type")
-        handle.seek(0)
     except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
         handle.close()
         logger.error("attachment %r is not the %s it was recorded as", path, detected)
         raise Http404("该文件不是可以预览的图片") from None
-    response = FileResponse(handle, content_type=TYPES[detected][2])
+    handle.close()
+    response = file_response(full, content_type=TYPES[detected][2])
     response["Content-Disposition"] = content_disposition_header(False, _safe_download_name(name, full))
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def file_response(full, *, content_type):
+    """A checked file's response. Where the web server serves files (FILES_SERVED_BY_WEB_SERVER, nginx in
+    production) Django answers with an X-Accel-Redirect to the internal location and nginx sends the
+    bytes, ranges included, so a large file never ties up a Python worker; nginx keeps the headers set
+    here (type, disposition, nosniff). Otherwise Django streams the file itself."""
+    if not settings.FILES_SERVED_BY_WEB_SERVER:
+        return FileResponse(open(full, "rb"), content_type=content_type)
+    relative = full.relative_to(Path(settings.MEDIA_ROOT).resolve()).as_posix()
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = settings.PROTECTED_MEDIA_URL.rstrip("/") + "/" + quote(relative)
     return response
 
 

@@ -17,6 +17,7 @@ from .forms import DeclarationForm, EventFilterForm, OrganizationFilterForm, Ros
 from .middleware import keep_session_off_database
 from .pagination import paginate, query_without_page
 from .rules import eligibility_problems
+from .version import current as current_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,8 +30,9 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         connection.close()
         keep_session_off_database(request)
-        return JsonResponse({"status": "unavailable", "database": "不可用"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "unavailable", "database": "不可用", "version": current_version()},
+                            status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "version": current_version()})
 
 
 @require_GET

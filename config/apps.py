@@ -1,4 +1,5 @@
 from axes.apps import AppConfig as AxesAppConfig
+from django_tasks_db.apps import TasksAppConfig as DatabaseTasksAppConfig
 
 
 class AxesConfig(AxesAppConfig):
@@ -8,3 +9,14 @@ class AxesConfig(AxesAppConfig):
     """
 
     verbose_name = "登录防护"
+
+
+class TasksDatabaseConfig(DatabaseTasksAppConfig):
+    """django-tasks-db's queue under Chinese names in the admin (it ships no Chinese catalogue)."""
+
+    verbose_name = "后台任务"
+
+    def ready(self):
+        super().ready()
+        meta = self.get_model("DBTaskResult")._meta
+        meta.verbose_name = meta.verbose_name_plural = "任务队列"

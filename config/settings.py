@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "config.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
+    "django_tasks",
+    "config.apps.TasksDatabaseConfig",  # django-tasks-db, named in Chinese
     "branches",
     "notifications",
     "cultivation",
@@ -132,6 +134,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# In production nginx sends checked files (X-Accel-Redirect to its `internal` location for MEDIA_ROOT,
+# deploy/nginx/dangzhibu.conf); in development and tests Django streams them.
+FILES_SERVED_BY_WEB_SERVER = env.bool("FILES_SERVED_BY_WEB_SERVER", default=False)
+PROTECTED_MEDIA_URL = env("PROTECTED_MEDIA_URL", default="/protected/")
 # Uploaded files are never served as static files: downloads go through views that check access.
 MEDIA_URL = "/_uploads_are_not_served_here/"
 STORAGES = {
@@ -145,6 +151,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One process's memory by default; with more than one app server a shared cache:
+# CACHE_URL=dbcache://dangzhibu_cache (then `manage.py createcachetable`), or a Redis URL.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="样板党支部培育系统 <noreply@localhost>")
@@ -193,6 +202,11 @@ LOGGING = {
         "branches.access": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+# Background work (notifications/tasks.py): queued in the database and run by `manage.py db_worker` when
+# TASKS_BACKEND=database (production); run at once otherwise, so development needs no worker.
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+}.get(env("TASKS_BACKEND", default="immediate"), "django_tasks.backends.immediate.ImmediateBackend")}}
 # The benchmark's floor page (bench/urls.py), mounted only while `make bench` runs.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")

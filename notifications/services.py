@@ -37,8 +37,9 @@ def notify(users, *, title, body="", url=""):
         if user.email
     )
     if mails:
-        ids = [mail.pk for mail in mails if mail.pk] or None
-        transaction.on_commit(lambda: send_pending(ids=ids))
+        from .tasks import send_mail_after_commit
+
+        send_mail_after_commit([mail.pk for mail in mails if mail.pk] or None)
 
 
 def _mail_body(body, url):
