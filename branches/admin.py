@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from . import services
 from .audit import action_label
-from .models import Event, Organization, RoleAssignment
+from .models import CampusIdentity, Event, Organization, RoleAssignment
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -127,3 +127,12 @@ class EventAdmin(ReadOnlyAdmin):
     @admin.display(description="操作")
     def shown_action(self, obj):
         return action_label(obj.action)
+
+
+@admin.register(CampusIdentity)
+class CampusIdentityAdmin(admin.ModelAdmin):
+    """Which 工号/学号 of the campus single sign-on opens which account."""
+
+    list_display = ["campus_id", "user"]
+    search_fields = ["campus_id", "user__username", "user__first_name"]
+    autocomplete_fields = ["user"]

@@ -184,3 +184,21 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("事件日志只能追加，不能删除")
+
+
+class CampusIdentity(models.Model):
+    """An account's 工号/学号 in the campus single sign-on (统一身份认证): how a CAS login finds it.
+
+    Accounts are opened by the 组织部 (or imported); a CAS login whose number matches none is refused,
+    never turned into a new account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="campus_identity")
+    campus_id = models.CharField("工号/学号", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "统一身份认证账号"
+        verbose_name_plural = "统一身份认证账号"
+
+    def __str__(self):
+        return self.campus_id

@@ -68,3 +68,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         # A right old password clears the user name's failures, as a successful login does.
         reset(username=self.request.user.get_username())
         return super().form_valid(form)
+
+
+class AdministratorLoginForm(auth_forms.AuthenticationForm):
+    """The password form while campus single sign-on is on: administrators (superusers) only."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_superuser:
+            raise ValidationError("已启用统一身份认证，请返回登录页通过统一身份认证登录；本地密码登录仅供系统管理员使用。",
+                                  code="campus_only")

@@ -1,4 +1,5 @@
 from axes.apps import AppConfig as AxesAppConfig
+from django_cas_ng.apps import CASConfig
 from django_tasks_db.apps import TasksAppConfig as DatabaseTasksAppConfig
 
 
@@ -20,3 +21,9 @@ class TasksDatabaseConfig(DatabaseTasksAppConfig):
         super().ready()
         meta = self.get_model("DBTaskResult")._meta
         meta.verbose_name = meta.verbose_name_plural = "任务队列"
+
+
+class CasConfig(CASConfig):
+    """django-cas-ng's ticket records under Chinese names in the admin."""
+
+    verbose_name = "统一身份认证"

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "config.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
+    "config.apps.CasConfig",  # django-cas-ng, named in Chinese
     "django_tasks",
     "config.apps.TasksDatabaseConfig",  # django-tasks-db, named in Chinese
     "branches",
@@ -96,8 +97,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "branches.campus.CampusBackend",  # does nothing unless CAS_SERVER_URL is set
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Campus single sign-on (统一身份认证, branches/campus.py): on when CAS_SERVER_URL is set. Accounts are
+# matched by 工号/学号 (the CAS user name, or the attribute CAS_ID_ATTRIBUTE names) and never created.
+CAS_SERVER_URL = env("CAS_SERVER_URL", default="")
+CAS_VERSION = env("CAS_VERSION", default="3")
+CAS_ID_ATTRIBUTE = env("CAS_ID_ATTRIBUTE", default="")
+CAS_CREATE_USER = False
+CAS_LOGOUT_COMPLETELY = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "branches.signin.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

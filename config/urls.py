@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from branches import signin
+from branches import campus, signin
 from branches import views as branch_views
 
 admin.site.site_header = "样板党支部培育管理系统"
@@ -23,8 +23,9 @@ urlpatterns = [
     path("", branch_views.home, name="home"),
     path("healthz", branch_views.healthz, name="healthz"),
     path("favicon.ico", branch_views.favicon, name="favicon"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", campus.login, name="login"),
+    path("login/local/", campus.local_login, name="login_local"),
+    path("logout/", campus.logout, name="logout"),
     path("password/", signin.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organizations/", include("branches.urls")),

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='progressreport',
             name='new_members_count',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='发展党员（人）'),
+            field=models.PositiveSmallIntegerField(default=0, db_default=0, verbose_name='发展党员（人）'),
         ),
     ]

@@ -41,7 +41,8 @@ class ProgressReport(models.Model):
     lecture_count = models.PositiveSmallIntegerField("党课（次）", default=0)
     theme_day_count = models.PositiveSmallIntegerField("主题党日（次）", default=0)
     # Seeds 000 and 001 count 新发展党员 beside the meetings: the branch reports it per period.
-    new_members_count = models.PositiveSmallIntegerField("发展党员（人）", default=0)
+    # db_default: the old code, still serving while the migration runs, inserts reports without it.
+    new_members_count = models.PositiveSmallIntegerField("发展党员（人）", default=0, db_default=0)
     unit_comment = models.TextField("二级党组织意见", max_length=2000, blank=True, editable=False)
     school_comment = models.TextField("组织部意见", max_length=2000, blank=True, editable=False)
     return_reason = models.TextField("退回意见", max_length=2000, blank=True, editable=False)
