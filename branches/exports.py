@@ -90,3 +90,10 @@ def related(path, default=""):
                 return default
         return item
     return read
+
+
+def person(user, nobody="系统"):
+    """The name a reader knows a user by; “系统” for a row the system wrote (as the pages show it)."""
+    if user is None or not getattr(user, "pk", None):
+        return nobody
+    return user.get_full_name() or user.get_username()

@@ -489,9 +489,13 @@ def export_rows(queryset):
         ]
 
 
-def export_workbook(queryset, target):
-    book = excel.workbook()
+def export_sheet(book, queryset):
     sheet = excel.Sheet(book, "组织名册", [header for _, header in COLUMNS] + EXPORT_ONLY, widths=WIDTHS)
     for row in export_rows(queryset):
         sheet.append(row)
+
+
+def export_workbook(queryset, target):
+    book = excel.workbook()
+    export_sheet(book, queryset)
     book.save(target)
