@@ -19,7 +19,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from . import excel
 from .audit import log_event, log_events
 from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
-from .models import Organization
+from .models import Organization, subtree_q
 from .plain_text import MESSAGE as CONTROL_MESSAGE
 from .plain_text import control_characters
 from .services import TRACKED_FIELDS, refresh_tree
@@ -471,7 +471,7 @@ def template_workbook():
 def export_rows(queryset):
     """Rows of the export in tree order. The sub-tree counts (over the exported organizations only) are
     subqueries of the one query, so rows are read in chunks and memory stays flat at any size."""
-    within = queryset.order_by().filter(path__startswith=OuterRef("path"))
+    within = queryset.order_by().filter(subtree_q([OuterRef("path")]))
     branches = within.filter(kind__in=BRANCH_KINDS).values(group=Value(1)).annotate(n=Count("pk")).values("n")
     members = within.values(group=Value(1)).annotate(
         n=Sum(F("full_members") + F("probationary_members"))).values("n")
