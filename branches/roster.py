@@ -9,6 +9,8 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
@@ -17,7 +19,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from . import excel
 from .audit import log_event, log_events
 from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
-from .models import Organization
+from .models import Organization, subtree_q
 from .plain_text import MESSAGE as CONTROL_MESSAGE
 from .plain_text import control_characters
 from .services import TRACKED_FIELDS, refresh_tree
@@ -467,27 +469,33 @@ def template_workbook():
 
 
 def export_rows(queryset):
-    """Rows of the export in tree order, with sub-tree counts computed in one pass."""
-    organizations = list(queryset.select_related("parent", "unit").order_by("path"))
-    branch_totals, member_totals = {}, {}
-    for org in organizations:
-        for ancestor_id in org.ancestor_ids + [org.pk]:
-            if org.is_branch:
-                branch_totals[ancestor_id] = branch_totals.get(ancestor_id, 0) + 1
-            member_totals[ancestor_id] = member_totals.get(ancestor_id, 0) + org.member_count
-    for org in organizations:
+    """Rows of the export in tree order. The sub-tree counts (over the exported organizations only) are
+    subqueries of the one query, so rows are read in chunks and memory stays flat at any size."""
+    within = queryset.order_by().filter(subtree_q([OuterRef("path")]))
+    branches = within.filter(kind__in=BRANCH_KINDS).values(group=Value(1)).annotate(n=Count("pk")).values("n")
+    members = within.values(group=Value(1)).annotate(
+        n=Sum(F("full_members") + F("probationary_members"))).values("n")
+    organizations = queryset.select_related("parent", "unit").annotate(
+        branch_total=Coalesce(Subquery(branches, output_field=IntegerField()), 0),
+        member_total=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+    ).order_by("path")
+    for org in organizations.iterator(chunk_size=500):
         yield [
             org.code, org.name, org.get_kind_display(), org.parent.code if org.parent else "",
             org.get_branch_type_display(), org.get_category_display(),
             org.founded_on, org.secretary_name, YES if org.secretary_is_double_leader else NO,
             org.full_members, org.probationary_members, ACTIVE if org.is_active else DISSOLVED,
-            org.unit.name if org.unit else "", org.depth + 1, branch_totals.get(org.pk, 0), member_totals.get(org.pk, 0),
+            org.unit.name if org.unit else "", org.depth + 1, org.branch_total, org.member_total,
         ]
+
+
+def export_sheet(book, queryset):
+    sheet = excel.Sheet(book, "组织名册", [header for _, header in COLUMNS] + EXPORT_ONLY, widths=WIDTHS)
+    for row in export_rows(queryset):
+        sheet.append(row)
 
 
 def export_workbook(queryset, target):
     book = excel.workbook()
-    sheet = excel.Sheet(book, "组织名册", [header for _, header in COLUMNS] + EXPORT_ONLY, widths=WIDTHS)
-    for row in export_rows(queryset):
-        sheet.append(row)
+    export_sheet(book, queryset)
     book.save(target)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("roster/export/", views.roster_export, name="roster_export"),
     path("roster/import/", views.roster_import, name="roster_import"),
     path("events/", views.event_list, name="event_list"),
+    path("events/export/", views.event_export, name="event_export"),
 ]

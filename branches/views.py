@@ -1,19 +1,18 @@
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, registry, roster, selectors, services
-from .audit import action_label
+from . import access, excel, exports, listings, registry, roster, selectors, services
+from .audit import action_label, data_rows
 from .enums import Role
-from .forms import DeclarationForm, EventFilterForm, OrganizationFilterForm, RosterImportForm
+from .forms import DeclarationForm, RosterImportForm
 from .middleware import keep_session_off_database
 from .pagination import paginate, query_without_page
 from .rules import eligibility_problems
@@ -68,13 +67,10 @@ def home(request):
 
 @login_required
 def organization_list(request):
-    units = selectors.visible_units(request.user)
-    form = OrganizationFilterForm(request.GET or None, units=units)
-    filters = form.cleaned_data if form.is_valid() else {}
-    organizations = selectors.organization_list(request.user, **{k: v for k, v in filters.items() if v})
-    page = paginate(request, organizations)
+    listing = listings.organizations(request.user, request.GET)
+    page = paginate(request, listing.items)
     return render(request, "branches/organization_list.html", {
-        "form": form, "page": page, "query": query_without_page(request),
+        "form": listing.form, "page": page, "query": query_without_page(request),
         "can_export": access.is_org_staff(request.user),
     })
 
@@ -131,15 +127,9 @@ def roster_template(request):
 @login_required
 def roster_export(request):
     access.require_org_staff(request.user)
-    units = selectors.visible_units(request.user)
-    form = OrganizationFilterForm(request.GET or None, units=units)
-    filters = form.cleaned_data if form.is_valid() else {}
-    organizations = selectors.organization_list(request.user, **{k: v for k, v in filters.items() if v})
-    spool = tempfile.TemporaryFile()
-    roster.export_workbook(organizations, spool)
-    spool.seek(0)
-    name = f"组织名册-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+    book = excel.workbook()
+    roster.export_sheet(book, listings.organizations(request.user, request.GET).items)
+    return exports.response(book, name="组织名册")
 
 
 @login_required
@@ -161,11 +151,27 @@ def roster_import(request):
 @login_required
 def event_list(request):
     access.require_org_staff(request.user)
-    form = EventFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.event_list(request.user, **{k: v for k, v in filters.items() if v})
-    page = paginate(request, events, per_page=50)
+    listing = listings.events(request.user, request.GET)
+    page = paginate(request, listing.items, per_page=50)
     for event in page:
         event.action_label = action_label(event.action)
     return render(request, "branches/event_list.html", {
-        "form": form, "page": page, "query": query_without_page(request)})
+        "form": listing.form, "page": page, "query": query_without_page(request)})
+
+
+EVENT_COLUMNS = [
+    exports.Column("时间", lambda event: exports.local(event.created_at), 18),
+    exports.Column("操作人", lambda event: exports.person(event.actor)),
+    exports.Column("操作", lambda event: action_label(event.action), 20),
+    exports.Column("对象", exports.related("object_repr"), 30),
+    exports.Column("详情", lambda event: "\n".join(f"{label}：{value}" for label, value in data_rows(event.data)), 50),
+    exports.Column("来源", exports.related("source"), 16),
+]
+
+
+@login_required
+@require_GET
+def event_export(request):
+    access.require_org_staff(request.user)
+    return exports.xlsx_response(name="事件日志", columns=EVENT_COLUMNS,
+                                 items=listings.events(request.user, request.GET).items)

@@ -11,17 +11,18 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.enums import Role
+from branches.exports import xlsx_response
 from branches.inputs import STALE_PAGE, posted_version
 from branches.pagination import paginate, query_without_page
 from cultivation.views.common import flash_refusal
 from cultivation import workflow
 from transitions.refusals import MoveRefused
 
-from . import rules, scoring, selectors, services, sheets
+from . import exports, rules, scoring, selectors, services, sheets
 from .enums import RoundState, SheetState
 from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundForm, RoundSettingsForm,
                     SelfEvaluationForm, SheetForm)
@@ -201,6 +202,15 @@ def branch_results(request):
     page = paginate(request, selectors.published_for_branches(request.user, timezone.localdate()))
     selectors.attach_summaries(page.object_list)
     return render(request, "evaluations/branch_results.html", {"page": page, **_results_scope(request.user)})
+
+
+@login_required
+@require_GET
+def branch_results_export(request):
+    if not rules.may_read_branch_results(request.user):
+        access.refuse(request.user, "branch results list", not_found=False)
+    pairs = selectors.attach_summaries(selectors.published_for_branches(request.user, timezone.localdate()))
+    return xlsx_response(name="评审结果", columns=exports.BRANCH_RESULT_COLUMNS, items=pairs)
 
 
 @login_required
@@ -392,6 +402,14 @@ def round_results(request, pk):
     return render(request, "evaluations/round_results.html", {
         "round": round_, "page": paginate(request, results), "problems": services.decision_problems(round_, results)
         if round_.state == RoundState.CLOSED else []})
+
+
+@login_required
+@require_GET
+def round_results_export(request, pk):
+    round_ = _staff_round(request, pk)
+    return xlsx_response(name=f"评审结果-{round_.name}", title="评审结果", columns=exports.round_result_columns(round_),
+                         items=selectors.round_results(round_))
 
 
 @login_required

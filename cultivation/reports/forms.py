@@ -9,6 +9,9 @@ from django.core.validators import MaxValueValidator
 from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
+from branches import access
+
+from ..models import Batch
 from .models import Exemplar, Outcome, ProgressReport, Publication
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -161,3 +164,13 @@ def error_text(form):
         label = form.fields[name].label if name in form.fields and name != "__all__" else ""
         parts += [f"{label}：{e}" if label else str(e) for e in errors]
     return "；".join(parts)
+
+
+class FundingFilterForm(PlainTextForm):
+    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
+    unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = Batch.objects.visible_to(user)
+        self.fields["unit"].queryset = access.visible_organizations(user).secondary().order_by("path")

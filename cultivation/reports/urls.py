@@ -9,6 +9,8 @@ from . import views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
+    path("reports/export/", views.report_export, name="report_export"),
+    path("funding/export/", views.funding_export, name="funding_export"),
     path("reports/<id:pk>/", views.report_detail, name="report_detail"),
     path("reports/<id:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<id:pk>/move/<slug:name>/", views.report_move, name="report_move"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.audit import action_label
+from branches.exports import xlsx_response
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.uploads import attachment_response, inline_image_response
@@ -25,6 +26,8 @@ from ..enums import Actor
 from ..models import Attachment, FeaturedActivity, Project
 from ..workflow import actor_roles
 from . import evidence as report_evidence
+from . import exports as report_exports
+from . import listings as report_listings
 from . import selectors as report_selectors
 from . import services as reports
 from .enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, EvidenceKind
@@ -87,30 +90,38 @@ def _back(project, report=None, anchor=""):
 
 # ---- lists ---------------------------------------------------------------------------------
 
-def _default_tab(user):
-    if access.is_org_staff(user):
-        return "endorsed"
-    if any(a.role == "unit_staff" for a in access.assignments(user)):
-        return "submitted"
-    return "due"
-
-
 @login_required
 @require_GET
 def report_list(request):
     """Due, overdue and returned reports, and those awaiting endorsement or acceptance, in the user's scope."""
     today = timezone.localdate()
-    tab = request.GET.get("tab") or _default_tab(request.user)
-    if tab not in report_selectors.TABS:
-        tab = "due"
-    items = report_selectors.tab_items(request.user, tab, today=today)
+    listing = report_listings.reports(request.user, request.GET, today=today)
+    tab = listing.tab
     counts = report_selectors.tab_counts(request.user, today=today)
     return render(request, "cultivation/reports/report_list.html", {
         "tab": tab, "tab_label": report_selectors.TABS[tab],
         "tab_links": [(key, label, counts[key]) for key, label in report_selectors.TABS.items()],
-        "page": paginate(request, items), "query": query_without_page(request), "today": today,
+        "page": paginate(request, listing.items), "query": query_without_page(request), "today": today,
         "is_period_tab": tab in ("due", "overdue"),
     })
+
+
+@login_required
+@require_GET
+def report_export(request):
+    listing = report_listings.reports(request.user, request.GET, today=timezone.localdate())
+    periods = listing.tab in ("due", "overdue")
+    return xlsx_response(name=f"进展报告-{report_selectors.TABS[listing.tab]}", title=report_selectors.TABS[listing.tab],
+                         columns=report_exports.PERIOD_COLUMNS if periods else report_exports.REPORT_COLUMNS,
+                         items=listing.items)
+
+
+@login_required
+@require_GET
+def funding_export(request):
+    """Funding per featured activity of the projects in the user's scope, by batch and 二级党组织."""
+    listing = report_listings.funding(request.user, request.GET)
+    return xlsx_response(name="培育经费", columns=report_exports.FUNDING_COLUMNS, items=listing.items)
 
 
 # ---- one project's record ------------------------------------------------------------------

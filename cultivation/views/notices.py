@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
+from branches.exports import xlsx_response
 from branches.pagination import paginate
 
 from .. import notices as notice_services
-from .. import selectors
+from .. import exports, selectors
 from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
 from ..models import Notice, Objection
 from ..models.notices import NoticeKind
@@ -22,6 +23,13 @@ def notice_list(request):
     require_staff(request.user)
     return render(request, "cultivation/notice_list.html", {
         "page": paginate(request, selectors.staff_notices(request.user)), "today": timezone.localdate()})
+
+
+@login_required
+@require_GET
+def notice_export(request):
+    require_staff(request.user)
+    return xlsx_response(name="公示", columns=exports.NOTICE_COLUMNS, items=selectors.staff_notices(request.user))
 
 
 @login_required
@@ -71,6 +79,14 @@ def notice_detail(request, pk):
         "revisions": selectors.notice_revisions(notice),
         "answer_form": ObjectionAnswerForm(), "withdraw_form": NoticeWithdrawForm(), "today": timezone.localdate(),
         "status": notice.status_on(timezone.localdate())})
+
+
+@login_required
+@require_GET
+def objection_export(request, pk):
+    notice = staff_notice_or_404(request.user, pk)
+    return xlsx_response(name=f"异议-{notice.title}", title="异议", columns=exports.OBJECTION_COLUMNS,
+                         items=selectors.notice_objections(notice))
 
 
 @login_required

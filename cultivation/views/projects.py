@@ -5,18 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
+from branches.exports import xlsx_response
 from branches.inputs import STALE_PAGE, next_path, posted_version
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
 
-from .. import selectors, services, workflow
+from .. import exports, listings, selectors, services, workflow
 from ..enums import CULTIVATED_STATES, EDITABLE_STATES, MOVES, Actor, BatchKind, Phase, ProjectState, moves_from
 from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendForm, FeedbackForm,
-                     FeedbackResponseForm, FeedbackVerifyForm, MoveForm, ProjectFilterForm, RecommendForm,
+                     FeedbackResponseForm, FeedbackVerifyForm, MoveForm, RecommendForm,
                      ScreeningNoteForm, StartForm, activities_of, activity_formset)
 from ..models import Project
 from ..models.reviews import ReviewStage
@@ -31,12 +32,16 @@ GRADE_FIELDS = {"conclude_midterm": "midterm_grade", "accept": "final_grade"}
 
 @login_required
 def project_list(request):
-    form = ProjectFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    projects = selectors.project_list(request.user, batch=filters.get("batch"), state=filters.get("state"),
-                                      q=filters.get("q"))
+    listing = listings.projects(request.user, request.GET)
     return render(request, "cultivation/project_list.html", {
-        "form": form, "page": paginate(request, projects), "query": query_without_page(request)})
+        "form": listing.form, "page": paginate(request, listing.items), "query": query_without_page(request)})
+
+
+@login_required
+@require_GET
+def project_export(request):
+    listing = listings.projects(request.user, request.GET)
+    return xlsx_response(name="培育项目", columns=exports.PROJECT_COLUMNS, items=listing.items)
 
 
 def move_panel(user, project, today):

@@ -4,21 +4,21 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from branches import access
+from branches.exports import xlsx_response
 from branches.enums import BranchType, Role
 from branches.inputs import parse_ids
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 
-from .. import selectors, services
+from .. import exports, listings, selectors, services
 from ..enums import ProjectState
-from ..forms import MoveForm, ScreeningFilterForm
+from ..forms import MoveForm
 from ..models import Project
 from .common import batch_or_404, managed_batch_or_404, require_staff
 
-NOMINATION_STATES = [ProjectState.SUBMITTED, ProjectState.RETURNED, ProjectState.NOMINATED]
-SCREENING_STATES = [ProjectState.NOMINATED, ProjectState.SHORTLISTED, ProjectState.RECOGNIZED, ProjectState.REJECTED]
 COMPARE_MAX = 4
 
 
@@ -28,9 +28,7 @@ def nominations(request, pk):
     if not (access.has_role(user, Role.UNIT_STAFF) or access.is_org_staff(user)):
         access.refuse(user, f"nominations of batch {pk}", not_found=False)
     batch = batch_or_404(user, pk)
-    projects = selectors.projects_for(user).filter(batch=batch, state__in=NOMINATION_STATES).order_by(
-        "unit__code", "state", "nomination_rank", "id")
-    page = paginate(request, projects)
+    page = paginate(request, listings.nominations(user, batch).items)
     elsewhere = selectors.elsewhere_by_organization(page, batch)
     for project in page:
         project.recommend_open = services.recommendation_open(project)
@@ -54,20 +52,36 @@ def quota_use(batch):
 def screening(request, pk):
     require_staff(request.user)
     batch = managed_batch_or_404(request.user, pk)
-    form = ScreeningFilterForm(request.GET or None, batch=batch)
-    filters = form.cleaned_data if form.is_valid() else {}
-    projects = selectors.project_list(
-        request.user, batch=batch, unit=filters.get("unit"), branch_type=filters.get("branch_type"),
-        category=filters.get("category"), sort=filters.get("sort") or "rank")
-    state = filters.get("state")
-    projects = projects.filter(state=state) if state else projects.filter(state__in=SCREENING_STATES)
-    page = paginate(request, projects)
+    listing = listings.screening(request.user, batch, request.GET)
+    form = listing.form
+    page = paginate(request, listing.items)
     elsewhere = selectors.elsewhere_by_organization(page, batch)
     for project in page:
         project.elsewhere = elsewhere.get(project.organization_id, [])
     return render(request, "cultivation/screening.html", {
         "batch": batch, "form": form, "page": page, "query": query_without_page(request),
         "quota_use": quota_use(batch), "move_form": MoveForm()})
+
+
+@login_required
+@require_GET
+def screening_export(request, pk):
+    require_staff(request.user)
+    batch = managed_batch_or_404(request.user, pk)
+    listing = listings.screening(request.user, batch, request.GET)
+    return xlsx_response(name=f"筛选推荐名单-{batch.name}", title="筛选推荐名单", columns=exports.SCREENING_COLUMNS,
+                         items=listing.items)
+
+
+@login_required
+@require_GET
+def nominations_export(request, pk):
+    user = request.user
+    if not (access.has_role(user, Role.UNIT_STAFF) or access.is_org_staff(user)):
+        access.refuse(user, f"nominations of batch {pk}", not_found=False)
+    batch = batch_or_404(user, pk)
+    return xlsx_response(name=f"申报与推荐-{batch.name}", title="申报与推荐", columns=exports.NOMINATION_COLUMNS,
+                         items=listings.nominations(user, batch).items)
 
 
 @login_required
