@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.audit import action_label
+from branches.inputs import parse_id
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.uploads import attachment_response, inline_image_response
 from transitions.refusals import MoveRefused, NotAllowed
 
 from ..enums import Actor
-from ..models import Attachment, FeaturedActivity, Project
+from ..models import Attachment, Batch, FeaturedActivity, Project
 from ..workflow import actor_roles
 from . import evidence as report_evidence
 from . import selectors as report_selectors
@@ -95,6 +96,12 @@ def _default_tab(user):
     return "due"
 
 
+def _batch_filter(request):
+    """The batch named by ?batch= if the user may see it, else None (every batch)."""
+    pk = parse_id(request.GET.get("batch", ""))
+    return Batch.objects.visible_to(request.user).filter(pk=pk).first() if pk else None
+
+
 @login_required
 @require_GET
 def report_list(request):
@@ -103,10 +110,11 @@ def report_list(request):
     tab = request.GET.get("tab") or _default_tab(request.user)
     if tab not in report_selectors.TABS:
         tab = "due"
-    items = report_selectors.tab_items(request.user, tab, today=today)
-    counts = report_selectors.tab_counts(request.user, today=today)
+    batch = _batch_filter(request)
+    items = report_selectors.tab_items(request.user, tab, today=today, batch=batch)
+    counts = report_selectors.tab_counts(request.user, today=today, batch=batch)
     return render(request, "cultivation/reports/report_list.html", {
-        "tab": tab, "tab_label": report_selectors.TABS[tab],
+        "tab": tab, "tab_label": report_selectors.TABS[tab], "batch": batch,
         "tab_links": [(key, label, counts[key]) for key, label in report_selectors.TABS.items()],
         "page": paginate(request, items), "query": query_without_page(request), "today": today,
         "is_period_tab": tab in ("due", "overdue"),

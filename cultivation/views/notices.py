@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from branches import access
-from branches.pagination import paginate
+from branches.inputs import parse_id
+from branches.pagination import paginate, query_without_page
 
 from .. import notices as notice_services
 from .. import selectors
 from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
-from ..models import Notice, Objection
+from ..models import Batch, Notice, Objection
 from ..models.notices import NoticeKind
 from .common import form_errors, managed_batch_or_404, require_staff, run
 
@@ -20,8 +21,14 @@ from .common import form_errors, managed_batch_or_404, require_staff, run
 @login_required
 def notice_list(request):
     require_staff(request.user)
+    today = timezone.localdate()
+    pk = parse_id(request.GET.get("batch", ""))
+    batch = Batch.objects.managed_by(request.user).filter(pk=pk).first() if pk else None
+    is_open, pending = request.GET.get("open") == "1", request.GET.get("pending") == "1"
+    notices = selectors.staff_notices(request.user, batch=batch, open_on=today if is_open else None, pending=pending)
     return render(request, "cultivation/notice_list.html", {
-        "page": paginate(request, selectors.staff_notices(request.user)), "today": timezone.localdate()})
+        "page": paginate(request, notices), "today": today, "query": query_without_page(request),
+        "filter_batch": batch, "filter_open": is_open, "filter_pending": pending})
 
 
 @login_required

@@ -34,7 +34,7 @@ def project_list(request):
     form = ProjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     projects = selectors.project_list(request.user, batch=filters.get("batch"), state=filters.get("state"),
-                                      q=filters.get("q"))
+                                      unit=filters.get("unit"), category=filters.get("category"), q=filters.get("q"))
     return render(request, "cultivation/project_list.html", {
         "form": form, "page": paginate(request, projects), "query": query_without_page(request)})
 
