@@ -321,11 +321,35 @@ class ProjectFilterForm(PlainTextForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "支部名称或创建主题"}))
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
-    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + ProjectState.choices)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + ProjectState.choices + [
+        ("nominated", "已推荐及以后（占用名额）"), ("cultivated", "已认定为培育对象")])
+    category = forms.ChoiceField(label="支部分类", required=False,
+                                 choices=[("", "全部分类")] + BranchCategory.choices + [("none", "未填写分类")])
+    unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(), required=False,
+                                  empty_label="全部二级党组织")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = Batch.objects.visible_to(user)
+        # Only the units the user's projects are recommended by: a dashboard's link names one of them.
+        self.fields["unit"].queryset = Organization.objects.filter(
+            pk__in=Project.objects.visible_to(user).values("unit_id")).order_by("code")
+
+    def active_filters(self):
+        """(label, value in words) of each filter in use, for the line above the list."""
+        return active_filters(self)
+
+
+def active_filters(form):
+    found = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        found.append((field.label, str(value)))
+    return found
 
 
 class ScreeningFilterForm(PlainTextForm):

@@ -5,7 +5,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
 from branches import access
 from branches.models import Organization
 
-from .enums import NOMINATED_STATES, Level, ProjectState
+from .enums import CULTIVATED_STATES, NOMINATED_STATES, Level, ProjectState
 from .models import Batch, FeaturedActivity, Notice, NoticeItem, NoticeRevision, Objection, Project, UnitQuota
 
 SORTS = {
@@ -17,6 +17,10 @@ SORTS = {
 }
 
 
+# The filter values that stand for several states (the project list's 状态 choices).
+STATE_GROUPS = {"nominated": NOMINATED_STATES, "cultivated": CULTIVATED_STATES}
+
+
 def projects_for(user, *, readable=False):
     queryset = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
     return queryset.select_related("batch__owner", "organization", "unit")
@@ -26,14 +30,16 @@ def project_list(user, *, batch=None, state=None, unit=None, branch_type=None, c
     projects = projects_for(user)
     if batch is not None:
         projects = projects.filter(batch=batch)
-    if state:
+    if state in STATE_GROUPS:
+        projects = projects.filter(state__in=STATE_GROUPS[state])
+    elif state:
         projects = projects.filter(state=state)
     if unit is not None:
         projects = projects.filter(unit=unit)
     if branch_type:
         projects = projects.filter(organization__branch_type=branch_type)
     if category:
-        projects = projects.filter(organization__category=category)
+        projects = projects.filter(organization__category="" if category == "none" else category)
     if q:
         projects = projects.filter(Q(organization__name__icontains=q) | Q(title__icontains=q))
     return projects.order_by(*SORTS.get(sort or "", ["-batch__year", "batch_id", "unit__code", "nomination_rank", "id"]))
@@ -95,10 +101,19 @@ def quota_rows(batch):
     return UnitQuota.objects.filter(batch=batch).select_related("unit").order_by("unit__code")
 
 
-def staff_notices(user):
+def staff_notices(user, *, batch=None, open_on=None, pending=False):
+    """The notices the user runs; `batch` keeps one batch's, `open_on` (a day) those still running that
+    day and not withdrawn, `pending` those with an objection unanswered (the batch dashboard links here)."""
     if not access.is_org_staff(user):
         return Notice.objects.none()
-    return (Notice.objects.managed_by(user).select_related("batch")
+    notices = Notice.objects.managed_by(user)
+    if batch is not None:
+        notices = notices.filter(batch=batch)
+    if open_on is not None:
+        notices = notices.filter(ends_on__gte=open_on, withdrawn_at__isnull=True)
+    if pending:
+        notices = notices.filter(pk__in=Objection.objects.filter(answered_at__isnull=True).values("notice_id"))
+    return (notices.select_related("batch")
             .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True), distinct=True),
                       pending=Count("objections", filter=Q(objections__answered_at__isnull=True), distinct=True),
                       objection_count=Count("objections", distinct=True))

@@ -25,6 +25,10 @@ ROUND_STATES = {
 DECIDABLE_STATE = {RoundPhase.MIDTERM: S.MIDTERM_SUBMITTED, RoundPhase.FINAL: S.FINAL_SUBMITTED}
 
 
+# A sheet still to be scored (the dashboards count these per reviewer).
+PENDING_SHEET_STATES = (SheetState.ASSIGNED, SheetState.DRAFT)
+
+
 def round_projects(round_):
     return (Project.objects.filter(batch_id=round_.batch_id, state__in=ROUND_STATES[round_.phase])
             .select_related("organization", "unit").order_by("unit__path", "organization__path", "id"))
@@ -56,11 +60,20 @@ def readable_project_ids(user):
     return Project.objects.filter(Q(pk__in=assigned) | Q(carried_by__pk__in=assigned)).values("pk")
 
 
-def queue(user):
-    """Open rounds first, then by deadline; unscored sheets before submitted ones."""
+QUEUE_FILTERS = {"todo": "待评分（进行中的轮次）", "submitted": "已提交"}
+
+
+def queue(user, *, status=""):
+    """Open rounds first, then by deadline; unscored sheets before submitted ones. `status` "todo": only
+    the sheets still to score in open rounds; "submitted": those handed in (the reviewer's dashboard)."""
     open_first = Case(When(round__state=RoundState.OPEN, then=0), default=1, output_field=IntegerField())
     submitted_last = Case(When(state=SheetState.SUBMITTED, then=1), default=0, output_field=IntegerField())
-    return reviewer_sheets(user).order_by(open_first, "round__deadline", "round_id", submitted_last, "project_id")
+    sheets = reviewer_sheets(user)
+    if status == "todo":
+        sheets = sheets.filter(round__state=RoundState.OPEN, state__in=PENDING_SHEET_STATES)
+    elif status == "submitted":
+        sheets = sheets.filter(state=SheetState.SUBMITTED)
+    return sheets.order_by(open_first, "round__deadline", "round_id", submitted_last, "project_id")
 
 
 def queue_progress(user):
@@ -126,11 +139,16 @@ def open_rounds_overview(user):
     return list(round_list(user).filter(state__in=[RoundState.OPEN, RoundState.CLOSED])[:10])
 
 
-def round_panel(round_):
-    """Projects of the round with their sheets (reviewer, state), for the staff's assignment page."""
+def round_panel(round_, *, pending_for=None):
+    """Projects of the round with their sheets (reviewer, state), for the staff's assignment page;
+    `pending_for` (a reviewer) keeps the projects that reviewer has still to score."""
     sheets = ScoreSheet.objects.filter(state__in=ACTIVE_SHEET_STATES).select_related("reviewer").order_by(
         "reviewer__username")
-    return round_projects(round_).prefetch_related(Prefetch("score_sheets", queryset=sheets.filter(round=round_),
+    projects = round_projects(round_)
+    if pending_for is not None:
+        projects = projects.filter(pk__in=ScoreSheet.objects.filter(
+            round=round_, reviewer=pending_for, state__in=PENDING_SHEET_STATES).values("project_id"))
+    return projects.prefetch_related(Prefetch("score_sheets", queryset=sheets.filter(round=round_),
                                                             to_attr="round_sheets"))
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from branches import access
 from branches.enums import Role
 from branches.exports import xlsx_response
-from branches.inputs import STALE_PAGE, posted_version
+from branches.inputs import STALE_PAGE, parse_id, posted_version
 from branches.pagination import paginate, query_without_page
 from cultivation.views.common import flash_refusal
 from cultivation import workflow
@@ -65,9 +65,11 @@ def _staff_round(request, pk):
 @login_required
 def queue(request):
     _require_reviewer(request.user)
-    page = paginate(request, selectors.queue(request.user))
+    status = request.GET.get("status", "")
+    status = status if status in selectors.QUEUE_FILTERS else ""
+    page = paginate(request, selectors.queue(request.user, status=status))
     return render(request, "evaluations/queue.html", {
-        "page": page, "progress": selectors.queue_progress(request.user),
+        "page": page, "status_label": selectors.QUEUE_FILTERS.get(status, ""), "query": query_without_page(request), "progress": selectors.queue_progress(request.user),
         "next": selectors.next_sheet(request.user), "today": timezone.localdate()})
 
 
@@ -282,14 +284,21 @@ def round_edit(request, pk):
         "version": round_.version if version is None else version})
 
 
+def _reviewer_filter(request, reviewers):
+    """The reviewer named by ?reviewer= among those who may be assigned, else None (every project)."""
+    pk = parse_id(request.GET.get("reviewer", ""))
+    return next((reviewer for reviewer in reviewers if reviewer.pk == pk), None) if pk else None
+
+
 @login_required
 def round_detail(request, pk):
     round_ = _staff_round(request, pk)
     reviewers = selectors.reviewers()
     projects = list(selectors.round_projects(round_))
-    page = paginate(request, selectors.round_panel(round_))
+    pending_for = _reviewer_filter(request, reviewers)
+    page = paginate(request, selectors.round_panel(round_, pending_for=pending_for))
     return render(request, "evaluations/round_detail.html", {
-        "round": round_, "page": page, "query": query_without_page(request),
+        "round": round_, "page": page, "query": query_without_page(request), "pending_for": pending_for,
         "assign_form": AssignForm(projects=projects, reviewers=reviewers),
         "reason_form": ReasonForm(), "reviewer_count": len(reviewers),
         "counts": selectors.round_list(request.user).filter(pk=round_.pk).first(),

@@ -8,8 +8,9 @@ from django.db.models.functions import Coalesce
 
 from branches import access
 from branches.exports import filters_of
+from branches.inputs import parse_id
 
-from ..models import FeaturedActivity, Project
+from ..models import Batch, FeaturedActivity, Project
 from . import selectors
 from .forms import FundingFilterForm
 
@@ -19,6 +20,7 @@ class Listing:
     form: object
     items: object
     tab: str = ""
+    batch: object = None
 
 
 def default_tab(user):
@@ -35,7 +37,14 @@ def reports(user, params, *, today):
     tab = params.get("tab") or default_tab(user)
     if tab not in selectors.TABS:
         tab = "due"
-    return Listing(None, selectors.tab_items(user, tab, today=today), tab)
+    batch = batch_filter(user, params)
+    return Listing(None, selectors.tab_items(user, tab, today=today, batch=batch), tab, batch)
+
+
+def batch_filter(user, params):
+    """The batch named by ?batch= if the user may see it, else None (every batch)."""
+    pk = parse_id(params.get("batch", ""))
+    return Batch.objects.visible_to(user).filter(pk=pk).first() if pk else None
 
 
 def funding(user, params):

@@ -155,50 +155,56 @@ def periods_of_projects(projects):
             for project in projects}
 
 
-def open_projects(user):
-    return (Project.objects.visible_to(user).filter(state__in=OPEN_PROJECT_STATES)
+def _in_batch(projects, batch):
+    return projects if batch is None else projects.filter(batch=batch)
+
+
+def open_projects(user, *, batch=None):
+    return (_in_batch(Project.objects.visible_to(user), batch).filter(state__in=OPEN_PROJECT_STATES)
             .select_related("batch__owner", "organization", "unit").order_by("unit__code", "organization__code", "pk"))
 
 
-def pending_periods(user, *, today, statuses=("due", "overdue")):
+def pending_periods(user, *, today, statuses=("due", "overdue"), batch=None):
     """Periods of the user's open projects in the given statuses, oldest due first (three queries)."""
     found = []
-    for periods in periods_of_projects(open_projects(user)).values():
+    for periods in periods_of_projects(open_projects(user, batch=batch)).values():
         found += [period.on(today) for period in periods if period.status(today) in statuses]
     found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
     return found
 
 
-def _listed_reports(user):
+def _listed_reports(user, batch=None):
     """Reports of the user's projects, less those returned to a project that no longer reports: a
     returned report is the secretary's to-do, and a finished project has none."""
-    return (ProgressReport.objects.filter(project__in=Project.objects.visible_to(user).values("pk"))
+    projects = _in_batch(Project.objects.visible_to(user), batch)
+    return (ProgressReport.objects.filter(project__in=projects.values("pk"))
             .exclude(Q(state=ReportState.RETURNED) & ~Q(project__state__in=OPEN_PROJECT_STATES)))
 
 
-def reports_in_state(user, state):
+def reports_in_state(user, state, *, batch=None):
     """Reports of the user's projects in one state, oldest due first: a queryset, for pagination."""
-    return (_listed_reports(user).filter(state=state)
+    return (_listed_reports(user, batch).filter(state=state)
             .select_related("project__organization", "project__unit", "project__batch")
             .order_by("period_due", "project__organization__code", "pk"))
 
 
-def tab_items(user, tab, *, today):
-    """The list behind a tab: periods (due, overdue) or a queryset of reports (the others)."""
+def tab_items(user, tab, *, today, batch=None):
+    """The list behind a tab: periods (due, overdue) or a queryset of reports (the others); `batch`
+    keeps one batch's (the batch dashboard links here)."""
     if tab == "due":
-        return pending_periods(user, today=today, statuses=("due",))
+        return pending_periods(user, today=today, statuses=("due",), batch=batch)
     if tab == "overdue":
-        return pending_periods(user, today=today, statuses=("overdue",))
-    return reports_in_state(user, {"returned": ReportState.RETURNED, "submitted": ReportState.SUBMITTED,
+        return pending_periods(user, today=today, statuses=("overdue",), batch=batch)
+    return reports_in_state(user, batch=batch, state={"returned": ReportState.RETURNED, "submitted": ReportState.SUBMITTED,
                                    "endorsed": ReportState.ENDORSED}[tab])
 
 
-def tab_counts(user, *, today):
+def tab_counts(user, *, today, batch=None):
     """How many items each tab holds, in four queries."""
-    pending = pending_periods(user, today=today)
+    pending = pending_periods(user, today=today, batch=batch)
     counts = {"due": sum(1 for p in pending if p.status(today) == "due"),
               "overdue": sum(1 for p in pending if p.status(today) == "overdue")}
-    states = _listed_reports(user).values("state").annotate(n=Count("pk"))
+    states = _listed_reports(user, batch).values("state").annotate(n=Count("pk"))
     by_state = {row["state"]: row["n"] for row in states}
     counts.update(returned=by_state.get(ReportState.RETURNED, 0), submitted=by_state.get(ReportState.SUBMITTED, 0),
                   endorsed=by_state.get(ReportState.ENDORSED, 0))

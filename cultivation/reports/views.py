@@ -96,10 +96,10 @@ def report_list(request):
     """Due, overdue and returned reports, and those awaiting endorsement or acceptance, in the user's scope."""
     today = timezone.localdate()
     listing = report_listings.reports(request.user, request.GET, today=today)
-    tab = listing.tab
-    counts = report_selectors.tab_counts(request.user, today=today)
+    tab, batch = listing.tab, listing.batch
+    counts = report_selectors.tab_counts(request.user, today=today, batch=batch)
     return render(request, "cultivation/reports/report_list.html", {
-        "tab": tab, "tab_label": report_selectors.TABS[tab],
+        "tab": tab, "tab_label": report_selectors.TABS[tab], "batch": batch,
         "tab_links": [(key, label, counts[key]) for key, label in report_selectors.TABS.items()],
         "page": paginate(request, listing.items), "query": query_without_page(request), "today": today,
         "is_period_tab": tab in ("due", "overdue"),

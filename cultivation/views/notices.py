@@ -8,28 +8,43 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.exports import xlsx_response
-from branches.pagination import paginate
+from branches.inputs import parse_id
+from branches.pagination import paginate, query_without_page
 
 from .. import notices as notice_services
 from .. import exports, selectors
 from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
-from ..models import Notice, Objection
+from ..models import Batch, Notice, Objection
 from ..models.notices import NoticeKind
 from .common import form_errors, managed_batch_or_404, require_staff, run
+
+
+def _filtered_notices(request, today):
+    """The notice list's filters (?batch=, ?open=1, ?pending=1) and the notices they select: one place
+    for the page and its export."""
+    pk = parse_id(request.GET.get("batch", ""))
+    batch = Batch.objects.managed_by(request.user).filter(pk=pk).first() if pk else None
+    is_open, pending = request.GET.get("open") == "1", request.GET.get("pending") == "1"
+    notices = selectors.staff_notices(request.user, batch=batch, open_on=today if is_open else None, pending=pending)
+    return batch, is_open, pending, notices
 
 
 @login_required
 def notice_list(request):
     require_staff(request.user)
+    today = timezone.localdate()
+    batch, is_open, pending, notices = _filtered_notices(request, today)
     return render(request, "cultivation/notice_list.html", {
-        "page": paginate(request, selectors.staff_notices(request.user)), "today": timezone.localdate()})
+        "page": paginate(request, notices), "today": today, "query": query_without_page(request),
+        "filter_batch": batch, "filter_open": is_open, "filter_pending": pending})
 
 
 @login_required
 @require_GET
 def notice_export(request):
     require_staff(request.user)
-    return xlsx_response(name="公示", columns=exports.NOTICE_COLUMNS, items=selectors.staff_notices(request.user))
+    notices = _filtered_notices(request, timezone.localdate())[3]
+    return xlsx_response(name="公示", columns=exports.NOTICE_COLUMNS, items=notices)
 
 
 @login_required

@@ -1,0 +1,99 @@
+"""A 组织部's dashboard of one batch: where its projects stand, what is due, who still has to score,
+what is open to the public, quotas and money. Each number comes with the URL of the list it counts,
+filtered the same way, so following it shows exactly that many rows. A fixed number of queries."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from branches.enums import BranchCategory, BranchType
+from cultivation import selectors
+from cultivation.enums import CULTIVATED_STATES, ProjectState
+from cultivation.models import FeaturedActivity, Notice, Objection, Spending
+from cultivation.reports import selectors as report_selectors
+from evaluations.models import ScoreSheet
+from evaluations.selectors import PENDING_SHEET_STATES
+
+from . import charts
+
+
+def yuan(value):
+    """A sum of money to the fen (SQLite's SUM of decimals drops the places)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def link(name, args=(), **params):
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def projects_link(batch, **params):
+    return link("cultivation:project_list", batch=batch.pk, **params)
+
+
+def batch_dashboard(user, batch, *, today):
+    projects = selectors.projects_for(user).filter(batch=batch).order_by()
+    by_state = {row["state"]: row["n"] for row in projects.values("state").annotate(n=Count("pk"))}
+    states = [charts.Bar(state.label, by_state[state], projects_link(batch, state=state.value))
+              for state in ProjectState if by_state.get(state)]
+    categories = dict(BranchCategory.choices)
+    category_rows = projects.values("organization__category").annotate(n=Count("pk")).order_by("organization__category")
+    by_category = [charts.Bar(categories.get(row["organization__category"], "未填写分类"), row["n"],
+                              projects_link(batch, category=row["organization__category"] or "none"))
+                   for row in category_rows]
+    unit_rows = projects.values("unit_id", "unit__name", "unit__code").annotate(n=Count("pk")).order_by("unit__code")
+    by_unit = [charts.Bar(row["unit__name"], row["n"], projects_link(batch, unit=row["unit_id"]))
+               for row in unit_rows]
+
+    report_counts = report_selectors.tab_counts(user, today=today, batch=batch)
+    reports = [(label, report_counts[key], link("cultivation:report_list", tab=key, batch=batch.pk))
+               for key, label in report_selectors.TABS.items()]
+
+    sheet_rows = (ScoreSheet.objects.filter(round__batch=batch, state__in=PENDING_SHEET_STATES).order_by()
+                  .values("round_id", "round__name", "round__deadline", "reviewer_id", "reviewer__username",
+                          "reviewer__first_name", "reviewer__last_name").annotate(n=Count("pk"))
+                  .order_by("round__deadline", "round_id", "-n", "reviewer__username"))
+    reviews = [{"round": row["round__name"], "deadline": row["round__deadline"], "n": row["n"],
+                "reviewer": f"{row['reviewer__last_name']}{row['reviewer__first_name']}" or row["reviewer__username"],
+                "href": link("evaluations:round_detail", args=[row["round_id"]], reviewer=row["reviewer_id"])}
+               for row in sheet_rows]
+
+    notices = Notice.objects.managed_by(user).filter(batch=batch)
+    notice_counts = notices.aggregate(open=Count("pk", filter=Q(ends_on__gte=today, withdrawn_at__isnull=True)))
+    objections = Objection.objects.filter(notice__in=notices.values("pk"), answered_at__isnull=True).count()
+
+    counted = projects.filter(state__in=CULTIVATED_STATES)
+    recognized = counted.aggregate(
+        total=Count("pk"), faculty=Count("pk", filter=Q(organization__branch_type=BranchType.FACULTY)),
+        student=Count("pk", filter=Q(organization__branch_type=BranchType.STUDENT)))
+    allocated = yuan(FeaturedActivity.objects.filter(project__in=counted.values("pk")).aggregate(
+        s=Sum("allocated_budget"))["s"])
+    spent = yuan(Spending.objects.filter(activity__project__in=counted.values("pk")).aggregate(s=Sum("amount"))["s"])
+    quotas = selectors.unit_quotas(user, batch)
+    for row in quotas:
+        row["href"] = projects_link(batch, unit=row["unit_id"], state="nominated")
+
+    windows = batch.windows()
+    current = batch.phase_on(today)
+    return {
+        "batch": batch, "today": today, "phase": current, "finished": batch.is_finished(today),
+        "project_total": sum(by_state.values()), "all_href": projects_link(batch),
+        "state_chart": charts.bars(states, title="各状态项目数"),
+        "category_chart": charts.bars(by_category, title="按支部分类"),
+        "unit_chart": charts.bars(by_unit, title="按二级党组织"),
+        "states": states, "by_category": by_category, "by_unit": by_unit,
+        "timeline": charts.timeline(windows, today=today, current=current),
+        "windows": [(phase, start, end, phase == current) for phase, start, end in windows],
+        "reports": reports,
+        "reviews": reviews, "reviews_total": sum(row["n"] for row in reviews),
+        "notices_open": notice_counts["open"],
+        "notices_open_href": link("cultivation:notice_list", batch=batch.pk, open=1),
+        "objections": objections,
+        "objections_href": link("cultivation:notice_list", batch=batch.pk, pending=1),
+        "recognized": recognized, "recognized_href": projects_link(batch, state="cultivated"),
+        "quota_rows": quotas,
+        "allocated": allocated, "spent": spent, "balance": allocated - spent,
+        "funding_href": link("dashboards:statistics", batch=batch.pk, by="branch"),
+    }
