@@ -252,8 +252,14 @@ EVENT_LABELS = [
     "cultivation.reports.services.EVENT_LABELS",
     "cultivation.reports.evidence.EVENT_LABELS",
     "evaluations.services.EVENT_LABELS",
+    "dissemination.video.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
 DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build"]
 # What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
 REMINDER_JOBS = ["cultivation.reports.services.send_reminders"]
+
+# The 示范建设微视频: the largest MP4 a branch may upload, and whether the web server (nginx, X-Accel-Redirect
+# to its internal /protected/ location over MEDIA_ROOT) serves the bytes instead of Django.
+MICRO_VIDEO_MAX_BYTES = env.int("MICRO_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
+VIDEO_SERVED_BY_WEB_SERVER = env.bool("VIDEO_SERVED_BY_WEB_SERVER", default=False)

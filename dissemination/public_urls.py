@@ -1,9 +1,14 @@
 """The showcase (成果展示): pages anyone may open without logging in."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
+from . import video_views
+
 app_name = "showcase"
 
-urlpatterns = []
+urlpatterns = [
+    path("videos/<id:pk>/", video_views.video_page, name="video"),
+    path("videos/<id:pk>/file.mp4", video_views.video_file, name="video_file"),
+]

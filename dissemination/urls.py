@@ -1,7 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
+from . import booklet_views
+
 app_name = "dissemination"
 
-urlpatterns = []
+urlpatterns = [
+    path("batches/<id:pk>/booklet/", booklet_views.booklet_print, name="booklet"),
+    path("batches/<id:pk>/booklet.docx", booklet_views.booklet_download, name="booklet_docx"),
+]

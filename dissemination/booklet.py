@@ -1,0 +1,73 @@
+"""The 成果汇编 of a batch: one chapter per project that passed acceptance (通过验收).
+
+典型经验 comes from the acceptance materials: the project's "四个一" deliverable 一套可复制推广的典型经验
+(FinalDeliverable of kind experience: its title and description), falling back to the 经验 written in the
+application when none was filed; the 工作总结报告 (FinalReport.summary) follows it. Outcomes are the
+reports' Outcome rows, pictures the image attachments. Compiled in a constant number of queries.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from cultivation.enums import ProjectState
+from cultivation.models import Attachment, Project
+from cultivation.models.reviews import DeliverableKind, FinalDeliverable
+from branches.uploads import INLINE_IMAGE_TYPES
+
+
+def pieces_of(projects):
+    """project id → its approved publicity pieces for the booklet.
+
+    SEAM: the publicity pieces are another engineer's model (dissemination/models.py); the lead wires the
+    approved pieces in here at merge. Until then no project has any, and the chapters say so.
+    """
+    return {project.pk: [] for project in projects}
+
+
+@dataclass
+class Chapter:
+    number: int
+    project: Project
+    experiences: list
+    summary: str
+    outcomes: list
+    pictures: list
+    pieces: list = field(default_factory=list)
+
+    @property
+    def heading(self):
+        return f"第{self.number}章 {self.project.organization.name}：{self.project.title}"
+
+
+def compile_booklet(batch):
+    projects = list(
+        Project.objects.filter(batch=batch, state=ProjectState.ACCEPTED)
+        .select_related("organization", "final_report")
+        .prefetch_related(
+            "outcomes",
+            Prefetch("attachments", queryset=Attachment.objects.filter(content_type__in=list(INLINE_IMAGE_TYPES))
+                     .order_by("created_at", "id"), to_attr="pictures"),
+            Prefetch("deliverables", queryset=FinalDeliverable.objects.filter(kind=DeliverableKind.EXPERIENCE),
+                     to_attr="experience_items"),
+        )
+        .order_by("unit__path", "organization__path", "id")
+    )
+    pieces = pieces_of(projects)
+    chapters = []
+    for number, project in enumerate(projects, start=1):
+        experiences = [(item.title, item.description) for item in project.experience_items]
+        if not experiences and project.experience:
+            experiences = [("", project.experience)]
+        summary = getattr(getattr(project, "final_report", None), "summary", "") if _has_final(project) else ""
+        chapters.append(Chapter(number=number, project=project, experiences=experiences, summary=summary,
+                                outcomes=list(project.outcomes.all()), pictures=project.pictures,
+                                pieces=pieces.get(project.pk, [])))
+    return chapters
+
+
+def _has_final(project):
+    try:
+        return project.final_report is not None
+    except Project.final_report.RelatedObjectDoesNotExist:
+        return False

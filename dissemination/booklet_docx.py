@@ -1,0 +1,55 @@
+"""The 成果汇编 as a Word document (python-docx): a cover, the list of chapters, one Heading 1 per chapter,
+its pictures embedded from the stored files."""
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm
+
+
+def booklet_docx(batch, chapters):
+    document = Document()
+    document.add_paragraph(batch.name).style = document.styles["Title"]
+    document.add_paragraph("示范建设成果资料汇编")
+    document.add_paragraph(f"主办单位：{batch.owner.name}")
+    document.add_paragraph(f"{timezone.localdate():%Y年%m月%d日}")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph("目录", style="Subtitle")
+    for chapter in chapters:
+        document.add_paragraph(chapter.heading, style="List Number")
+    root = Path(settings.MEDIA_ROOT).resolve()
+    for chapter in chapters:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        document.add_heading(chapter.heading, level=1)
+        document.add_heading("典型经验", level=2)
+        for title, text in chapter.experiences:
+            if title:
+                document.add_paragraph(title).runs[0].bold = True
+            document.add_paragraph(text)
+        if chapter.summary:
+            document.add_heading("工作总结", level=2)
+            document.add_paragraph(chapter.summary)
+        document.add_heading("培育成果", level=2)
+        for outcome in chapter.outcomes:
+            document.add_paragraph(f"{outcome.get_kind_display()}：{outcome.title}", style="List Bullet")
+        if not chapter.outcomes:
+            document.add_paragraph("（未登记）")
+        if chapter.pictures:
+            document.add_heading("图片", level=2)
+            for picture in chapter.pictures:
+                full = (root / picture.path).resolve()
+                if root in full.parents and full.is_file():
+                    document.add_picture(str(full), width=Cm(12))
+                    document.add_paragraph(picture.caption or picture.original_name)
+        document.add_heading("宣传作品", level=2)
+        for piece in chapter.pieces:
+            document.add_paragraph(str(piece), style="List Bullet")
+        if not chapter.pieces:
+            document.add_paragraph("（暂无）")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

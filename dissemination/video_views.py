@@ -1,0 +1,27 @@
+"""Public pages of the micro-video: anyone may watch the video of a showcased project (通过验收)."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from cultivation.enums import ProjectState
+
+from .video import MicroVideo, serve_video
+
+# Which projects the showcase shows; the lead may widen this when publication by the branch is added.
+SHOWCASED_STATES = {ProjectState.ACCEPTED}
+
+
+def _showcased(pk):
+    return get_object_or_404(MicroVideo.objects.select_related("project__organization", "project__batch"),
+                             pk=pk, project__state__in=SHOWCASED_STATES)
+
+
+@require_GET
+def video_page(request, pk):
+    video = _showcased(pk)
+    return render(request, "dissemination/video_detail.html", {"video": video, "project": video.project})
+
+
+@require_GET
+def video_file(request, pk):
+    return serve_video(request, _showcased(pk))

@@ -1,0 +1,45 @@
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from cultivation.enums import ProjectState
+from tests.dissemination.booklet_helpers import accepted_projects
+from tests.factories import cultivating_project
+
+
+def test_booklet_page_has_one_chapter_per_accepted_project(tree, client_for):
+    batch, projects = accepted_projects(tree, 2)
+    cultivating_project(tree.branch_b1, batch=batch, title="未验收项目")  # still 培育中: no chapter
+    page = client_for(tree.staff).get(reverse("dissemination:booklet", args=[batch.pk])).content.decode()
+    assert page.count('class="booklet-chapter" id="chapter-') == 2
+    assert "红烛先锋0号" in page and "红烛先锋1号" in page and "未验收项目" not in page
+    assert "“三联三促”0" in page and "工作法1" in page and "report_attachment" not in page
+    assert page.count("<img ") == 2
+
+
+def test_booklet_docx_holds_chapters_and_pictures(tree, client_for):
+    batch, projects = accepted_projects(tree, 2)
+    response = client_for(tree.staff).get(reverse("dissemination:booklet_docx", args=[batch.pk]))
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 2 and all("红烛先锋" in h for h in headings)
+    assert len(document.inline_shapes) == 2
+
+
+@pytest.mark.parametrize("name", ["dissemination:booklet", "dissemination:booklet_docx"])
+@pytest.mark.parametrize("who", ["unit_staff", "secretary", "reviewer"])
+def test_booklet_only_for_batch_managers(tree, client_for, name, who):
+    batch, _ = accepted_projects(tree, 1)
+    assert client_for(getattr(tree, who)).get(reverse(name, args=[batch.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_booklet_query_count_is_constant(tree, client_for, django_assert_num_queries, count):
+    batch, _ = accepted_projects(tree, count)
+    client = client_for(tree.staff)
+    client.get(reverse("dissemination:booklet", args=[batch.pk]))  # warm the session and role caches
+    with django_assert_num_queries(11):
+        assert client.get(reverse("dissemination:booklet", args=[batch.pk])).status_code == 200
