@@ -223,6 +223,7 @@ EVENT_LABELS = [
     "cultivation.reports.services.EVENT_LABELS",
     "cultivation.reports.evidence.EVENT_LABELS",
     "evaluations.services.EVENT_LABELS",
+    "planning.services.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
 DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build"]
