@@ -252,6 +252,7 @@ EVENT_LABELS = [
     "cultivation.reports.services.EVENT_LABELS",
     "cultivation.reports.evidence.EVENT_LABELS",
     "evaluations.services.EVENT_LABELS",
+    "planning.services.EVENT_LABELS",
     "dissemination.video.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
