@@ -2,11 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from branches import access
 from cultivation.models import Batch
 
 from .booklet import compile_booklet
@@ -14,7 +15,10 @@ from .booklet_docx import booklet_docx
 
 
 def _batch(user, pk):
-    return get_object_or_404(Batch.objects.managed_by(user).select_related("owner"), pk=pk)
+    batch = Batch.objects.managed_by(user).select_related("owner").filter(pk=pk).first()
+    if batch is None:
+        access.refuse(user, f"booklet of batch {pk}")  # 404, and the refusal is logged like every other
+    return batch
 
 
 @login_required

@@ -71,4 +71,7 @@ ROWS = [
     Row("branches:roster_import", ORG_STAFF_ONLY),
     Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_dry_run),
     Row("branches:event_list", ORG_STAFF_ONLY),
+    Row("branches:event_export", ORG_STAFF_ONLY),
+    # Campus sign-on is off in the tests: the administrators' password page sends everyone to /login/.
+    Row("login_local", expect(LOGIN)),
 ]

@@ -199,6 +199,8 @@ ROWS = [
     # for another branch or another sub-tree, 404. 组织部 reads results on its own pages (round_results).
     Row("evaluations:branch_results", expect(FORBIDDEN, anonymous=LOGIN, secretary=OK, other_secretary=OK,
                                              unit_staff=OK, other_unit_staff=OK)),
+    Row("evaluations:branch_results_export", expect(FORBIDDEN, anonymous=LOGIN, secretary=OK, other_secretary=OK,
+                                                    unit_staff=OK, other_unit_staff=OK)),
     Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN, secretary=OK, unit_staff=OK),
         foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=OK, other_unit_staff=OK), kwargs=published_kwargs),
     Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN),
@@ -217,6 +219,7 @@ ROWS = [
     Row("evaluations:round_reopen", own=STAFF_POST, foreign=STAFF_POST, kwargs=closed_round_kwargs, method="post",
         data=reason_data),
     Row("evaluations:round_results", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
+    Row("evaluations:round_results_export", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
     Row("evaluations:result_detail", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=result_kwargs),
     Row("evaluations:round_publish", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=closed_round_kwargs),
     Row("evaluations:round_publish", own=STAFF_POST, foreign=STAFF_POST, kwargs=closed_round_kwargs,
