@@ -1,0 +1,77 @@
+"""The role overview (/dashboards/): each number equals a direct count and its link lists that many rows;
+each person sees their own scope only; the same queries at any size (issue 11)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.grow import grow
+from branches.models import in_subtree
+from cultivation.enums import ProjectState
+from cultivation.models import Project
+
+from .helpers import World
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("dashboards:home")
+
+
+def listed(client, href):
+    """How many rows the linked list holds (its paginator's count)."""
+    return client.get(href).context["page"].paginator.count
+
+
+def test_the_units_numbers_equal_counts_and_their_lists(tree, client_for):
+    World(tree, size=2)
+    Project.objects.filter(organization=tree.branch_a1).update(state=ProjectState.SUBMITTED)
+    client = client_for(tree.unit_staff)
+    unit = client.get(HOME).context["unit"]
+    mine = [p for p in Project.objects.select_related("organization") if in_subtree(p.organization.path, tree.unit_a.path)]
+    waiting, href = unit["waiting"]
+    assert waiting == sum(1 for p in mine if p.state == ProjectState.SUBMITTED) > 0
+    assert listed(client, href) == waiting
+    to_endorse, href = unit["to_endorse"]
+    assert listed(client, href) == to_endorse
+
+
+def test_the_secretary_sees_their_branch_and_nothing_else(tree, client_for):
+    World(tree, size=2)
+    client = client_for(tree.secretary)
+    section = client.get(HOME).context["secretary"]
+    assert {p.organization_id for p in section["projects"]} == {tree.branch_a1.pk}
+    assert len(section["projects"]) == Project.objects.filter(organization=tree.branch_a1).count()
+    page = client.get(HOME).content.decode()
+    assert tree.branch_b1.name not in page
+
+
+def test_another_units_staff_do_not_see_these_numbers(tree, client_for):
+    World(tree, size=2)
+    Project.objects.filter(organization=tree.branch_a1).update(state=ProjectState.SUBMITTED)
+    ours = client_for(tree.unit_staff).get(HOME).context["unit"]["waiting"][0]
+    theirs = client_for(tree.other_unit_staff).get(HOME).context["unit"]["waiting"][0]
+    assert ours > 0 and theirs == Project.objects.filter(
+        organization__in=[tree.branch_b1], state=ProjectState.SUBMITTED).count()
+
+
+def test_a_person_without_a_role_is_refused(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-Pass-2026"))
+    assert client.get(HOME).status_code == 403
+    client.logout()
+    assert client.get(HOME).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["staff", "unit_staff", "secretary", "reviewer"])
+def test_the_overview_runs_the_same_queries_with_three_times_the_rows(tree, client_for, who):
+    World(tree, size=2)
+    client = client_for(getattr(tree, who))
+
+    def count():
+        client.get(HOME)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(HOME).status_code == 200
+        return len(queries)
+
+    before = count()
+    grow(copies=2)
+    assert count() == before
