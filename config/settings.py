@@ -263,4 +263,4 @@ REMINDER_JOBS = ["cultivation.reports.services.send_reminders"]
 # The 示范建设微视频: the largest MP4 a branch may upload, and whether the web server (nginx, X-Accel-Redirect
 # to its internal /protected/ location over MEDIA_ROOT) serves the bytes instead of Django.
 MICRO_VIDEO_MAX_BYTES = env.int("MICRO_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
-VIDEO_SERVED_BY_WEB_SERVER = env.bool("VIDEO_SERVED_BY_WEB_SERVER", default=False)
+VIDEO_SERVED_BY_WEB_SERVER = env.bool("VIDEO_SERVED_BY_WEB_SERVER", default=FILES_SERVED_BY_WEB_SERVER)
