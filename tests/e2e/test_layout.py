@@ -67,7 +67,8 @@ def layout_problems(page):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         # The collapsed menu is opened (without its animation) so its labels are measured too.
-        page.evaluate("document.getElementById('nav').classList.add('show')")
+        # Print pages (the 党委会 summary, the booklet) have no navbar.
+        page.evaluate("document.getElementById('nav')?.classList.add('show')")
         problems += [f"{width}px {problem}" for problem in page.evaluate(LAYOUT_PROBLEMS)]
     return problems
 
