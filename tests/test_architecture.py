@@ -60,7 +60,8 @@ ENGINE = ROOT / "transitions" / "engine.py"
 def _modules():
     for app in APPS:
         for path in app_modules(app):
-            if "management" in path.parts:
+            # Commands run under manage.py; the locustfile runs under locust, which only `make bench` installs.
+            if "management" in path.parts or path.name == "locustfile.py":
                 continue
             name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
             yield importlib.import_module(name.removesuffix(".__init__"))
