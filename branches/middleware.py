@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.db import DatabaseError, connections
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -23,6 +26,35 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_source(token)
+
+
+TOUCHED = "_touched"
+
+
+class IdleTimeoutMiddleware:
+    """Pushes a signed-in session's expiry back, at most once per SESSION_REFRESH_SECONDS.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) wrote its row on every page:
+    three of a page's queries and a write lock on SQLite, for an expiry that moves by seconds. Here
+    the session is saved (new expiry, new cookie) only when its last save is older than the refresh
+    interval, so the idle timeout is SESSION_COOKIE_AGE give or take that interval. Visitors without
+    a session get none. Placed after the session and authentication middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        touched = session.get(TOUCHED)
+        if not isinstance(touched, int) or now - touched >= settings.SESSION_REFRESH_SECONDS or now < touched:
+            session[TOUCHED] = now
+        return response
 
 
 class DatabaseUnavailableMiddleware:
@@ -56,9 +88,8 @@ class DatabaseUnavailableMiddleware:
 def keep_session_off_database(request):
     """Call before answering 503 because the database is down.
 
-    On the way out the session middleware reads the session (SESSION_SAVE_EVERY_REQUEST) before
-    deciding not to save it on a 5xx; that read would hit the dead database and turn the 503 into a
-    500. An empty cache keeps it off the database and leaves the cookie as it was, so the user is
+    On the way out the session middleware looks at the session before deciding not to save it on a
+    5xx; a first read then would hit the dead database and turn the 503 into a 500. An empty cache keeps it off the database and leaves the cookie as it was, so the user is
     still signed in once the database is back.
     """
     session = getattr(request, "session", None)

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "branches.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "branches.middleware.RequestContextMiddleware",
@@ -131,9 +132,10 @@ AXES_USERNAME_CALLABLE = "branches.signin.axes_username"
 # lock is by user name (axes warns about that choice; docs/security.md explains it).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Idle timeout: the session lives two hours past the last request.
+# Idle timeout: the session lives two hours past the last request, pushed back at most every five
+# minutes (branches.middleware.IdleTimeoutMiddleware) rather than written on every page.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"

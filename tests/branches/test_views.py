@@ -77,7 +77,7 @@ def test_the_list_runs_a_constant_number_of_queries(client_for, tree, size, djan
         BranchFactory(parent=tree.unit_a)
     client = client_for(tree.staff)
     # session, user, role assignments, unread notifications, count, page, unit choices,
-    # then the session's save (3)
+    # then the session's first save after signing in (3)
     with django_assert_num_queries(10):
         assert client.get(reverse("branches:organization_list")).status_code == 200
 
@@ -88,7 +88,7 @@ def test_the_staff_home_runs_a_constant_number_of_queries(client_for, tree, size
         BranchFactory(parent=OrganizationFactory(parent=tree.school))
     client = client_for(tree.staff)
     # session, user, role assignments, unread notifications, the branch summary (3), the panels
-    # of cultivation, reports and evaluations (5), then the session's save (3)
+    # of cultivation, reports and evaluations (5), then the session's first save after signing in (3)
     with django_assert_num_queries(15):
         assert client.get(reverse("home")).status_code == 200
 

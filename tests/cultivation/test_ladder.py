@@ -73,4 +73,4 @@ def test_the_ladder_costs_the_same_queries_at_any_length(tree, client, batches, 
 
 
 # The organization page's own reads, then the ladder's two: its projects, and their notices.
-QUERIES = 13
+QUERIES = 10

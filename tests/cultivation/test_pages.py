@@ -206,15 +206,15 @@ def test_lists_cost_the_same_queries_at_any_size(tree, client, django_assert_num
     client.force_login(tree.staff)
     client.get("/")  # warm the session and content types
     # session, user, role assignments, the navbar's unread count; count + page; the filter's choices
-    # (batches, units); the session's save (a savepoint around it)
-    with django_assert_num_queries(11):
+    # (batches, units)
+    with django_assert_num_queries(8):
         assert client.get(reverse("cultivation:project_list")).status_code == 200
     # Both selection pages add one query: the branches' projects in other batches (defect 9).
-    with django_assert_num_queries(13):  # + the batch, the unit choices, the quota use, other batches
+    with django_assert_num_queries(10):  # + the batch, the unit choices, the quota use, other batches
         assert client.get(reverse("cultivation:screening", args=[batch.pk])).status_code == 200
-    with django_assert_num_queries(13):  # + the batch, the quotas and their use, other batches
+    with django_assert_num_queries(10):  # + the batch, the quotas and their use, other batches
         assert client.get(reverse("cultivation:nominations", args=[batch.pk])).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert client.get(reverse("cultivation:batch_list")).status_code == 200
 
 

@@ -199,5 +199,5 @@ def test_the_dashboard_runs_the_same_queries_at_any_size(tree, client_for, djang
 
 # session, user, role assignments, the navbar's unread count; the batch; projects by state, category and
 # unit; reports (three for the periods, one by state); sheets; notices; objections; recognized; allocated;
-# spent; the quotas and their use (two); the session's save (a savepoint around it)
-QUERIES = 23
+# spent; the quotas and their use (two)
+QUERIES = 20

@@ -63,19 +63,18 @@ def test_statistics_pages_run_a_constant_number_of_queries(tree, client_for, dja
     world = World(tree, size=size)
     client = client_for(tree.staff)
     client.get(reverse("home"))  # session and role reads settle
-    # session, user, roles, batches (the filter), 8 aggregates, managed batches, the navbar's unread count,
-    # and the session saved (savepoint, update, release) = 17
+    # session, user, roles, batches (the filter), 8 aggregates, managed batches, the navbar's unread count = 14
     for by in ("branch", "unit", "batch", "year"):
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(14):
             assert client.get(reverse("dashboards:statistics"), {"by": by}).status_code == 200
-    with django_assert_num_queries(18):  # + the chosen batch
+    with django_assert_num_queries(15):  # + the chosen batch
         assert client.get(reverse("dashboards:statistics"), {"batch": world.first.pk, "year": 2024}).status_code == 200
-    with django_assert_num_queries(16):  # session, user, roles, batches, 8 aggregates, unread count, session save
+    with django_assert_num_queries(13):  # session, user, roles, batches, 8 aggregates, unread count
         assert client.get(reverse("dashboards:statistics_compare"),
                           {"batches": [world.first.pk, world.second.pk]}).status_code == 200
-    # session, user, roles, batch, states, 8 aggregates, 优秀, top publishers, outcomes, grades, session save = 20
+    # session, user, roles, batch, states, 8 aggregates, 优秀, top publishers, outcomes, grades = 17
     # (no navbar on the printed page, so no unread count)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         assert client.get(summary_url(world.first)).status_code == 200
 
 

@@ -41,5 +41,5 @@ def test_booklet_query_count_is_constant(tree, client_for, django_assert_num_que
     batch, _ = accepted_projects(tree, count)
     client = client_for(tree.staff)
     client.get(reverse("dissemination:booklet", args=[batch.pk]))  # warm the session and role caches
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         assert client.get(reverse("dissemination:booklet", args=[batch.pk])).status_code == 200

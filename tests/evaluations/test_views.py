@@ -23,7 +23,7 @@ def count_queries(client, url, django_assert_num_queries, expected):
 def test_the_reviewer_queue_runs_a_constant_number_of_queries(panel, client_for, size, django_assert_num_queries):
     grow(panel, size)
     client = client_for(panel.reviewer_b)
-    # session, user, roles, conflicts, count, page, progress, next, panel-free nav, then the session save (3)
+    # session, user, roles, conflicts, count, page, progress, next, panel-free nav, then the first session save (3)
     count_queries(client, reverse("evaluations:queue"), django_assert_num_queries, 12)
 
 

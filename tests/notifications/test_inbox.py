@@ -94,7 +94,8 @@ def test_a_visitor_is_sent_to_log_in(client):
 def test_the_inbox_runs_a_constant_number_of_queries(tree, client_for, django_assert_num_queries, size):
     send(tree.secretary, size)
     client = client_for(tree.secretary)
-    # session, user, role assignments; count and page of notifications; the unread badge; session save.
+    # session, user, role assignments; count and page of notifications; the unread badge; the session's first
+    # save after signing in (savepoint, update, release).
     with django_assert_num_queries(9):
         response = client.get(reverse("notifications:inbox_list"))
     assert response.content.decode().count("请补充党课记录") == size

@@ -5,18 +5,23 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management.utils import get_random_secret_key
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from branches.middleware import TOUCHED
 from branches.models import Event
 
 from .db import changed_tables, row_counts
@@ -113,15 +118,39 @@ def test_signing_out_deletes_the_session_and_its_cookie_is_useless_afterwards(cl
     assert replay.get(reverse("branches:organization_list")).status_code == 302
 
 
-def test_every_request_pushes_the_idle_timeout_back(client, tree):
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+def _age_the_session(key, seconds):
+    """The session as if it was last saved `seconds` ago, one minute from expiring."""
+    store = SessionStore(session_key=key)
+    store[TOUCHED] = int(time.time()) - seconds
+    store.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+
+
+def test_a_request_after_the_refresh_interval_pushes_the_idle_timeout_back(client, tree):
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60 and settings.SESSION_REFRESH_SECONDS <= 10 * 60
     sign_in(client, "secretary")
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    _age_the_session(key, settings.SESSION_REFRESH_SECONDS + 1)
     assert signed_in(client)
     expires = Session.objects.get(session_key=key).expire_date
     expected = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert abs((expires - expected).total_seconds()) < 60
+
+
+def test_a_request_within_the_refresh_interval_does_not_write_the_session(client, tree):
+    sign_in(client, "secretary")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    _age_the_session(key, 10)
+    before = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in(client)
+    assert Session.objects.get(session_key=key).expire_date == before
+    assert not [query for query in queries if "django_session" in query["sql"] and "UPDATE" in query["sql"]]
+
+
+def test_a_visitor_gets_no_session(client, tree):
+    assert client.get("/public/notices/").status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
 
 
 def test_an_idle_session_is_sent_to_the_login_page(client, tree):
