@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from ..enums import CULTIVATED_STATES, EDITABLE_STATES, MOVES, Actor, BatchKind,
 from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendForm, FeedbackForm,
                      FeedbackResponseForm, FeedbackVerifyForm, MoveForm, RecommendForm,
                      ScreeningNoteForm, StartForm, activities_of, activity_formset)
-from ..models import Project
+from ..models import Project, WindowExtension
 from ..models.reviews import ReviewStage
 from .common import batch_or_404, form_errors, project_or_404, require_roles, run, to_project, warn_elsewhere
 
@@ -61,17 +62,20 @@ def move_panel(user, project, today):
 def project_detail(request, pk):
     user = request.user
     project = project_or_404(user, pk, readable=True)
+    # The move panel, the summary and the sections each read these; one query apiece, not one per reader.
+    prefetch_related_objects([project], "activities", "review_attachments",
+                             Prefetch("extensions", queryset=WindowExtension.objects.select_related("created_by")))
     today = timezone.localdate()
     visible = Project.objects.visible_to(user).filter(pk=project.pk).exists()
     roles = workflow.actor_roles(user, project) if visible else set()
     context = {
         "project": project, "batch": project.batch, "today": today, "roles": roles,
         "is_secretary": Actor.SECRETARY in roles, "is_unit": Actor.UNIT in roles, "is_school": Actor.SCHOOL in roles,
-        "activities": project.activities.order_by("order", "id"),
+        "activities": project.activities.all(),
         "moves": move_panel(user, project, today) if visible else [],
         "move_form": MoveForm(initial={"version": project.version}),
         "notices": selectors.notices_of_project(project),
-        "extensions": project.extensions.select_related("created_by"),
+        "extensions": project.extensions.all(),
         "editable": project.state in EDITABLE_STATES and Actor.SECRETARY in roles,
         "show_midterm": project.state in CULTIVATED_STATES,
         "show_feedback": project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED},
