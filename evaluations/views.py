@@ -6,6 +6,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -87,6 +88,8 @@ def queue_next(request):
 def sheet(request, round_pk, project_pk):
     """The score sheet beside the project's materials. 404 unless it is the user's own, unconflicted."""
     sheet = selectors.reviewer_sheet(request.user, round_pk, project_pk)
+    # The materials beside the sheet read these from several partials; once each.
+    prefetch_related_objects([sheet.project], "activities", "review_attachments")
     criteria = services.applicable_criteria(sheet.round, sheet.project)
     locked = sheet.state == SheetState.SUBMITTED or not sheet.round.is_open
     if request.method == "POST" and not locked:

@@ -292,25 +292,33 @@ def _funding_total(rows):
 
 
 def project_summary(project):
-    """Read-only totals for a reviewer's side panel: meetings held, reports by state, evidence by kind."""
-    reports = ProgressReport.objects.filter(project=project)
-    totals = reports.filter(state__in=HANDED_IN_STATES).aggregate(
-        handed_in=Count("pk"), congress=Sum("congress_count"), committee=Sum("committee_count"),
-        group=Sum("group_count"), lecture=Sum("lecture_count"), theme_day=Sum("theme_day_count"))
-    by_state = {row["state"]: row["n"] for row in reports.values("state").annotate(n=Count("pk"))}
+    """Read-only totals for a reviewer's side panel: meetings held, reports by state, evidence by kind.
+
+    Six queries: the reports (totals and states in one aggregate), channels, outcome kinds, activity
+    progress, the evidence counts, funding.
+    """
+    handed_in = Q(state__in=HANDED_IN_STATES)
+    meetings = {"congress": "congress_count", "committee": "committee_count", "group": "group_count",
+                "lecture": "lecture_count", "theme_day": "theme_day_count"}
+    row = ProgressReport.objects.filter(project=project).aggregate(
+        handed_in=Count("pk", filter=handed_in),
+        **{key: Sum(column, filter=handed_in) for key, column in meetings.items()},
+        **{f"state_{state.value}": Count("pk", filter=Q(state=state)) for state in ReportState})
     channels = dict(Publication.objects.filter(project=project).values_list("channel").annotate(n=Count("pk")))
     outcome_kinds = dict(Outcome.objects.filter(project=project).values_list("kind").annotate(n=Count("pk")))
     progress = ActivityProgress.objects.filter(
         report__project=project, report__state__in=HANDED_IN_STATES).values("activity__name").annotate(
         times=Sum("times_held"), people=Sum("participants")).order_by("activity__order")
+    evidence = Project.objects.filter(pk=project.pk).aggregate(
+        exemplars=Count("exemplars", distinct=True), attachments=Count("attachments", distinct=True))
     return {
-        "totals": {key: value or 0 for key, value in totals.items()},
-        "by_state": [(ReportState(state).label, by_state[state]) for state in ReportState if state in by_state],
+        "totals": {key: row[key] or 0 for key in ["handed_in", *meetings]},
+        "by_state": [(state.label, row[f"state_{state.value}"]) for state in ReportState if row[f"state_{state.value}"]],
         "channels": [(Channel(c).label, channels[c]) for c in Channel if c in channels],
         "outcome_kinds": [(OutcomeType(k).label, outcome_kinds[k]) for k in OutcomeType if k in outcome_kinds],
         "activity_progress": list(progress),
-        "exemplars": Exemplar.objects.filter(project=project).count(),
-        "attachments": Attachment.objects.filter(project=project).count(),
+        "exemplars": evidence["exemplars"],
+        "attachments": evidence["attachments"],
         "funding": _funding_total(funding_of(project)),
     }
 
