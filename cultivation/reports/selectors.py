@@ -165,12 +165,18 @@ def open_projects(user, *, batch=None):
 
 
 def pending_periods(user, *, today, statuses=("due", "overdue"), batch=None):
-    """Periods of the user's open projects in the given statuses, oldest due first (three queries)."""
-    found = []
-    for periods in periods_of_projects(open_projects(user, batch=batch)).values():
-        found += [period.on(today) for period in periods if period.status(today) in statuses]
-    found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
-    return found
+    """Periods of the user's open projects in the given statuses, oldest due first (three queries, once
+    per request: the tab counts and the tab's items on one page share them, kept on the user as
+    branches.access keeps the roles)."""
+    memo = user.__dict__.setdefault("_pending_periods", {})
+    key = (today, batch.pk if batch is not None else None)
+    if key not in memo:
+        found = []
+        for periods in periods_of_projects(open_projects(user, batch=batch)).values():
+            found += [period.on(today) for period in periods if period.status(today) in ("due", "overdue")]
+        found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
+        memo[key] = found
+    return [period for period in memo[key] if period.current_status in statuses]
 
 
 def _listed_reports(user, batch=None):
