@@ -405,6 +405,9 @@ def check_restart(cookies, machines):
     for port in (*APP_PORTS, *APP_PORTS):  # every worker holds an open connection (CONN_MAX_AGE)
         request(port, "GET", "/", cookies=cookies)
     before = machines.worker_ids()
+    # The connections the restart will cut: held open by the workers between requests (CONN_MAX_AGE).
+    held = database("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    DATABASE)[0][0]
     versions = sorted(Path("/etc/postgresql").iterdir()) if Path("/etc/postgresql").is_dir() else []
     if not versions:
         record("重启 PostgreSQL", False, "找不到 /etc/postgresql/<版本>（本检查只会重启本机的 Debian 集群）")
@@ -413,7 +416,7 @@ def check_restart(cookies, machines):
     started = time.monotonic()
     restarted = subprocess.run(command, capture_output=True, text=True)
     record(" ".join(command), restarted.returncode == 0,
-           f"用时 {time.monotonic() - started:.1f} 秒" + (f"，{restarted.stderr.strip()}" if restarted.returncode else ""))
+           f"切断工作进程保持着的 {held} 个数据库连接，用时 {time.monotonic() - started:.1f} 秒" + (f"，{restarted.stderr.strip()}" if restarted.returncode else ""))
     answers = []
     for port in (APP_PORTS[0], APP_PORTS[1], NGINX_PORT, APP_PORTS[0], APP_PORTS[1], NGINX_PORT):
         response = request(port, "GET", "/", cookies=cookies)
