@@ -442,8 +442,8 @@ def main():
     began = time.monotonic()
     nginx = ensure_nginx()
     folder = Path(tempfile.mkdtemp(prefix="cluster-check-"))
-    # nginx's workers run as www-data, not as the user that started them: like /srv/dangzhibu/media in
-    # production, the media directory must be readable by them (a 0700 temporary directory is not).
+    # nginx's workers drop root (to www-data in production, to nobody here): like /srv/dangzhibu/media,
+    # the media directory must be readable by them, and a 0700 temporary directory is not.
     folder.chmod(0o755)
     env = environment(folder)
     machines = Machines(env, folder, nginx)
