@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate clean bench
+.PHONY: run test install migrate clean bench cluster-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,9 @@ $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Two app servers and nginx on loopback against their own PostgreSQL database (dropped afterwards):
+# sessions, shared files, reminders sent once, a PostgreSQL restart. CLUSTER_ARGS=--skip-restart
+# leaves PostgreSQL alone. docs/deploy.md §10 shows its output.
+cluster-check: install
+	$(BIN)/python deploy/cluster_check.py $(CLUSTER_ARGS)

@@ -1,11 +1,12 @@
 """Access matrix rows of the overview pages (dashboards) and of the dissemination pages."""
 
-from .matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, Row, expect
+from .matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Row, expect
 from .matrix_cultivation import _batch_kwargs
 
 SIGNED_IN = expect(OK, anonymous=LOGIN)
 # The batch's own 组织部 alone; to everyone else the batch's overview does not exist.
 BATCH_STAFF = expect(NOT_FOUND, anonymous=LOGIN, org_staff=OK)
+BATCH_STAFF_POST = expect(NOT_FOUND, anonymous=LOGIN, org_staff=REDIRECT)
 # Statistics are for the people who run branches: not for reviewers, who see their assignments only.
 STATISTICS = expect(OK, anonymous=LOGIN, reviewers=FORBIDDEN)
 
@@ -32,6 +33,17 @@ def _video_kwargs(world, which):
     return {"pk": cache[which].pk}
 
 
+def _booklet_file_kwargs(world, which):
+    """A booklet .docx the task built for the batch's 组织部 (the tree's staff)."""
+    from dissemination.tasks import build_booklet
+
+    kwargs = _batch_kwargs("harvest")(world, which)
+    cache = world.__dict__.setdefault("_booklet_files", {})
+    if kwargs["pk"] not in cache:
+        cache[kwargs["pk"]] = build_booklet.call(kwargs["pk"], world.tree.staff.pk)
+    return {**kwargs, "name": cache[kwargs["pk"]]}
+
+
 ROWS = [
     Row("dashboards:home", SIGNED_IN),
     Row("dashboards:statistics", STATISTICS),
@@ -40,6 +52,9 @@ ROWS = [
     Row("dashboards:batch_summary", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_batch_kwargs("cultivation")),
     Row("dissemination:booklet", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_batch_kwargs("harvest")),
     Row("dissemination:booklet_docx", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_batch_kwargs("harvest")),
+    Row("dissemination:booklet_request", own=BATCH_STAFF_POST, foreign=BATCH_STAFF_POST, kwargs=_batch_kwargs("harvest"),
+        method="post"),
+    Row("dissemination:booklet_file", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_booklet_file_kwargs),
     # The showcase is public: anyone, signed in or not.
     Row("showcase:video", own=expect(OK), foreign=expect(OK), kwargs=_video_kwargs),
     Row("showcase:video_file", own=expect(OK), foreign=expect(OK), kwargs=_video_kwargs),
