@@ -39,7 +39,10 @@ def _clean(row, exclude=()):
     try:
         row.full_clean(exclude=list(exclude))
     except ValidationError as error:
-        raise MoveRefused("；".join(error.messages)) from None
+        # Name the field: "此字段不能为空" alone does not say which one.
+        raise MoveRefused("；".join(
+            f"{row._meta.get_field(name).verbose_name}：{message}" if name != "__all__" else message
+            for name, messages in error.message_dict.items() for message in messages)) from None
 
 
 def _project(project):
