@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Max, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from cultivation.enums import ProjectState
+from cultivation.enums import Level, ProjectState
 from cultivation.models import Batch, Project
 
-from .guidance_enums import OPEN_DIFFICULTY_STATES, DifficultyState, GuidanceKind
+from .guidance_enums import OPEN_DIFFICULTY_STATES, CommendationSubject, DifficultyState, GuidanceKind
 from .models import TaskBook
 from .models_guidance import Commendation, Difficulty, DifficultyReply, Guidance
 
@@ -110,3 +110,14 @@ def guidance_overview(batch, *, today=None):
     for row in open_rows:
         row.age_days = (today - timezone.localdate(row.raised_at)).days
     return GuidanceOverview(counts=counts, open_difficulties=open_rows)
+
+
+def commendation_counts(projects):
+    """Published commendations of the projects counted as the seeds report them ("4个基层党组织被省委教育
+    工委表彰…80名党员…被校党委表彰"): {level: {subject: count}} with every level and subject present (one query)."""
+    counts = {level.value: {subject.value: 0 for subject in CommendationSubject} for level in Level}
+    rows = (Commendation.objects.filter(project__in=projects, published_at__isnull=False)
+            .values("level", "subject").annotate(n=Count("id")).order_by())
+    for row in rows:
+        counts[row["level"]][row["subject"]] = row["n"]
+    return counts

@@ -182,3 +182,13 @@ def test_published_commendations_of_costs_one_query(tree, size, django_assert_nu
     with django_assert_num_queries(1):
         found = selectors.published_commendations_of(projects)
     assert sum(len(rows) for rows in found.values()) == size
+
+
+def test_commendation_counts_follow_the_seeds_wording_and_skip_unpublished(tree, django_assert_num_queries):
+    projects = _many(tree, 3)  # per project: one published 省级 collective, one unpublished person
+    row = _commend(tree, projects[0], subject="person", person_name="王五", level="school")
+    services.commendation_publish(commendation=row, actor=tree.staff)
+    with django_assert_num_queries(1):
+        counts = selectors.commendation_counts(projects)
+    assert counts["province"] == {"organization": 3, "person": 0}
+    assert counts["school"] == {"organization": 0, "person": 1} and counts["national"]["organization"] == 0
