@@ -13,9 +13,10 @@ from cultivation.models import Project
 from notifications.models import Notification
 from planning import guidance as services
 from planning import selectors
-from planning.guidance_enums import DifficultyState
+from planning.guidance_enums import DIFFICULTY_MOVES, DifficultyState
 from planning.models import Difficulty, DifficultyReply, Guidance
 from tests.factories import ProjectFactory, cultivating_project, user_with_role
+from transitions import engine
 from transitions.refusals import MoveRefused, NotAllowed
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,23 @@ def test_the_project_page_runs_a_constant_number_of_queries(tree, client_for, si
 # Session, user, role assignments, the project, its threads, their replies, its guidance, and the inbox
 # badge of the navigation bar.
 PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("name", list(DIFFICULTY_MOVES))
+@pytest.mark.parametrize("state", list(DifficultyState))
+def test_every_move_leaves_only_its_sources(tree, name, state):
+    project = cultivating_project(tree.branch_a1)
+    difficulty = _raise(tree, project)
+    Difficulty.objects.filter(pk=difficulty.pk).update(**{"state": state})
+    difficulty.refresh_from_db()
+    move = DIFFICULTY_MOVES[name]
+    actor = tree.secretary if name == "follow_up" else tree.unit_staff
+    refused = engine.refusal(services.MACHINE, actor, difficulty, name)
+    if state in move.sources:
+        assert refused is None
+        moved = services.difficulty_move(difficulty=difficulty, name=name, actor=actor, text="内容")
+        assert moved.state == move.target
+    else:
+        assert refused is not None and "不能" in refused.message
+        with pytest.raises(MoveRefused):
+            services.difficulty_move(difficulty=difficulty, name=name, actor=actor, text="内容")
