@@ -240,7 +240,7 @@ HOME_PANELS = [
     "cultivation.reports.panels.reports_panel",
 ]
 # Sections of an organization's page: functions of (request, organization) returning a dict or None.
-ORGANIZATION_PANELS = ["cultivation.views.ladder.ladder_panel"]
+ORGANIZATION_PANELS = ["cultivation.views.ladder.ladder_panel", "planning.guidance_views.commendations_panel"]
 # Who else may read a project's materials (never change them): functions of the user returning a
 # queryset of project ids, such as a reviewer's assignments.
 PROJECT_READERS = ["evaluations.selectors.readable_project_ids"]
@@ -255,6 +255,7 @@ EVENT_LABELS = [
     "cultivation.reports.evidence.EVENT_LABELS",
     "evaluations.services.EVENT_LABELS",
     "planning.services.EVENT_LABELS",
+    "planning.guidance.EVENT_LABELS",
     "dissemination.video.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).

@@ -72,3 +72,4 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+from .models_guidance import *  # noqa: E402,F401,F403 - 跟踪指导与表彰 (planning/models_guidance.py)

@@ -72,5 +72,6 @@ def test_the_ladder_costs_the_same_queries_at_any_length(tree, client, batches, 
         client.get(url)
 
 
-# The organization page's own reads, then the ladder's two: its projects, and their notices.
-QUERIES = 10
+# The organization page's own reads, then the ladder's two (its projects, and their notices) and the
+# 表彰奖励 panel's one (planning.guidance_views.commendations_panel).
+QUERIES = 11
