@@ -187,6 +187,11 @@ def test_the_dashboard_is_linked_from_the_batch_page_and_the_home_panel(world, t
         reverse("cultivation:batch_detail", args=[world.first.pk])).content.decode()
 
 
+def test_the_booklet_is_reached_from_the_dashboard(world, tree, client_for):
+    booklet = reverse("dissemination:booklet", args=[world.first.pk])
+    assert f'href="{booklet}"' in client_for(tree.staff).get(dashboard_url(world.first)).content.decode()
+
+
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_dashboard_runs_the_same_queries_at_any_size(tree, client_for, django_assert_num_queries, size):
     world = World(tree, size=size)
