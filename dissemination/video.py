@@ -8,6 +8,7 @@ branches.uploads.store_upload, under a generated name.
 
 import os
 import re
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,14 +179,14 @@ def _byte_range(header, size):
 
 def serve_video(request, video):
     """The stored MP4 with HTTP Range support (seeking), streamed in chunks; or, when
-    VIDEO_SERVED_BY_WEB_SERVER is on, an X-Accel-Redirect to /protected/<path> for nginx to serve."""
+    VIDEO_SERVED_BY_WEB_SERVER is on, an X-Accel-Redirect to PROTECTED_MEDIA_URL<path> for nginx to serve."""
     root = Path(settings.MEDIA_ROOT).resolve()
     full = (root / str(video.path)).resolve() if video.path else None
     if full is None or root not in full.parents or not full.is_file():
         raise Http404("视频不存在或已被删除")
     if getattr(settings, "VIDEO_SERVED_BY_WEB_SERVER", False):
         response = HttpResponse(content_type="video/mp4")
-        response["X-Accel-Redirect"] = f"/protected/{Path(video.path).as_posix()}"
+        response["X-Accel-Redirect"] = settings.PROTECTED_MEDIA_URL.rstrip("/") + "/" + quote(Path(video.path).as_posix())
         response["X-Content-Type-Options"] = "nosniff"
         return response
     size = full.stat().st_size

@@ -110,7 +110,9 @@ def test_serve_bad_range_is_416(stored, header):
     assert response.status_code == 416 and response["Content-Range"] == f"bytes */{SAMPLE.stat().st_size}"
 
 
-def test_serve_by_web_server(stored, settings):
+@pytest.mark.parametrize("location", ["/protected/", "/internal-media"])
+def test_serve_by_web_server(stored, settings, location):
     settings.VIDEO_SERVED_BY_WEB_SERVER = True
+    settings.PROTECTED_MEDIA_URL = location
     response = get(stored, "bytes=0-99")
-    assert response["X-Accel-Redirect"] == f"/protected/{stored.path}" and response.content == b""
+    assert response["X-Accel-Redirect"] == location.rstrip("/") + f"/{stored.path}" and response.content == b""
