@@ -184,3 +184,9 @@ def test_project_page_links_the_pieces_and_the_video_page(tree, client_for):
     page = client_for(tree.unit_staff).get(reverse("cultivation:project_detail", args=[project.pk])).content.decode()
     assert reverse("dissemination:piece_list", args=[project.pk]) in page
     assert reverse("dissemination:video_manage", args=[project.pk]) not in page
+
+
+def test_staff_reach_the_queue_from_the_menu(tree, client_for):
+    for user in (tree.staff, tree.unit_staff):
+        assert reverse("dissemination:piece_queue") in client_for(user).get("/").content.decode()
+    assert reverse("dissemination:piece_queue") not in client_for(tree.secretary).get("/").content.decode()
