@@ -190,3 +190,34 @@ def test_staff_reach_the_queue_from_the_menu(tree, client_for):
     for user in (tree.staff, tree.unit_staff):
         assert reverse("dissemination:piece_queue") in client_for(user).get("/").content.decode()
     assert reverse("dissemination:piece_queue") not in client_for(tree.secretary).get("/").content.decode()
+
+
+def test_every_page_renders_without_an_unresolved_variable(tree, client_for, client, settings):
+    from config.test_settings import INVALID_MARKER
+
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "OPTIONS": {**engine["OPTIONS"], "string_if_invalid": INVALID_MARKER}}]
+    marker = INVALID_MARKER.split("%s")[0]
+    project = cultivating_project(tree.branch_a1)
+    image = picture(project, tree.secretary)
+    returned = services.piece_move(piece=draft(tree, project, picture_ids=[image.pk]), name="submit",
+                                   actor=tree.secretary)
+    returned = services.piece_return(piece=returned, actor=tree.unit_staff, comment="请修改")
+    published = approved(tree, project, picture_ids=[image.pk])
+    pages = {
+        tree.secretary: [reverse("dissemination:piece_list", args=[project.pk]),
+                         reverse("dissemination:piece_create", args=[project.pk]),
+                         reverse("dissemination:piece_edit", args=[returned.pk]),
+                         reverse("dissemination:piece_detail", args=[returned.pk]),
+                         reverse("dissemination:video_manage", args=[project.pk])],
+        tree.unit_staff: [reverse("dissemination:piece_queue"), reverse("dissemination:piece_print", args=[published.pk]),
+                          reverse("dissemination:piece_detail", args=[published.pk])],
+        None: [reverse("showcase:piece", args=[published.pk]), reverse("showcase:feed")],
+    }
+    for user, urls in pages.items():
+        browser = client_for(user) if user else client
+        for url in urls:
+            response = browser.get(url)
+            assert response.status_code == 200, url
+            assert marker not in response.content.decode(), url
+        client.logout()
