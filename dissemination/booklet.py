@@ -17,12 +17,14 @@ from branches.uploads import INLINE_IMAGE_TYPES
 
 
 def pieces_of(projects):
-    """project id → its approved publicity pieces for the booklet.
+    """project id → its approved publicity pieces (宣传稿件) for the booklet, oldest first (one query)."""
+    from .models import PublicityPiece
 
-    SEAM: the publicity pieces are another engineer's model (dissemination/models.py); the lead wires the
-    approved pieces in here at merge. Until then no project has any, and the chapters say so.
-    """
-    return {project.pk: [] for project in projects}
+    pieces = {project.pk: [] for project in projects}
+    if pieces:
+        for piece in PublicityPiece.objects.published().filter(project__in=list(pieces)).order_by("approved_at", "id"):
+            pieces[piece.project_id].append(piece)
+    return pieces
 
 
 @dataclass

@@ -47,7 +47,10 @@ def booklet_docx(batch, chapters):
                     document.add_paragraph(picture.caption or picture.original_name)
         document.add_heading("宣传作品", level=2)
         for piece in chapter.pieces:
-            document.add_paragraph(str(piece), style="List Bullet")
+            document.add_heading(str(piece), level=3)
+            for paragraph in piece.body.splitlines():
+                if paragraph.strip():
+                    document.add_paragraph(paragraph.strip())
         if not chapter.pieces:
             document.add_paragraph("（暂无）")
     buffer = io.BytesIO()

@@ -4,11 +4,14 @@ from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
-from . import video_views
+from . import piece_public, video_views
 
 app_name = "showcase"
 
 urlpatterns = [
     path("videos/<id:pk>/", video_views.video_page, name="video"),
     path("videos/<id:pk>/file.mp4", video_views.video_file, name="video_file"),
+    path("pieces/<id:pk>/", piece_public.piece_page, name="piece"),
+    path("pieces/<id:pk>/pictures/<id:picture>/", piece_public.piece_picture, name="piece_picture"),
+    path("feed.atom", piece_public.PieceFeed(), name="feed"),
 ]

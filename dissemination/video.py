@@ -209,7 +209,8 @@ def serve_video(request, video):
 
 # ---- writing ---------------------------------------------------------------------------------
 
-EVENT_LABELS = {"video.uploaded": "上传示范建设微视频", "video.replaced": "更换示范建设微视频"}
+EVENT_LABELS = {"video.uploaded": "上传示范建设微视频", "video.replaced": "更换示范建设微视频",
+                "video.linked": "设置示范建设微视频外部链接"}
 VIDEO_FOLDER = "videos"
 
 
@@ -222,14 +223,8 @@ def video_upload(*, project, actor, file, title, poster=None):
 
     from branches.audit import log_event
     from branches.uploads import check_upload, store_upload
-    from cultivation.enums import CULTIVATED_STATES, Actor
-    from cultivation.workflow import actor_roles
-    from transitions.refusals import MoveRefused, NotAllowed
 
-    if Actor.SECRETARY not in actor_roles(actor, project):
-        raise NotAllowed("只有本支部书记可以上传示范建设微视频")
-    if project.state not in CULTIVATED_STATES:
-        raise MoveRefused("该项目尚未确定为培育对象，还不能上传示范建设微视频")
+    _may_upload(actor, project)
     checked = check_video(file)
     poster_checked = check_upload(poster, allowed=("image",)) if poster is not None else None
     path = _store(checked)
@@ -247,6 +242,51 @@ def video_upload(*, project, actor, file, title, poster=None):
         video.save()
         log_event(actor=actor, action="video.replaced" if replaced else "video.uploaded", target=video,
                   data={"项目": str(project), "标题": title, "大小": checked.size})
+    return video
+
+
+def _may_upload(actor, project):
+    from cultivation.enums import CULTIVATED_STATES, Actor
+    from cultivation.workflow import actor_roles
+    from transitions.refusals import MoveRefused, NotAllowed
+
+    if Actor.SECRETARY not in actor_roles(actor, project):
+        raise NotAllowed("只有本支部书记可以上传示范建设微视频")
+    if project.state not in CULTIVATED_STATES:
+        raise MoveRefused("该项目尚未确定为培育对象，还不能上传示范建设微视频")
+
+
+def video_link(*, project, actor, url, title):
+    """Point the project's micro-video at an https page elsewhere (学习强国, 视频号…) instead of a stored file.
+
+    The stored file, if any, stays on disk (files are never deleted in place) but is no longer shown.
+    """
+    from urllib.parse import urlsplit
+
+    from django.core.validators import URLValidator
+    from django.db import transaction
+
+    from branches.audit import log_event
+    from transitions.refusals import MoveRefused
+
+    _may_upload(actor, project)
+    url, title = (url or "").strip(), (title or "").strip()
+    if not title:
+        raise MoveRefused("请填写视频标题")
+    try:
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        raise MoveRefused("外部视频链接须是以 https:// 开头的完整网址") from None
+    if len(url) > 500 or urlsplit(url).scheme != "https":
+        raise MoveRefused("外部视频链接须是以 https:// 开头、不超过500个字符的网址")
+    with transaction.atomic():
+        video = MicroVideo.objects.select_for_update().filter(project=project).first() or MicroVideo(project=project)
+        video.title, video.external_url, video.updated_by = title, url, actor
+        video.path, video.display_name, video.size, video.sha256 = "", "", 0, ""
+        video.poster_path = video.poster_content_type = ""
+        video.save()
+        log_event(actor=actor, action="video.linked", target=video, data={"项目": str(project), "标题": title,
+                                                                         "链接": url})
     return video
 
 

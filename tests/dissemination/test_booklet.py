@@ -41,5 +41,23 @@ def test_booklet_query_count_is_constant(tree, client_for, django_assert_num_que
     batch, _ = accepted_projects(tree, count)
     client = client_for(tree.staff)
     client.get(reverse("dissemination:booklet", args=[batch.pk]))  # warm the session and role caches
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # the chapters' approved pieces among them
         assert client.get(reverse("dissemination:booklet", args=[batch.pk])).status_code == 200
+
+
+def test_booklet_shows_the_approved_pieces_of_each_chapter(tree, client_for):
+    from cultivation.models import Project
+    from tests.dissemination.piece_helpers import approved, draft
+
+    batch, _ = accepted_projects(tree, 1)
+    project = cultivating_project(tree.branch_a1, batch=batch, title="先锋引领")
+    approved(tree, project, title="把支部建在学科上", body="支部党建业务同频共振。")
+    draft(tree, project, title="尚未审核的稿件")
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)
+    client = client_for(tree.staff)
+    page = client.get(reverse("dissemination:booklet", args=[batch.pk])).content.decode()
+    assert "【创建纪实报道】把支部建在学科上" in page and "支部党建业务同频共振" in page
+    assert "尚未审核的稿件" not in page
+    document = Document(io.BytesIO(client.get(reverse("dissemination:booklet_docx", args=[batch.pk])).content))
+    texts = [p.text for p in document.paragraphs]
+    assert "【创建纪实报道】把支部建在学科上" in texts and "尚未审核的稿件" not in "".join(texts)

@@ -121,8 +121,10 @@ class Row:
 
 
 def all_rows():
-    from . import matrix_branches, matrix_cultivation, matrix_dashboards, matrix_evaluations, matrix_notifications
-    from . import matrix_guidance
+    from . import (
+        matrix_branches, matrix_cultivation, matrix_dashboards, matrix_dissemination, matrix_evaluations,
+        matrix_guidance, matrix_notifications,
+    )
 
     return [*matrix_branches.ROWS, *matrix_notifications.ROWS, *matrix_cultivation.ROWS, *matrix_evaluations.ROWS,
-            *matrix_dashboards.ROWS, *matrix_guidance.ROWS]
+            *matrix_dashboards.ROWS, *matrix_guidance.ROWS, *matrix_dissemination.ROWS]
