@@ -14,7 +14,6 @@ contact details, grades or scores, review comments, objections: the pages read o
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
 
 from branches.models import Organization
 from branches.uploads import INLINE_IMAGE_TYPES
@@ -102,7 +101,7 @@ class ShowcaseProject:
 
 
 def showcase_project(pk):
-    """The showcased project `pk` with what its page shows, in a constant number of queries; else Http404."""
+    """The showcased project `pk` with what its page shows, in a constant number of queries; else None."""
     project = (
         showcased_projects().filter(pk=pk)
         .select_related("organization__unit", "batch__owner", "final_report", "micro_video")
@@ -116,7 +115,7 @@ def showcase_project(pk):
         .first()
     )
     if project is None:
-        raise Http404("未找到该展示项目")
+        return None
     accepted = project.state == ProjectState.ACCEPTED
     # Before the verdict the acceptance materials may still be returned and rewritten: not yet public.
     experiences = [(item.title, item.description) for item in project.experience_items] if accepted else []

@@ -1,9 +1,9 @@
 """The public 成果展示平台: the index of showcased projects, a project's page, and its pictures."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from branches.access import refuse
 from branches.pagination import paginate, query_without_page
 from branches.uploads import inline_image_response
 
@@ -24,7 +24,10 @@ def index(request):
 
 @require_GET
 def project_page(request, pk):
-    return render(request, "dissemination/showcase/project.html", {"shown": showcase.showcase_project(pk)})
+    shown = showcase.showcase_project(pk)
+    if shown is None:  # a draft, a rejected or failed project, or no project: the same 404, logged
+        refuse(request.user, f"showcase project {pk}")
+    return render(request, "dissemination/showcase/project.html", {"shown": shown})
 
 
 @require_GET
@@ -32,6 +35,6 @@ def picture(request, pk):
     """A showcased project's picture; any other attachment (a PDF, a draft report's photo) is not found."""
     attachment = showcase.public_pictures().filter(pk=pk).first()
     if attachment is None:
-        raise Http404("未找到该图片")
+        refuse(request.user, f"showcase picture {pk}")
     return inline_image_response(attachment.path, content_type=attachment.content_type,
                                  name=attachment.original_name)
