@@ -194,3 +194,9 @@ def test_showcase_is_linked_from_the_public_pages_and_the_login_page(client, tre
     for url in [reverse("public:notice_list"), reverse("login")]:
         assert f'href="{reverse("showcase:index")}"' in page(client, url)
     assert "成果展示" in page(client, reverse("login"))
+
+
+def test_signed_in_users_reach_the_showcase_from_the_footer(client, tree):
+    client.force_login(tree.secretary)
+    html = page(client, reverse("home"))
+    assert f'<a class="ms-2" href="{reverse("showcase:index")}">成果展示</a>' in html
