@@ -10,6 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
+# Beyond this the code grows too dense to scan from a screen (and a hand-made query string can pass the
+# largest QR code's capacity): the code then carries the page without its query string.
+MAX_ADDRESS = 300
 
 
 def qr_svg(address):
@@ -22,6 +25,8 @@ def qr_svg(address):
 def page_qr(context):
     request = context["request"]
     address = request.build_absolute_uri()
+    if len(address) > MAX_ADDRESS:
+        address = request.build_absolute_uri(request.path)
     return format_html('<figure class="showcase-qr-box text-center" data-testid="page-qr" data-address="{}">{}'
                        '<figcaption class="small text-muted">手机扫码访问本页</figcaption></figure>',
                        address, mark_safe(qr_svg(address)))  # segno escapes the title; the SVG is ours

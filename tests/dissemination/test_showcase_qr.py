@@ -85,3 +85,10 @@ def test_the_qr_code_follows_the_host_and_scheme(client, tree):
     url = reverse("showcase:project", args=[world.shown[0].pk])
     response = client.get(url, HTTP_HOST="dangjian.example.edu.cn", secure=True)
     assert decoded(response.content.decode())[1] == [f"https://dangjian.example.edu.cn{url}"]
+
+
+def test_a_long_query_string_leaves_it_out_of_the_qr_code(client, tree):
+    showcase_world(tree, count=1)
+    response = client.get(reverse("showcase:index"), {"q": "长" * 40, "batch": "9" * 2000})
+    assert response.status_code == 200
+    assert decoded(response.content.decode())[1] == ["http://testserver/public/showcase/"]
