@@ -132,7 +132,9 @@ def test_project_page_shows_the_micro_video(client, tree):
                          file=SimpleUploadedFile("v.mp4", sample.read_bytes()))
     html = page(client, reverse("showcase:project", args=[growing.pk]))
     assert reverse("showcase:video_file", args=[video.pk]) in html and 'data-testid="micro-video"' in html
-    assert client.get(reverse("showcase:video", args=[video.pk])).status_code == 200
+    video_page = page(client, reverse("showcase:video", args=[video.pk]))
+    assert f'data-address="http://testserver{reverse("showcase:video", args=[video.pk])}"' in video_page
+    assert reverse("showcase:project", args=[growing.pk]) in video_page
 
 
 def test_project_page_renders_approved_pieces_from_the_seam(client, tree, monkeypatch):
