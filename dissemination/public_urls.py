@@ -4,11 +4,14 @@ from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
-from . import piece_public, video_views
+from . import piece_public, showcase_views, video_views
 
 app_name = "showcase"
 
 urlpatterns = [
+    path("", showcase_views.index, name="index"),
+    path("projects/<id:pk>/", showcase_views.project_page, name="project"),
+    path("pictures/<id:pk>/", showcase_views.picture, name="picture"),
     path("videos/<id:pk>/", video_views.video_page, name="video"),
     path("videos/<id:pk>/file.mp4", video_views.video_file, name="video_file"),
     path("pieces/<id:pk>/", piece_public.piece_page, name="piece"),

@@ -1,14 +1,10 @@
-"""Public pages of the micro-video: anyone may watch the video of a showcased project (通过验收)."""
+"""Public pages of the micro-video: anyone may watch the video of a showcased project (dissemination.showcase)."""
 
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from cultivation.enums import ProjectState
-
+from .showcase import SHOWCASED_STATES
 from .video import MicroVideo, serve_video
-
-# Which projects the showcase shows; the lead may widen this when publication by the branch is added.
-SHOWCASED_STATES = {ProjectState.ACCEPTED}
 
 
 def _showcased(pk):

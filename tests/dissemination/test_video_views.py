@@ -19,5 +19,7 @@ def test_public_page_shows_video_of_accepted_project(client, stored):  # noqa: F
 
 
 def test_not_showcased_project_video_is_404(client, stored):  # noqa: F811
+    # 培育中 projects are on the showcase (dissemination.showcase); one that failed acceptance is not.
+    Project.objects.filter(pk=stored.project_id).update(state=ProjectState.FAILED)
     assert client.get(reverse("showcase:video", args=[stored.pk])).status_code == 404
     assert client.get(reverse("showcase:video_file", args=[stored.pk])).status_code == 404

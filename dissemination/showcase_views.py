@@ -1,0 +1,40 @@
+"""The public 成果展示平台: the index of showcased projects, a project's page, and its pictures."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from branches.access import refuse
+from branches.pagination import paginate, query_without_page
+from branches.uploads import inline_image_response
+
+from . import showcase
+from .showcase_forms import ShowcaseFilterForm
+
+PER_PAGE = 12
+
+
+@require_GET
+def index(request):
+    batches, units = showcase.filter_options()
+    form = ShowcaseFilterForm(request.GET or None, batches=batches, units=units)
+    page = paginate(request, showcase.showcase_list(**form.filters()), per_page=PER_PAGE)
+    return render(request, "dissemination/showcase/index.html", {
+        "form": form, "page": page, "ignored": form.ignored(), "query": query_without_page(request)})
+
+
+@require_GET
+def project_page(request, pk):
+    shown = showcase.showcase_project(pk)
+    if shown is None:  # a draft, a rejected or failed project, or no project: the same 404, logged
+        refuse(request.user, f"showcase project {pk}")
+    return render(request, "dissemination/showcase/project.html", {"shown": shown})
+
+
+@require_GET
+def picture(request, pk):
+    """A showcased project's picture; any other attachment (a PDF, a draft report's photo) is not found."""
+    attachment = showcase.public_pictures().filter(pk=pk).first()
+    if attachment is None:
+        refuse(request.user, f"showcase picture {pk}")
+    return inline_image_response(attachment.path, content_type=attachment.content_type,
+                                 name=attachment.original_name)
