@@ -50,7 +50,7 @@ class PieceFeed(Feed):
     subtitle = "经二级党组织和组织部审核通过的创建纪实报道、新闻简稿和工作专报"
 
     def link(self):
-        return reverse("showcase:feed")
+        return reverse("showcase:index")
 
     def feed_url(self):
         return reverse("showcase:feed")

@@ -149,6 +149,12 @@ def _final_summary(project):
         return ""
 
 
+def latest_pieces(limit=6):
+    """The newest approved publicity pieces across the showcase, for its front page (one query)."""
+    return list(PublicityPiece.objects.published().select_related("project__organization")
+                .order_by("-approved_at", "-id")[:limit])
+
+
 def approved_pieces_of(projects):
     """project id → the approved publicity pieces (宣传稿件) of each project, newest first (one query)."""
     pieces = {project.pk: [] for project in projects}

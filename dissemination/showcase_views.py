@@ -19,7 +19,8 @@ def index(request):
     form = ShowcaseFilterForm(request.GET or None, batches=batches, units=units)
     page = paginate(request, showcase.showcase_list(**form.filters()), per_page=PER_PAGE)
     return render(request, "dissemination/showcase/index.html", {
-        "form": form, "page": page, "ignored": form.ignored(), "query": query_without_page(request)})
+        "form": form, "page": page, "ignored": form.ignored(), "query": query_without_page(request),
+        "latest_pieces": showcase.latest_pieces()})
 
 
 @require_GET

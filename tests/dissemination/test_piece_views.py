@@ -141,6 +141,8 @@ def test_feed_is_atom_of_the_approved_pieces_newest_first(tree, client):
     assert root.tag == f"{ATOM}feed"
     for tag in ("id", "title", "updated"):
         assert (root.find(f"{ATOM}{tag}").text or "").strip(), tag
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["alternate"].endswith(reverse("showcase:index")) and links["self"].endswith(reverse("showcase:feed"))
     entries = root.findall(f"{ATOM}entry")
     titles = [entry.find(f"{ATOM}title").text for entry in entries]
     assert titles == [f"{tree.branch_a1.name}：第二篇", f"{tree.branch_a1.name}：第一篇"]

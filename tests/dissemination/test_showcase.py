@@ -82,11 +82,22 @@ def test_index_is_paginated(client, tree):
     assert "第 1 / 2 页" in first
 
 
+def test_index_lists_the_latest_approved_pieces_and_the_feed(client, tree):
+    from tests.dissemination.piece_helpers import approved, draft
+
+    world = showcase_world(tree, count=1)
+    piece = approved(tree, world.shown[-1], title="支部建在一线的报道")
+    draft(tree, world.shown[-1], title="尚未审核的稿件")
+    html = page(client, reverse("showcase:index"))
+    assert reverse("showcase:piece", args=[piece.pk]) in html and "支部建在一线的报道" in html
+    assert "尚未审核的稿件" not in html and reverse("showcase:feed") in html
+
+
 @pytest.mark.parametrize("count", [1, 4])
 def test_index_runs_constant_queries(client, tree, django_assert_num_queries, count):
     showcase_world(tree, count=count)
-    # batches and units for the filters, the count, the page, its pictures
-    with django_assert_num_queries(5):
+    # batches and units for the filters, the count, the page, its pictures, the latest pieces
+    with django_assert_num_queries(6):
         html = page(client, INDEX, q="红烛")
     assert html.count('data-testid="showcase-card"') == count
 
