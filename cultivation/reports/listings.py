@@ -33,14 +33,14 @@ def default_tab(user):
     return "due"
 
 
-def reports(user, params, *, today):
+def reports(user, params, *, today, stream=False):
     """One tab of the report list: periods (due, overdue) or a queryset of reports (the others). An
-    unknown tab is the 本期待提交 tab, as on the page."""
+    unknown tab is the 本期待提交 tab, as on the page. `stream` for an export (selectors.tab_items)."""
     tab = params.get("tab") or default_tab(user)
     if tab not in selectors.TABS:
         tab = "due"
     batch = batch_filter(user, params)
-    return Listing(None, selectors.tab_items(user, tab, today=today, batch=batch), tab, batch)
+    return Listing(None, selectors.tab_items(user, tab, today=today, batch=batch, stream=stream), tab, batch)
 
 
 def batch_filter(user, params):

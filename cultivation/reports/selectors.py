@@ -8,6 +8,7 @@ whatever the number of projects or periods.
 
 import calendar
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -169,8 +170,37 @@ def pending_periods(user, *, today, statuses=("due", "overdue"), batch=None):
     found = []
     for periods in periods_of_projects(open_projects(user, batch=batch)).values():
         found += [period.on(today) for period in periods if period.status(today) in statuses]
-    found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
+    found.sort(key=_period_key)
     return found
+
+
+def _period_key(period):
+    return (period.due, period.project.organization.code, period.project.pk)
+
+
+def iter_pending_periods(user, *, today, statuses, batch=None, chunk=100):
+    """The periods of `pending_periods` in the same order, for an export of any size: the projects are
+    read a chunk at a time and only the sort keys of their pending periods kept; then the periods are
+    rebuilt a chunk of keys at a time. Memory holds the keys (under 100 bytes a row), never every
+    period with its project. A chunk is small (each project brings all its periods, and the keys of
+    one due date are of as many projects), at five queries per chunk."""
+    keys = []
+    projects = open_projects(user, batch=batch).iterator(chunk_size=chunk)
+    while block := list(itertools.islice(projects, chunk)):
+        for periods in periods_of_projects(block).values():
+            keys += [_period_key(p) for p in periods if p.status(today) in statuses]
+    keys.sort()
+    for start in range(0, len(keys), chunk):
+        wanted = keys[start:start + chunk]
+        ids = {project_pk for _, _, project_pk in wanted}
+        found = {}
+        for periods in periods_of_projects(open_projects(user, batch=batch).filter(pk__in=ids)).values():
+            found.update((_period_key(p), p) for p in periods)
+        for key in wanted:
+            # A project may have moved on between the two passes: then its period is left out.
+            period = found.get(key)
+            if period is not None and period.status(today) in statuses:
+                yield period.on(today)
 
 
 def _listed_reports(user, batch=None):
@@ -188,13 +218,13 @@ def reports_in_state(user, state, *, batch=None):
             .order_by("period_due", "project__organization__code", "pk"))
 
 
-def tab_items(user, tab, *, today, batch=None):
+def tab_items(user, tab, *, today, batch=None, stream=False):
     """The list behind a tab: periods (due, overdue) or a queryset of reports (the others); `batch`
-    keeps one batch's (the batch dashboard links here)."""
-    if tab == "due":
-        return pending_periods(user, today=today, statuses=("due",), batch=batch)
-    if tab == "overdue":
-        return pending_periods(user, today=today, statuses=("overdue",), batch=batch)
+    keeps one batch's (the batch dashboard links here). `stream`: the periods as an iterator that
+    holds only their sort keys (an export), rather than a list (a page, which counts and slices it)."""
+    if tab in ("due", "overdue"):
+        pending = iter_pending_periods if stream else pending_periods
+        return pending(user, today=today, statuses=(tab,), batch=batch)
     return reports_in_state(user, batch=batch, state={"returned": ReportState.RETURNED, "submitted": ReportState.SUBMITTED,
                                    "endorsed": ReportState.ENDORSED}[tab])
 

@@ -110,7 +110,7 @@ def report_list(request):
 @login_required
 @require_GET
 def report_export(request):
-    listing = report_listings.reports(request.user, request.GET, today=timezone.localdate())
+    listing = report_listings.reports(request.user, request.GET, today=timezone.localdate(), stream=True)
     periods = listing.tab in ("due", "overdue")
     return xlsx_response(name=f"进展报告-{report_selectors.TABS[listing.tab]}", title=report_selectors.TABS[listing.tab],
                          columns=report_exports.PERIOD_COLUMNS if periods else report_exports.REPORT_COLUMNS,
