@@ -199,3 +199,18 @@ def test_each_list_runs_the_same_queries_at_two_sizes(tree, client_for, django_a
         with django_assert_num_queries(queries):
             response = client.get(f"{url}?state=unanswered" if url == OBJECTIONS else url)
         assert len(response.context["page"].object_list) == size
+
+
+# ---- where staff find them ---------------------------------------------------------------------
+
+def test_the_lists_are_linked_from_the_menu_and_the_batch_page(tree, client_for):
+    batch = BatchFactory()
+    batch_page = reverse("cultivation:batch_detail", args=[batch.pk])
+    staff = client_for(tree.staff).get(batch_page).content.decode()
+    assert f'href="{FUNDING}" data-testid="nav-funding"' in staff and f'href="{OBJECTIONS}" data-testid="nav-objections"' in staff
+    assert f'href="{FUNDING}?batch={batch.pk}"' in staff and f'href="{OBJECTIONS}?batch={batch.pk}"' in staff
+    unit = client_for(tree.unit_staff).get(batch_page).content.decode()
+    assert 'data-testid="nav-funding"' in unit and 'data-testid="nav-objections"' not in unit
+    assert 'data-testid="batch-funding"' in unit and 'data-testid="batch-objections"' not in unit
+    secretary = client_for(tree.secretary).get(reverse("cultivation:report_list")).content.decode()
+    assert 'data-testid="nav-funding"' not in secretary and 'data-testid="funding-export"' in secretary
