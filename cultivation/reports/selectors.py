@@ -8,7 +8,7 @@ whatever the number of projects or periods.
 
 import calendar
 import datetime
-import itertools
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -178,29 +178,75 @@ def _period_key(period):
     return (period.due, period.project.organization.code, period.project.pk)
 
 
+@dataclass(frozen=True, slots=True)
+class _Named:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ProjectNames:
+    """What an export row shows of a project: the names, not the model rows."""
+
+    pk: int
+    state: str
+    organization: _Named
+    unit: _Named
+    batch: _Named
+
+
+class _ByProject:
+    """The rows of a queryset ordered by project_id, handed out one project at a time while the
+    projects are walked in id order: one streamed query, never a dict of every project's rows."""
+
+    def __init__(self, queryset, chunk):
+        self.rows, self.next = queryset.order_by("project_id", "pk").iterator(chunk_size=chunk), None
+
+    def take(self, project_id):
+        found = []
+        while True:
+            if self.next is None:
+                self.next = next(self.rows, False)
+            if self.next is False or self.next.project_id > project_id:
+                return found
+            if self.next.project_id == project_id:
+                found.append(self.next)
+            self.next = None
+
+
 def iter_pending_periods(user, *, today, statuses, batch=None, chunk=100):
-    """The periods of `pending_periods` in the same order, for an export of any size: the projects are
-    read a chunk at a time and only the sort keys of their pending periods kept; then the periods are
-    rebuilt a chunk of keys at a time. Memory holds the keys (under 100 bytes a row), never every
-    period with its project. A chunk is small (each project brings all its periods, and the keys of
-    one due date are of as many projects), at five queries per chunk."""
-    keys = []
-    projects = open_projects(user, batch=batch).iterator(chunk_size=chunk)
-    while block := list(itertools.islice(projects, chunk)):
-        for periods in periods_of_projects(block).values():
-            keys += [_period_key(p) for p in periods if p.status(today) in statuses]
-    keys.sort()
-    for start in range(0, len(keys), chunk):
-        wanted = keys[start:start + chunk]
-        ids = {project_pk for _, _, project_pk in wanted}
-        found = {}
-        for periods in periods_of_projects(open_projects(user, batch=batch).filter(pk__in=ids)).values():
-            found.update((_period_key(p), p) for p in periods)
-        for key in wanted:
-            # A project may have moved on between the two passes: then its period is left out.
-            period = found.get(key)
-            if period is not None and period.status(today) in statuses:
-                yield period.on(today)
+    """The periods of `pending_periods` in the same order, for an export of any size, in three queries
+    whatever the size: the open projects, their milestones and their reports, each streamed in project
+    order and walked side by side. Of each pending period only a small tuple is kept (under 200 bytes,
+    the project's names once per project) until all are sorted; the periods then come out one by one
+    with the names in place of the project."""
+    projects = open_projects(user, batch=batch)
+    ids = projects.values("pk")
+    milestones = _ByProject(Milestone.objects.filter(project__in=ids), chunk)
+    reports = _ByProject(ProgressReport.objects.filter(project__in=ids).only(
+        "pk", "project_id", "period_due", "state", "title", "period_start"), chunk)
+    names, rows, shared = {}, [], {}
+    for project in projects.order_by("pk").iterator(chunk_size=chunk):
+        pending = [period for period in periods_of(project, milestones.take(project.pk), reports.take(project.pk))
+                   if period.status(today) in statuses]
+        if pending:
+            names[project.pk] = _ProjectNames(project.pk, project.state, _Named(project.organization.name),
+                                              _Named(project.unit.name if project.unit_id else ""),
+                                              _Named(project.batch.name))
+        # The same dates and titles recur across projects: one object each (sys.intern, `shared`).
+        rows += [(shared.setdefault(p.due, p.due), project.organization.code, project.pk,
+                  shared.setdefault(p.start, p.start), sys.intern(p.title), p.milestone,
+                  p.report.state if p.report is not None else None) for p in pending]
+    rows.sort()  # by (due, organization code, project): unique, so the later items never compare
+    for due, _, pk, start, title, milestone, report_state in rows:
+        report = _Report(report_state) if report_state else None
+        yield Period(names[pk], start, due, title, milestone, report).on(today)
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """A period's begun report, in an exported row: its state is all the row tells of it."""
+
+    state: str
 
 
 def _listed_reports(user, batch=None):

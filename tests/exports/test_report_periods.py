@@ -87,3 +87,23 @@ def test_ten_thousand_overdue_periods_stream_in_flat_memory(tree, client_for, ca
         print(f"\n逾期报告导出内存峰值：{small_rows:,} 行 {small / 2**20:.1f} MB，{len(rows):,} 行 {large / 2**20:.1f} MB")
     assert 900 <= small_rows and len(rows) == 10 * small_rows
     assert large <= small + 5 * 2**20
+
+
+def test_the_export_runs_the_same_queries_past_many_chunks(tree, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(tree.staff)
+    url = f"{EXPORT}?tab=overdue"
+    make_reporting(tree, branches=3, batches=1)
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            rows = len(rows_of(client.get(url))[1])
+        return len(queries), rows
+
+    small, small_rows = count()
+    make_reporting(tree, branches=150, batches=2)  # 300 more projects: three chunks of a hundred
+    large, large_rows = count()
+    assert large == small and large_rows == 101 * small_rows
