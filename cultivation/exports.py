@@ -62,3 +62,9 @@ OBJECTION_COLUMNS = [
     Column("处理人", lambda o: (o.answered_by.get_full_name() or o.answered_by.username) if o.answered_by_id else ""),
     Column("处理时间", lambda o: local(o.answered_at), 18),
 ]
+
+# The objections across notices: which notice each answers, then the columns of one notice's export.
+OBJECTION_LIST_COLUMNS = [
+    Column("公示", related("notice.title"), 40),
+    Column("批次", related("notice.batch.name"), 30),
+] + OBJECTION_COLUMNS

@@ -11,7 +11,7 @@ from branches.plain_text import PlainTextForm, PlainTextModelForm
 from . import challenge as challenges
 from . import selectors
 from .enums import Grade, Level, Phase, ProjectState
-from .models import AcceptanceRecord, Batch, FinalDeliverable, Project
+from .models import AcceptanceRecord, Batch, FinalDeliverable, Notice, Project
 from .models.notices import NoticeKind, ObjectionOutcome
 from .models.reviews import ReviewStage
 
@@ -366,3 +366,20 @@ class ScreeningFilterForm(PlainTextForm):
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).order_by("code")
+
+
+class ObjectionFilterForm(PlainTextForm):
+    """Filters of the objections across notices; the batches and notices offered are those the user runs."""
+
+    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
+    notice = forms.ModelChoiceField(label="公示", queryset=None, required=False, empty_label="全部公示")
+    state = forms.ChoiceField(label="处理情况", required=False,
+                              choices=[("", "全部异议")] + list(selectors.OBJECTION_STATES.items()))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = Batch.objects.managed_by(user)
+        self.fields["notice"].queryset = Notice.objects.managed_by(user).order_by("-starts_on", "-id")
+
+    def active_filters(self):
+        return active_filters(self)

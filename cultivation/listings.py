@@ -7,7 +7,7 @@ from branches.exports import filters_of
 
 from . import selectors
 from .enums import ProjectState
-from .forms import ProjectFilterForm, ScreeningFilterForm
+from .forms import ObjectionFilterForm, ProjectFilterForm, ScreeningFilterForm
 
 NOMINATION_STATES = [ProjectState.SUBMITTED, ProjectState.RETURNED, ProjectState.NOMINATED]
 SCREENING_STATES = [ProjectState.NOMINATED, ProjectState.SHORTLISTED, ProjectState.RECOGNIZED, ProjectState.REJECTED]
@@ -40,3 +40,9 @@ def nominations(user, batch):
     items = selectors.projects_for(user).filter(batch=batch, state__in=NOMINATION_STATES).order_by(
         "unit__code", "state", "nomination_rank", "id")
     return Listing(None, items)
+
+
+def objections(user, params):
+    """Objections across the notices the user runs, by batch, notice and whether answered."""
+    form = ObjectionFilterForm(params or None, user=user)
+    return Listing(form, selectors.staff_objections(user, **filters_of(form)))

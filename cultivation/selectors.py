@@ -120,6 +120,26 @@ def staff_notices(user, *, batch=None, open_on=None, pending=False):
             .order_by("-starts_on", "-id"))
 
 
+OBJECTION_STATES = {"unanswered": "待处理", "answered": "已处理"}
+
+
+def staff_objections(user, *, batch=None, notice=None, state=None):
+    """Objections across the notices the user runs (the same scope as a notice's page: 组织部 staff of
+    the batch's owner); `state` "unanswered" or "answered". Newest first. The batch dashboard's
+    待处理异议 number counts this."""
+    if not access.is_org_staff(user):
+        return Objection.objects.none()
+    objections = Objection.objects.filter(notice__in=Notice.objects.managed_by(user).values("pk"))
+    if batch is not None:
+        objections = objections.filter(notice__batch=batch)
+    if notice is not None:
+        objections = objections.filter(notice=notice)
+    if state in OBJECTION_STATES:
+        objections = objections.filter(answered_at__isnull=state == "unanswered")
+    return (objections.select_related("notice__batch", "item__project__organization", "answered_by")
+            .order_by("-created_at", "-id"))
+
+
 def public_notices(today):
     """Notices the public may read: those whose period has begun."""
     return (Notice.objects.filter(starts_on__lte=today).select_related("batch__owner")

@@ -45,6 +45,8 @@ urlpatterns = [
     path("notices/<id:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<id:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
     path("notices/<id:pk>/correct/", notices.notice_correct, name="notice_correct"),
+    path("objections/", notices.objection_list, name="objection_list"),
+    path("objections/export/", notices.objection_list_export, name="objection_list_export"),
     path("objections/<id:pk>/answer/", notices.objection_answer, name="objection_answer"),
 ]
 

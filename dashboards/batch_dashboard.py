@@ -2,26 +2,21 @@
 what is open to the public, quotas and money. Each number comes with the URL of the list it counts,
 filtered the same way, so following it shows exactly that many rows. A fixed number of queries."""
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from branches.enums import BranchCategory, BranchType
 from cultivation import selectors
 from cultivation.enums import CULTIVATED_STATES, ProjectState
-from cultivation.models import FeaturedActivity, Notice, Objection, Spending
+from cultivation.models import Notice
+from cultivation.reports import listings as report_listings
 from cultivation.reports import selectors as report_selectors
 from evaluations.models import ScoreSheet
 from evaluations.selectors import PENDING_SHEET_STATES
 
 from . import charts
-
-
-def yuan(value):
-    """A sum of money to the fen (SQLite's SUM of decimals drops the places)."""
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def link(name, args=(), **params):
@@ -62,15 +57,14 @@ def batch_dashboard(user, batch, *, today):
 
     notices = Notice.objects.managed_by(user).filter(batch=batch)
     notice_counts = notices.aggregate(open=Count("pk", filter=Q(ends_on__gte=today, withdrawn_at__isnull=True)))
-    objections = Objection.objects.filter(notice__in=notices.values("pk"), answered_at__isnull=True).count()
+    objections = selectors.staff_objections(user, batch=batch, state="unanswered").count()
 
     counted = projects.filter(state__in=CULTIVATED_STATES)
     recognized = counted.aggregate(
         total=Count("pk"), faculty=Count("pk", filter=Q(organization__branch_type=BranchType.FACULTY)),
         student=Count("pk", filter=Q(organization__branch_type=BranchType.STUDENT)))
-    allocated = yuan(FeaturedActivity.objects.filter(project__in=counted.values("pk")).aggregate(
-        s=Sum("allocated_budget"))["s"])
-    spent = yuan(Spending.objects.filter(activity__project__in=counted.values("pk")).aggregate(s=Sum("amount"))["s"])
+    # The totals of the funding list this section links to, from the same listing.
+    funding = report_listings.funding_totals(report_listings.funding_items(user, batch=batch))
     quotas = selectors.unit_quotas(user, batch)
     for row in quotas:
         row["href"] = projects_link(batch, unit=row["unit_id"], state="nominated")
@@ -91,9 +85,9 @@ def batch_dashboard(user, batch, *, today):
         "notices_open": notice_counts["open"],
         "notices_open_href": link("cultivation:notice_list", batch=batch.pk, open=1),
         "objections": objections,
-        "objections_href": link("cultivation:notice_list", batch=batch.pk, pending=1),
+        "objections_href": link("cultivation:objection_list", batch=batch.pk, state="unanswered"),
         "recognized": recognized, "recognized_href": projects_link(batch, state="cultivated"),
         "quota_rows": quotas,
-        "allocated": allocated, "spent": spent, "balance": allocated - spent,
-        "funding_href": link("dashboards:statistics", batch=batch.pk, by="branch"),
+        "allocated": funding["allocated"], "spent": funding["spent"], "balance": funding["balance"],
+        "funding_href": link("cultivation:funding_list", batch=batch.pk),
     }

@@ -9,6 +9,7 @@ from branches.enums import Role
 from cultivation import selectors
 from cultivation.enums import ProjectState
 from cultivation.models import Batch
+from cultivation.reports import listings as report_listings
 from cultivation.reports import selectors as report_selectors
 from evaluations import selectors as evaluation_selectors
 
@@ -56,7 +57,9 @@ def staff_section(user, today):
     batches = list(Batch.objects.managed_by(user).filter(harvest_end__gte=today).order_by("-selection_start", "-pk"))
     for batch in batches:
         batch.current_phase = batch.phase_on(today)
-    return {"batches": batches}
+    objections = selectors.staff_objections(user, state="unanswered").count()
+    return {"batches": batches,
+            "objections": (objections, link("cultivation:objection_list", state="unanswered"))}
 
 
 def unit_section(user, today, reports):
@@ -68,6 +71,8 @@ def unit_section(user, today, reports):
         "units": access.organizations_for(user, Role.UNIT_STAFF),
         "waiting": (waiting, link("cultivation:project_list", state=ProjectState.SUBMITTED.value)),
         "to_endorse": reports["submitted"],
+        "funding": report_listings.funding_totals(report_listings.funding_items(user)),
+        "funding_href": link("cultivation:funding_list"),
         "states": _state_rows(projects),
         "deadlines": _deadlines(user, today),
     }

@@ -1,9 +1,10 @@
 """Reads that pages list, already scoped: a reviewer only ever reads their own, unconflicted sheets."""
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, When
 from django.utils.crypto import salted_hmac
 
 from branches import access
@@ -332,6 +333,29 @@ def published_for_branches(user, today):
     pairs.sort(key=lambda p: (p["round"].notice.starts_on, p["round"].pk, p["project"].organization.path),
                reverse=True)
     return pairs
+
+
+def iter_published_for_branches(user, today, *, chunk=500):
+    """The pairs of `published_for_branches`, in its order, with their summaries (attach_summaries), for
+    an export of any size: the database orders them (a results notice is one round's, published with
+    it) and they are read a chunk at a time, each chunk's summaries and new rounds in three queries."""
+    from cultivation.models import NoticeItem
+
+    if not rules.may_read_branch_results(user):
+        return
+    published = Round.objects.filter(state=RoundState.PUBLISHED, notice__starts_on__lte=today)
+    round_of = published.filter(notice_id=OuterRef("notice_id")).order_by("pk").values("pk")[:1]
+    items = (NoticeItem.objects.filter(project__in=rules.branch_result_projects(user).values("pk"),
+                                       notice_id__in=published.values("notice_id"))
+             .annotate(round_pk=Subquery(round_of))
+             .select_related("project__organization", "project__batch")
+             .order_by("-notice__starts_on", "-round_pk", "-project__organization__path"))
+    rounds, rows = {}, items.iterator(chunk_size=chunk)
+    while block := list(itertools.islice(rows, chunk)):
+        missing = {item.round_pk for item in block} - rounds.keys()
+        if missing:
+            rounds.update((r.pk, r) for r in Round.objects.filter(pk__in=missing).select_related("batch", "notice"))
+        yield from attach_summaries([{"round": rounds[item.round_pk], "project": item.project} for item in block])
 
 
 def attach_summaries(pairs):

@@ -214,7 +214,7 @@ def branch_results(request):
 def branch_results_export(request):
     if not rules.may_read_branch_results(request.user):
         access.refuse(request.user, "branch results list", not_found=False)
-    pairs = selectors.attach_summaries(selectors.published_for_branches(request.user, timezone.localdate()))
+    pairs = selectors.iter_published_for_branches(request.user, timezone.localdate())
     return xlsx_response(name="评审结果", columns=exports.BRANCH_RESULT_COLUMNS, items=pairs)
 
 

@@ -10,7 +10,9 @@ from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from branches import access
+from branches.enums import BranchCategory
 
+from ..forms import active_filters
 from ..models import Batch
 from .models import Exemplar, Outcome, ProgressReport, Publication
 
@@ -169,8 +171,14 @@ def error_text(form):
 class FundingFilterForm(PlainTextForm):
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
     unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
+    category = forms.ChoiceField(label="支部分类", required=False,
+                                 choices=[("", "全部分类")] + BranchCategory.choices + [("none", "未填写分类")])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = Batch.objects.visible_to(user)
         self.fields["unit"].queryset = access.visible_organizations(user).secondary().order_by("path")
+
+    def active_filters(self):
+        """(label, value in words) of each filter in use, for the line above the list."""
+        return active_filters(self)

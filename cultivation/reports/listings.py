@@ -2,15 +2,17 @@
 the scoped items it selects. The list page and its 导出 Excel both call it, so they always agree."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import DecimalField, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import Coalesce
 
 from branches import access
 from branches.exports import filters_of
 from branches.inputs import parse_id
 
-from ..models import Batch, FeaturedActivity, Project
+from ..enums import CULTIVATED_STATES
+from ..models import Batch, FeaturedActivity, Project, Spending
 from . import selectors
 from .forms import FundingFilterForm
 
@@ -31,14 +33,14 @@ def default_tab(user):
     return "due"
 
 
-def reports(user, params, *, today):
+def reports(user, params, *, today, stream=False):
     """One tab of the report list: periods (due, overdue) or a queryset of reports (the others). An
-    unknown tab is the 本期待提交 tab, as on the page."""
+    unknown tab is the 本期待提交 tab, as on the page. `stream` for an export (selectors.tab_items)."""
     tab = params.get("tab") or default_tab(user)
     if tab not in selectors.TABS:
         tab = "due"
     batch = batch_filter(user, params)
-    return Listing(None, selectors.tab_items(user, tab, today=today, batch=batch), tab, batch)
+    return Listing(None, selectors.tab_items(user, tab, today=today, batch=batch, stream=stream), tab, batch)
 
 
 def batch_filter(user, params):
@@ -48,18 +50,40 @@ def batch_filter(user, params):
 
 
 def funding(user, params):
-    """Per featured activity of the projects the user may see (as the report lists): planned,
-    allocated and spent, filtered by batch and 二级党组织."""
+    """Per featured activity of the cultivation objects the user may see, filtered by batch, 二级党组织 and
+    支部分类 as the query string asks."""
     form = FundingFilterForm(params or None, user=user)
-    filters = filters_of(form)
-    projects = Project.objects.visible_to(user)
-    if filters.get("batch"):
-        projects = projects.filter(batch=filters["batch"])
-    if filters.get("unit"):
-        projects = projects.filter(unit=filters["unit"])
+    return Listing(form, funding_items(user, **filters_of(form)))
+
+
+def funding_items(user, *, batch=None, unit=None, category=None):
+    """Planned, allocated and spent per featured activity of the projects the user may see (as the
+    report lists). Only projects recognized and after: the school allocates money to nothing else
+    (evidence.activity_allocate). The batch dashboard's 经费 numbers are the totals of this."""
+    projects = Project.objects.visible_to(user).filter(state__in=CULTIVATED_STATES)
+    if batch is not None:
+        projects = projects.filter(batch=batch)
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    if category:
+        projects = projects.filter(organization__category="" if category == "none" else category)
     money = DecimalField(max_digits=12, decimal_places=2)
-    items = (FeaturedActivity.objects.filter(project__in=projects.values("pk"))
-             .select_related("project__organization", "project__unit", "project__batch")
-             .annotate(spent=Coalesce(Sum("spendings__amount"), Value(0), output_field=money))
-             .order_by("project__batch_id", "project__unit__code", "project__organization__code", "order", "pk"))
-    return Listing(form, items)
+    return (FeaturedActivity.objects.filter(project__in=projects.values("pk"))
+            .select_related("project__organization", "project__unit", "project__batch")
+            .annotate(spent=Coalesce(Sum("spendings__amount"), Value(0), output_field=money))
+            .annotate(balance=ExpressionWrapper(F("allocated_budget") - F("spent"), output_field=money))
+            .order_by("project__batch_id", "project__unit__code", "project__organization__code", "order", "pk"))
+
+
+def yuan(value):
+    """A sum of money to the fen (SQLite's SUM of decimals drops the places)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def funding_totals(items):
+    """The sums over every row of a funding listing (not one page): two queries whatever its size."""
+    activities = FeaturedActivity.objects.filter(pk__in=items.order_by().values("pk"))
+    sums = activities.aggregate(planned=Sum("planned_budget"), allocated=Sum("allocated_budget"))
+    spent = yuan(Spending.objects.filter(activity__in=activities).aggregate(s=Sum("amount"))["s"])
+    allocated = yuan(sums["allocated"])
+    return {"planned": yuan(sums["planned"]), "allocated": allocated, "spent": spent, "balance": allocated - spent}

@@ -8,6 +8,7 @@ whatever the number of projects or periods.
 
 import calendar
 import datetime
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -174,9 +175,84 @@ def pending_periods(user, *, today, statuses=("due", "overdue"), batch=None):
         found = []
         for periods in periods_of_projects(open_projects(user, batch=batch)).values():
             found += [period.on(today) for period in periods if period.status(today) in ("due", "overdue")]
-        found.sort(key=lambda period: (period.due, period.project.organization.code, period.project.pk))
+        found.sort(key=_period_key)
         memo[key] = found
     return [period for period in memo[key] if period.current_status in statuses]
+
+
+def _period_key(period):
+    return (period.due, period.project.organization.code, period.project.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ProjectNames:
+    """What an export row shows of a project: the names, not the model rows."""
+
+    pk: int
+    state: str
+    organization: _Named
+    unit: _Named
+    batch: _Named
+
+
+class _ByProject:
+    """The rows of a queryset ordered by project_id, handed out one project at a time while the
+    projects are walked in id order: one streamed query, never a dict of every project's rows."""
+
+    def __init__(self, queryset, chunk):
+        self.rows, self.next = queryset.order_by("project_id", "pk").iterator(chunk_size=chunk), None
+
+    def take(self, project_id):
+        found = []
+        while True:
+            if self.next is None:
+                self.next = next(self.rows, False)
+            if self.next is False or self.next.project_id > project_id:
+                return found
+            if self.next.project_id == project_id:
+                found.append(self.next)
+            self.next = None
+
+
+def iter_pending_periods(user, *, today, statuses, batch=None, chunk=100):
+    """The periods of `pending_periods` in the same order, for an export of any size, in three queries
+    whatever the size: the open projects, their milestones and their reports, each streamed in project
+    order and walked side by side. Of each pending period only a small tuple is kept (under 200 bytes,
+    the project's names once per project) until all are sorted; the periods then come out one by one
+    with the names in place of the project."""
+    projects = open_projects(user, batch=batch)
+    ids = projects.values("pk")
+    milestones = _ByProject(Milestone.objects.filter(project__in=ids), chunk)
+    reports = _ByProject(ProgressReport.objects.filter(project__in=ids).only(
+        "pk", "project_id", "period_due", "state", "title", "period_start"), chunk)
+    names, rows, shared = {}, [], {}
+    for project in projects.order_by("pk").iterator(chunk_size=chunk):
+        pending = [period for period in periods_of(project, milestones.take(project.pk), reports.take(project.pk))
+                   if period.status(today) in statuses]
+        if pending:
+            names[project.pk] = _ProjectNames(project.pk, project.state, _Named(project.organization.name),
+                                              _Named(project.unit.name if project.unit_id else ""),
+                                              _Named(project.batch.name))
+        # The same dates and titles recur across projects: one object each (sys.intern, `shared`).
+        rows += [(shared.setdefault(p.due, p.due), project.organization.code, project.pk,
+                  shared.setdefault(p.start, p.start), sys.intern(p.title), p.milestone,
+                  p.report.state if p.report is not None else None) for p in pending]
+    rows.sort()  # by (due, organization code, project): unique, so the later items never compare
+    for due, _, pk, start, title, milestone, report_state in rows:
+        report = _Report(report_state) if report_state else None
+        yield Period(names[pk], start, due, title, milestone, report).on(today)
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """A period's begun report, in an exported row: its state is all the row tells of it."""
+
+    state: str
 
 
 def _listed_reports(user, batch=None):
@@ -194,13 +270,13 @@ def reports_in_state(user, state, *, batch=None):
             .order_by("period_due", "project__organization__code", "pk"))
 
 
-def tab_items(user, tab, *, today, batch=None):
+def tab_items(user, tab, *, today, batch=None, stream=False):
     """The list behind a tab: periods (due, overdue) or a queryset of reports (the others); `batch`
-    keeps one batch's (the batch dashboard links here)."""
-    if tab == "due":
-        return pending_periods(user, today=today, statuses=("due",), batch=batch)
-    if tab == "overdue":
-        return pending_periods(user, today=today, statuses=("overdue",), batch=batch)
+    keeps one batch's (the batch dashboard links here). `stream`: the periods as an iterator that
+    holds only their sort keys (an export), rather than a list (a page, which counts and slices it)."""
+    if tab in ("due", "overdue"):
+        pending = iter_pending_periods if stream else pending_periods
+        return pending(user, today=today, statuses=(tab,), batch=batch)
     return reports_in_state(user, batch=batch, state={"returned": ReportState.RETURNED, "submitted": ReportState.SUBMITTED,
                                    "endorsed": ReportState.ENDORSED}[tab])
 

@@ -10,6 +10,7 @@ from . import views
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/export/", views.report_export, name="report_export"),
+    path("funding/", views.funding_list, name="funding_list"),
     path("funding/export/", views.funding_export, name="funding_export"),
     path("reports/<id:pk>/", views.report_detail, name="report_detail"),
     path("reports/<id:pk>/edit/", views.report_edit, name="report_edit"),

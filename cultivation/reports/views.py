@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.audit import action_label
+from branches.enums import Role
 from branches.exports import xlsx_response
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
@@ -109,11 +110,29 @@ def report_list(request):
 @login_required
 @require_GET
 def report_export(request):
-    listing = report_listings.reports(request.user, request.GET, today=timezone.localdate())
+    listing = report_listings.reports(request.user, request.GET, today=timezone.localdate(), stream=True)
     periods = listing.tab in ("due", "overdue")
     return xlsx_response(name=f"进展报告-{report_selectors.TABS[listing.tab]}", title=report_selectors.TABS[listing.tab],
                          columns=report_exports.PERIOD_COLUMNS if periods else report_exports.REPORT_COLUMNS,
                          items=listing.items)
+
+
+def require_funding_reader(user):
+    """The funding list is for the staff who follow it: 组织部 and 二级党组织 (a secretary reads their own
+    project's funding on its record page); each sees their sub-tree (Project.objects.visible_to)."""
+    if not (access.is_org_staff(user) or access.has_role(user, Role.UNIT_STAFF)):
+        access.refuse(user, "funding list", not_found=False)
+
+
+@login_required
+@require_GET
+def funding_list(request):
+    """Funding per featured activity in the user's sub-tree, filtered, with the totals of every row."""
+    require_funding_reader(request.user)
+    listing = report_listings.funding(request.user, request.GET)
+    return render(request, "cultivation/reports/funding_list.html", {
+        "form": listing.form, "page": paginate(request, listing.items), "query": query_without_page(request),
+        "totals": report_listings.funding_totals(listing.items)})
 
 
 @login_required

@@ -12,7 +12,7 @@ from branches.inputs import parse_id
 from branches.pagination import paginate, query_without_page
 
 from .. import notices as notice_services
-from .. import exports, selectors
+from .. import exports, listings, selectors
 from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
 from ..models import Batch, Notice, Objection
 from ..models.notices import NoticeKind
@@ -94,6 +94,24 @@ def notice_detail(request, pk):
         "revisions": selectors.notice_revisions(notice),
         "answer_form": ObjectionAnswerForm(), "withdraw_form": NoticeWithdrawForm(), "today": timezone.localdate(),
         "status": notice.status_on(timezone.localdate())})
+
+
+@login_required
+@require_GET
+def objection_list(request):
+    """Objections across the notices the user runs, to follow those still unanswered in one place."""
+    require_staff(request.user)
+    listing = listings.objections(request.user, request.GET)
+    return render(request, "cultivation/objection_list.html", {
+        "form": listing.form, "page": paginate(request, listing.items), "query": query_without_page(request)})
+
+
+@login_required
+@require_GET
+def objection_list_export(request):
+    require_staff(request.user)
+    listing = listings.objections(request.user, request.GET)
+    return xlsx_response(name="公示异议", title="异议", columns=exports.OBJECTION_LIST_COLUMNS, items=listing.items)
 
 
 @login_required

@@ -34,7 +34,7 @@ def rows_of(client, url, testid):
     """The rows of the list at `url` (one page is enough here), by its table's data-testid."""
     page = client.get(url).content.decode()
     table = page.split(f'data-testid="{testid}"')[1].split("</table>")[0]
-    body = table.split("<tbody>")[1]
+    body = table.split("<tbody>")[1].split("</tbody>")[0]  # not a totals row in <tfoot>
     return body.count("<tr") - body.count('class="text-muted"'), page
 
 
@@ -142,8 +142,8 @@ def test_every_number_matches_the_rows_and_its_list(world, tree, client_for):
     assert rows == open_count and "公示中（未截止、未撤销）" in listed
     unanswered = Objection.objects.filter(notice__batch=batch, answered_at__isnull=True).count()
     assert f'data-testid="objections">{unanswered} 条</a>' in page and unanswered == 3
-    listed = client.get(links_with(page, "objections")[0]).content.decode()
-    assert sum(int(n) for n in re.findall(r'text-bg-danger">(\d+)</span>', listed)) == unanswered
+    rows, listed = rows_of(client, links_with(page, "objections")[0], "objection-list")
+    assert rows == unanswered and "处理情况：待处理" in listed and f"批次：{batch.name}" in listed
 
     # Quota use and funding.
     recognized = [p for p in projects if p.state in CULTIVATED_STATES]
@@ -159,6 +159,14 @@ def test_every_number_matches_the_rows_and_its_list(world, tree, client_for):
     spent = sum((s.amount for s in Spending.objects.filter(activity__project__in=recognized)), Decimal(0))
     assert f'data-testid="allocated">{allocated}</a>' in page and f'data-testid="spent">{spent}</a>' in page
     assert allocated > 0 and spent > 0
+    # Both link to the funding list of the batch, whose totals are those numbers, over one row per
+    # featured activity of the recognized projects.
+    assert links_with(page, "allocated") == links_with(page, "spent")
+    rows, listed = rows_of(client, links_with(page, "allocated")[0], "funding-list")
+    assert rows == FeaturedActivity.objects.filter(project__in=recognized).count() > 0
+    assert f"批次：{batch.name}" in listed
+    assert f'data-testid="total-allocated">{allocated}</td>' in listed
+    assert f'data-testid="total-spent">{spent}</td>' in listed
 
 
 def test_the_charts_are_svg_with_labels_tooltips_and_links(world, tree, client_for):

@@ -75,3 +75,35 @@ def test_the_overview_runs_the_same_queries_with_three_times_the_rows(tree, clie
     before = count()
     grow(copies=2)
     assert count() == before
+
+
+def test_the_units_funding_and_the_staffs_objections_are_the_totals_of_their_lists(tree, client_for):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cultivation.enums import CULTIVATED_STATES
+    from cultivation.models import FeaturedActivity, Notice, Objection, Spending
+
+    world = World(tree, size=2)
+    client = client_for(tree.unit_staff)
+    unit = client.get(HOME).context["unit"]
+    ours = [p for p in Project.objects.select_related("organization")
+            if in_subtree(p.organization.path, tree.unit_a.path) and p.state in CULTIVATED_STATES]
+    allocated = sum((a.allocated_budget for a in FeaturedActivity.objects.filter(project__in=ours)), Decimal(0))
+    spent = sum((s.amount for s in Spending.objects.filter(activity__project__in=ours)), Decimal(0))
+    assert (unit["funding"]["allocated"], unit["funding"]["spent"]) == (allocated, spent) and allocated > 0
+    listed_page = client.get(unit["funding_href"]).content.decode()
+    assert f'data-testid="total-allocated">{allocated}</td>' in listed_page
+    assert f'data-testid="total-spent">{spent}</td>' in listed_page
+
+    today = timezone.localdate()
+    notice = Notice.objects.create(batch=world.first, kind="recognition", title="拟认定公示", body="公示",
+                                   starts_on=today, ends_on=today + datetime.timedelta(days=5), published_by=tree.staff)
+    for answered in (False, False, True):
+        Objection.objects.create(notice=notice, name="李四", contact="13800000000", content="异议",
+                                 answered_at=timezone.now() if answered else None)
+    staff = client_for(tree.staff)
+    count, href = staff.get(HOME).context["staff"]["objections"]
+    assert count == 2 and listed(staff, href) == 2

@@ -9,26 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.audit import log_event
-from branches.enums import OrgKind, Role
 from cultivation.enums import ProjectState
 from cultivation.models import Notice, NoticeItem, Objection, Project, Spending
 from cultivation.models.notices import NoticeKind
-from tests.factories import (BatchFactory, BranchFactory, OrganizationFactory, ProjectFactory, RoundFactory,
-                             cultivating_project, progress_report, round_project, user_with_role)
+from tests.factories import (BatchFactory, BranchFactory, ProjectFactory, RoundFactory,
+                             cultivating_project, progress_report, round_project)
 
 from .helpers import column, rows_of, sheet_of
 
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"点我\")"
-
-
-@pytest.fixture
-def other(db, tree):
-    """Another school with its own staff, unit, branch and batch."""
-    school = OrganizationFactory(kind=OrgKind.SCHOOL, name="外校党委")
-    unit = OrganizationFactory(name="外校学院党委", parent=school)
-    branch = BranchFactory(name="外校党支部", parent=unit)
-    return {"school": school, "unit": unit, "branch": branch, "batch": BatchFactory(owner=school),
-            "staff": user_with_role(Role.ORG_STAFF, school, username="other_staff")}
 
 
 def names_on_page(client, url):

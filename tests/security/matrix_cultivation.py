@@ -331,6 +331,9 @@ ROWS += [
                  "post", lambda world, which: {"verified": "yes", "note": "属实"}),
     _Row("cultivation:notice_list", STAFF_ONLY),
     _Row("cultivation:notice_export", STAFF_ONLY),
+    # Objections across notices: the staff who may open a notice's page, as there.
+    _Row("cultivation:objection_list", STAFF_ONLY),
+    _Row("cultivation:objection_list_export", STAFF_ONLY),
     _project_row("cultivation:objection_export", _same(STAFF_ONLY), _notice_kwargs),
     _project_row("cultivation:notice_detail", _same(STAFF_ONLY), _notice_kwargs),
     _project_row("cultivation:objection_answer", _same(STAFF_POST), _objection_kwargs, "post",
@@ -508,6 +511,10 @@ ROWS += [
     _R_Row("cultivation:report_list", _R_SIGNED_IN),
     _R_Row("cultivation:report_export", _R_SIGNED_IN),
     _R_Row("cultivation:funding_export", _R_SIGNED_IN),
+    # The funding list is for 组织部 and 二级党组织 staff (each sees their sub-tree); secretaries and reviewers
+    # are refused.
+    _R_Row("cultivation:funding_list", _r_expect(_R_FORBIDDEN, anonymous=_R_LOGIN, org_staff=_R_OK, unit_staff=_R_OK,
+                                                 other_unit_staff=_R_OK)),
     _r_row("cultivation:report_project", kwargs=_r_project_kwargs, **_R_READERS),
     _r_row("cultivation:report_detail", kwargs=_r_report("submitted"), **_R_READERS),
     _r_row("cultivation:report_attachment_download", kwargs=_r_attachment, **_R_READERS),

@@ -209,6 +209,18 @@ def project_filter(world):
             _payloads(cf.ProjectFilterForm, form_kwargs={"user": world.tree.staff}), None, "get")
 
 
+def funding_filter(world):
+    m._r_activity(world, "own")
+    return (world.tree.unit_staff, reverse("cultivation:funding_list"),
+            _payloads(rf.FundingFilterForm, form_kwargs={"user": world.tree.unit_staff}), None, "get")
+
+
+def objection_filter(world):
+    m._objection_kwargs(world, "own")
+    return (world.tree.staff, reverse("cultivation:objection_list"),
+            _payloads(cf.ObjectionFilterForm, form_kwargs={"user": world.tree.staff}), None, "get")
+
+
 def screening_filter(world):
     batch = m._batch("recognition")
     return (world.tree.staff, reverse("cultivation:screening", args=[batch.pk]),
@@ -285,7 +297,7 @@ CASES = [batch_create, batch_edit, batch_quota, project_start, project_edit, pro
          project_screen, project_extend, midterm_edit, final_edit, deliverable_add, attachment_add, feedback_add,
          acceptance_edit, feedback_respond, feedback_verify, notice_create, objection_answer, objection_lodge,
          notice_withdraw, notice_correct,
-         project_filter, screening_filter, report_edit, report_move, report_start, milestone_add,
+         project_filter, funding_filter, objection_filter, screening_filter, report_edit, report_move, report_start, milestone_add,
          report_attachment_upload, _evidence("publication"), _evidence("outcome"), _evidence("exemplar"),
          spending_allocate, spending_add]
 
