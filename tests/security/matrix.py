@@ -121,7 +121,8 @@ class Row:
 
 
 def all_rows():
-    from . import matrix_branches, matrix_cultivation, matrix_dashboards, matrix_evaluations, matrix_notifications
+    from . import (matrix_branches, matrix_cultivation, matrix_dashboards, matrix_evaluations, matrix_notifications,
+                   matrix_planning)
 
     return [*matrix_branches.ROWS, *matrix_notifications.ROWS, *matrix_cultivation.ROWS, *matrix_evaluations.ROWS,
-            *matrix_dashboards.ROWS]
+            *matrix_planning.ROWS, *matrix_dashboards.ROWS]
