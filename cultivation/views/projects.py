@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from branches import access
 from branches.exports import xlsx_response
 from branches.inputs import STALE_PAGE, next_path, posted_version
+from branches.registry import declared
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
@@ -77,6 +78,8 @@ def project_detail(request, pk):
         "show_feedback": project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED},
         "show_final": project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED},
     }
+    # What later apps show on the page (the task book's timeline): settings.PROJECT_PANELS.
+    context["panels"] = [panel for contribute in declared("PROJECT_PANELS") if (panel := contribute(request, project))]
     if visible:
         context["events"] = events_for(project)[:100]
         if project.organization.is_branch and project.batch.kind != BatchKind.BENCHMARK_UNIT:
