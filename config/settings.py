@@ -261,7 +261,7 @@ EVENT_LABELS = [
     "dissemination.video.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
-DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build"]
+DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build", "planning.demo.build"]
 # What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
 REMINDER_JOBS = ["cultivation.reports.services.send_reminders", "planning.services.send_reminders"]
 
