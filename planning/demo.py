@@ -68,8 +68,9 @@ def _own_branch(project, users):
 
 def _written(project, state=TaskBookState.CONFIRMED):
     now = timezone.now()
-    book = TaskBook.objects.create(project=project, roadmap=ROADMAP)
-    TaskBook.objects.filter(pk=book.pk).update(state=state, confirmed_at=now if state == TaskBookState.CONFIRMED else None)
+    # Written as it would stand after the moves (created in its state, as the reports demo does).
+    book = TaskBook.objects.create(project=project, roadmap=ROADMAP, state=state,
+                                   confirmed_at=now if state == TaskBookState.CONFIRMED else None)
     Task.objects.bulk_create(
         Task(book=book, title=title, owner_name=_owner(project, role), owner_role=role, due=_due(project, offset),
              outcome_type=outcome, deliverable=deliverable, expected=expected)
