@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from branches import access
 from branches.exports import xlsx_response
 from branches.inputs import STALE_PAGE, next_path, posted_version
-from branches.registry import declared
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
@@ -22,7 +21,8 @@ from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendFor
                      ScreeningNoteForm, StartForm, activities_of, activity_formset)
 from ..models import Project
 from ..models.reviews import ReviewStage
-from .common import batch_or_404, form_errors, project_or_404, require_roles, run, to_project, warn_elsewhere
+from .common import (batch_or_404, form_errors, project_or_404, project_panels, require_roles, run, to_project,
+                     warn_elsewhere)
 
 # The steps of selection after which a branch in play in another batch is pointed out (defect 9).
 ELSEWHERE_STEPS = {"submit", "nominate", "shortlist", "recognize"}
@@ -79,7 +79,7 @@ def project_detail(request, pk):
         "show_final": project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED},
     }
     # What later apps show on the page (the task book's timeline): settings.PROJECT_PANELS.
-    context["panels"] = [panel for contribute in declared("PROJECT_PANELS") if (panel := contribute(request, project))]
+    context["panels"] = project_panels(request, project)
     if visible:
         context["events"] = events_for(project)[:100]
         if project.organization.is_branch and project.batch.kind != BatchKind.BENCHMARK_UNIT:

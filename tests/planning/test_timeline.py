@@ -72,3 +72,19 @@ def test_the_project_page_runs_the_same_queries_with_more_tasks(tree, client_for
     with django_assert_num_queries(27):
         body = client.get(f"/cultivation/projects/{project.pk}/").content.decode()
     assert body.count('data-mark="late"') == 2 * n
+
+
+def test_the_scoring_and_review_pages_show_the_plan_against_the_result(tree, client_for):
+    from evaluations import services as evaluation_services
+    from tests.factories import RoundFactory, round_project
+
+    round_ = RoundFactory()
+    project = round_project(tree.branch_a1, round_)
+    _plan(project)
+    evaluation_services.assignment_add(round_=round_, project=project, reviewer=tree.reviewer, actor=tree.staff)
+    body = client_for(tree.reviewer).get(f"/evaluations/rounds/{round_.pk}/projects/{project.pk}/score/").content.decode()
+    assert 'data-testid="sheet-plan"' in body and 'data-mark="late"' in body and "逾期未开始" in body
+    Project = project.__class__
+    Project.objects.filter(pk=project.pk).update(state="final_submitted")
+    body = client_for(tree.staff).get(f"/cultivation/projects/{project.pk}/acceptance/").content.decode()
+    assert "对照任务书：计划与完成情况" in body and 'data-mark="done"' in body
