@@ -87,3 +87,20 @@ def test_others_cannot_move_tasks(tree, client_for):
     assert client_for(tree.other_secretary).post(f"/planning/reports/{report.pk}/tasks/", data).status_code == 404
     assert client_for(tree.other_secretary).get(f"/planning/reports/{report.pk}/tasks/").status_code == 404
     assert not TaskProgress.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_report_pages_run_the_same_queries_with_more_tasks(tree, client_for, django_assert_num_queries, n):
+    project = cultivating_project(tree.branch_a1)
+    book = book_with_tasks(project, state=TaskBookState.CONFIRMED,
+                           tasks=[("任务", project.batch.cultivation_start, TaskStatus.PLANNED)] * n)
+    report = progress_report(project)
+    for task in book.tasks.all():
+        TaskProgress.objects.create(report=report, task=task, status=TaskStatus.ONGOING, note="推进中")
+    client = client_for(tree.secretary)
+    client.get(f"/planning/reports/{report.pk}/tasks/")
+    with django_assert_num_queries(11):
+        body = client.get(f"/planning/reports/{report.pk}/tasks/").content.decode()
+    assert body.count("进行中：推进中") == n
+    with django_assert_num_queries(18):
+        assert client.get(f"/cultivation/reports/{report.pk}/").status_code == 200
