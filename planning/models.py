@@ -64,6 +64,11 @@ class Task(models.Model):
     expected = models.CharField("预期成果", max_length=300, blank=True)
     status = models.CharField("完成情况", max_length=10, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
     done_on = models.DateField("完成日期", null=True, blank=True)
+    # The task of version 1 (or of the version that added it) this row carries on in a later version: what
+    # a report says of the task in force reaches its copy in a revision, and a reminder is sent per task,
+    # not again for each copy.
+    origin = models.ForeignKey("self", verbose_name="沿用自", on_delete=models.SET_NULL, null=True, blank=True,
+                               editable=False, related_name="+")
 
     class Meta:
         verbose_name = "任务"

@@ -80,6 +80,7 @@ def taskbook_start(*, project, actor, reason=""):
                                    roadmap=latest.roadmap if latest else "", change_reason=reason, created_by=actor)
     if latest is not None:
         Task.objects.bulk_create(Task(book=book, status=task.status, done_on=task.done_on,
+                                      origin_id=task.origin_id or task.pk,
                                       **{name: getattr(task, name) for name in TASK_FIELDS})
                                  for task in latest.tasks.all())
     log_event(actor=actor, action="taskbook.started", target=book,
@@ -260,6 +261,9 @@ def task_progress_record(*, report, task_id, status, note, actor, today=None):
     task.status = status
     task.done_on = today if status == TaskStatus.DONE else None
     task.save(update_fields=["status", "done_on"])
+    # A revision being drafted or reviewed carries the same task on: it learns the news too.
+    Task.objects.filter(book__project=project, book__number__gt=book.number,
+                        origin_id=task.origin_id or task.pk).update(status=task.status, done_on=task.done_on)
     log_event(actor=actor, action="taskbook.task_moved", target=book,
               data={"任务": task.title, "完成情况": TaskStatus(status).label, "进展报告": report.title,
                     **({"进展说明": note} if note else {})})
@@ -269,7 +273,9 @@ def task_progress_record(*, report, task_id, status, note, actor, today=None):
 # ---- overdue tasks are reminded once ------------------------------------------------------------
 
 def task_reminder_key(task):
-    return f"planning/task/{task.pk}/overdue"
+    """One reminder per task and due date: a revision's copy of a task is not reminded again, unless the
+    revision moved its due date."""
+    return f"planning/task/{task.origin_id or task.pk}/{task.due:%Y-%m-%d}/overdue"
 
 
 def overdue_tasks(today):

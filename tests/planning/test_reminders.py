@@ -89,3 +89,16 @@ def test_two_runs_at_once_send_each_reminder_once(tree):
     assert Notification.objects.filter(title__contains="任务书中的任务已逾期").count() == 2
     assert Reminder.objects.filter(key__startswith="planning/task/").count() == 1
     assert Event.objects.filter(action="taskbook.task_reminded").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_confirmed_revision_does_not_remind_the_same_late_task_again(tree):
+    project, book, today = _project_with_late_task(tree)
+    assert services.send_reminders(today=today)["sent"] == 1
+    from planning.models import TaskBook
+
+    revision = services.taskbook_start(project=project, actor=tree.secretary, reason="新增任务")
+    for name, actor in (("submit", tree.secretary), ("endorse", tree.unit_staff), ("confirm", tree.staff)):
+        revision = services.taskbook_move(book=TaskBook.objects.get(pk=revision.pk), name=name, actor=actor)
+    assert services.send_reminders(today=today) == {"sent": 0, "skipped": 0}
+    assert Notification.objects.filter(title__contains="任务书中的任务已逾期").count() == 2

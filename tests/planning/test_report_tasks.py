@@ -104,3 +104,19 @@ def test_the_report_pages_run_the_same_queries_with_more_tasks(tree, client_for,
     assert body.count("进行中：推进中") == n
     with django_assert_num_queries(18):
         assert client.get(f"/cultivation/reports/{report.pk}/").status_code == 200
+
+
+def test_a_revision_under_way_learns_what_reports_say_of_the_task_in_force(tree, client_for):
+    from planning import services
+
+    project = cultivating_project(tree.branch_a1)
+    book = confirmed_book(tree, project)
+    task = book.tasks.get()
+    revision = services.taskbook_start(project=project, actor=tree.secretary, reason="调整时间表")
+    copy = revision.tasks.get()
+    assert copy.origin_id == task.pk
+    report = progress_report(project)
+    client_for(tree.secretary).post(f"/planning/reports/{report.pk}/tasks/", {"task": task.pk, "status": "done"})
+    copy.refresh_from_db()
+    assert copy.status == TaskStatus.DONE and copy.done_on is not None
+    assert services.task_reminder_key(copy) == services.task_reminder_key(Task.objects.get(pk=task.pk))
