@@ -241,6 +241,11 @@ HOME_PANELS = [
 ]
 # Sections of an organization's page: functions of (request, organization) returning a dict or None.
 ORGANIZATION_PANELS = ["cultivation.views.ladder.ladder_panel", "planning.guidance_views.commendations_panel"]
+# Sections of a project's page, in the main column: functions of (request, project) returning a dict
+# with "template" (rendered with the dict as context) or None.
+PROJECT_PANELS = ["planning.panels.taskbook_panel"]
+# Sections of a progress report's page (read and edit): functions of (request, report), as above.
+REPORT_PANELS = ["planning.panels.report_panel"]
 # Who else may read a project's materials (never change them): functions of the user returning a
 # queryset of project ids, such as a reviewer's assignments.
 PROJECT_READERS = ["evaluations.selectors.readable_project_ids"]
@@ -260,9 +265,10 @@ EVENT_LABELS = [
     "dissemination.pieces.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
-DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build", "dissemination.demo.build"]
+DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build", "planning.demo.build",
+                 "dissemination.demo.build"]
 # What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
-REMINDER_JOBS = ["cultivation.reports.services.send_reminders"]
+REMINDER_JOBS = ["cultivation.reports.services.send_reminders", "planning.services.send_reminders"]
 
 # The 示范建设微视频: the largest MP4 a branch may upload, and whether the web server (nginx, X-Accel-Redirect
 # to its internal /protected/ location over MEDIA_ROOT) serves the bytes instead of Django.

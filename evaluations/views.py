@@ -19,7 +19,7 @@ from branches.enums import Role
 from branches.exports import xlsx_response
 from branches.inputs import STALE_PAGE, parse_id, posted_version
 from branches.pagination import paginate, query_without_page
-from cultivation.views.common import flash_refusal
+from cultivation.views.common import flash_refusal, project_panels
 from cultivation import workflow
 from transitions.refusals import MoveRefused
 
@@ -128,6 +128,8 @@ def sheet(request, round_pk, project_pk):
         "full_marks": scoring.fmt(scoring.full_marks((c.max_score, c.weight) for c in criteria)),
         "partials": available_partials(), "progress": selectors.queue_progress(request.user),
         "self_evaluation": sheet.project.self_evaluations.filter(round=sheet.round, state="submitted").first(),
+        # What was promised (the task book) beside what was done: settings.PROJECT_PANELS.
+        "panels": project_panels(request, sheet.project),
     })
 
 

@@ -64,6 +64,11 @@ class Task(models.Model):
     expected = models.CharField("预期成果", max_length=300, blank=True)
     status = models.CharField("完成情况", max_length=10, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
     done_on = models.DateField("完成日期", null=True, blank=True)
+    # The task of version 1 (or of the version that added it) this row carries on in a later version: what
+    # a report says of the task in force reaches its copy in a revision, and a reminder is sent per task,
+    # not again for each copy.
+    origin = models.ForeignKey("self", verbose_name="沿用自", on_delete=models.SET_NULL, null=True, blank=True,
+                               editable=False, related_name="+")
 
     class Meta:
         verbose_name = "任务"
@@ -72,4 +77,28 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TaskProgress(models.Model):
+    """What one progress report says of one task: it moved to 进行中 or 已完成, with a note. The report
+    is the evidence (its narrative and materials); the task's own status follows the latest row."""
+
+    report = models.ForeignKey("cultivation.ProgressReport", verbose_name="进展报告", on_delete=models.CASCADE,
+                               related_name="task_moves")
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="moves")
+    status = models.CharField("完成情况", max_length=10, choices=TaskStatus.choices)
+    note = models.CharField("进展说明", max_length=500, blank=True)
+    created_by = _actor("填写人")
+    created_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "任务进展"
+        verbose_name_plural = "任务进展"
+        ordering = ["report", "task__due", "task_id"]
+        constraints = [models.UniqueConstraint(fields=["report", "task"], name="one_move_per_task_and_report")]
+
+    def __str__(self):
+        return f"{self.task}：{self.get_status_display()}"
+
+
 from .models_guidance import *  # noqa: E402,F401,F403 - 跟踪指导与表彰 (planning/models_guidance.py)

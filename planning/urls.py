@@ -1,15 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
+from . import guidance_views, views
+
 app_name = "planning"
 
-urlpatterns = []
-
-# 常态化跟踪指导与表彰奖励 (planning/guidance_views.py)
-from . import guidance_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    path("taskbooks/", views.review_queue, name="review_queue"),
+    path("projects/<id:pk>/taskbook/", views.project_taskbook, name="project_taskbook"),
+    path("projects/<id:pk>/taskbook/start/", views.taskbook_start, name="taskbook_start"),
+    path("taskbooks/<id:pk>/", views.taskbook_detail, name="taskbook_detail"),
+    path("taskbooks/<id:pk>/roadmap/", views.taskbook_edit, name="taskbook_edit"),
+    path("taskbooks/<id:pk>/tasks/", views.task_add, name="task_add"),
+    path("taskbooks/<id:pk>/move/<slug:name>/", views.taskbook_move, name="taskbook_move"),
+    path("tasks/<id:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<id:pk>/remove/", views.task_remove, name="task_remove"),
+    path("reports/<id:pk>/tasks/", views.report_tasks, name="report_tasks"),
     path("projects/<id:pk>/guidance/", guidance_views.guidance_project, name="guidance_project"),
     path("projects/<id:pk>/guidance/add/", guidance_views.guidance_add, name="guidance_add"),
     path("projects/<id:pk>/difficulties/", guidance_views.difficulty_raise, name="difficulty_raise"),

@@ -156,7 +156,8 @@ def test_the_state_rule_check_finds_a_hand_written_move():
 
 # ---- registries are declared, not filled by imports ------------------------------------------
 
-REGISTRIES = {"HOME_PANELS": callable, "ORGANIZATION_PANELS": callable, "PROJECT_READERS": callable,
+REGISTRIES = {"HOME_PANELS": callable, "ORGANIZATION_PANELS": callable, "PROJECT_PANELS": callable,
+              "REPORT_PANELS": callable, "PROJECT_READERS": callable,
               "DEMO_BUILDERS": callable, "REMINDER_JOBS": callable,
               "EVENT_LABELS": lambda value: isinstance(value, dict)}
 

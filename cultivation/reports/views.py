@@ -20,6 +20,7 @@ from branches.enums import Role
 from branches.exports import xlsx_response
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
+from branches.registry import declared
 from branches.uploads import attachment_response, inline_image_response
 from transitions.refusals import MoveRefused, NotAllowed
 
@@ -205,6 +206,11 @@ def milestone_add(request, pk):
 
 # ---- one report ----------------------------------------------------------------------------
 
+def _panels(request, report):
+    """What later apps show on a report's pages (the tasks it moved): settings.REPORT_PANELS."""
+    return [panel for contribute in declared("REPORT_PANELS") if (panel := contribute(request, report))]
+
+
 def _history(report):
     events = list(Event.objects.filter(content_type__app_label="cultivation", content_type__model="progressreport",
                                        object_id=str(report.pk)).select_related("actor").order_by("created_at", "pk"))
@@ -225,6 +231,7 @@ def report_detail(request, pk):
         "report": report, "project": report.project, "evidence": report_selectors.report_evidence(report),
         "activity_progress": report_selectors.activity_progress(report), "moves": moves, "can_edit": can_edit,
         "move_form": MoveForm(initial={"version": report.version}), "history": _history(report),
+        "panels": _panels(request, report),
     })
 
 
@@ -337,6 +344,7 @@ def report_edit(request, pk):
         "attachment_form": evidence_forms["attachment"], "publication_form": evidence_forms["publication"],
         "outcome_form": evidence_forms["outcome"], "exemplar_form": evidence_forms["exemplar"],
         "edit_form_id": "report-form", "open_evidence": detail if action == "add" else "",
+        "panels": _panels(request, report),
     })
 
 

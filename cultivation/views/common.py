@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
 from branches import access
+from branches.registry import declared
 from transitions.refusals import MoveRefused
 
 from ..models import Batch, Project
@@ -18,6 +19,12 @@ def project_or_404(user, pk, *, readable=False):
     if project is None:
         access.refuse(user, f"project {pk}")
     return project
+
+
+def project_panels(request, project):
+    """The sections later apps add to a project's pages (settings.PROJECT_PANELS), e.g. the task book's
+    plan against its result on the project, 中期评估, 验收 and scoring pages."""
+    return [panel for contribute in declared("PROJECT_PANELS") if (panel := contribute(request, project))]
 
 
 def batch_or_404(user, pk):

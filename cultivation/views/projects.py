@@ -22,7 +22,8 @@ from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendFor
                      ScreeningNoteForm, StartForm, activities_of, activity_formset)
 from ..models import Project, WindowExtension
 from ..models.reviews import ReviewStage
-from .common import batch_or_404, form_errors, project_or_404, require_roles, run, to_project, warn_elsewhere
+from .common import (batch_or_404, form_errors, project_or_404, project_panels, require_roles, run, to_project,
+                     warn_elsewhere)
 
 # The steps of selection after which a branch in play in another batch is pointed out (defect 9).
 ELSEWHERE_STEPS = {"submit", "nominate", "shortlist", "recognize"}
@@ -81,6 +82,8 @@ def project_detail(request, pk):
         "show_feedback": project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED},
         "show_final": project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED},
     }
+    # What later apps show on the page (the task book's timeline): settings.PROJECT_PANELS.
+    context["panels"] = project_panels(request, project)
     if visible:
         context["events"] = events_for(project)[:100]
         if project.organization.is_branch and project.batch.kind != BatchKind.BENCHMARK_UNIT:

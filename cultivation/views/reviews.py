@@ -13,7 +13,7 @@ from ..enums import Actor
 from ..forms import (AcceptanceForm, AttachmentForm, DeliverableForm, FeedbackForm, FeedbackResponseForm,
                      FeedbackVerifyForm, FinalReportForm, MidtermReportForm)
 from ..models import AcceptanceRecord, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project, ReviewAttachment
-from .common import form_errors, project_or_404, require_roles, run, to_project
+from .common import form_errors, project_or_404, project_panels, require_roles, run, to_project
 
 
 def _owned(model, user, pk, *, readable=False):
@@ -41,7 +41,8 @@ def midterm_edit(request, pk):
             expected_version=data["version"]), success="已保存中期材料；齐全后请在项目页提交")
         if ok:
             return to_project(project, "midterm")
-    return render(request, "cultivation/midterm_form.html", {"project": project, "form": form})
+    return render(request, "cultivation/midterm_form.html", {"project": project, "form": form,
+                                                             "panels": project_panels(request, project)})
 
 
 @login_required
@@ -57,7 +58,8 @@ def final_edit(request, pk):
             expected_version=form.cleaned_data["version"]), success="已保存工作总结报告")
         if ok:
             return to_project(project, "final")
-    return render(request, "cultivation/final_form.html", {"project": project, "form": form})
+    return render(request, "cultivation/final_form.html", {"project": project, "form": form,
+                                                          "panels": project_panels(request, project)})
 
 
 @login_required
@@ -169,4 +171,5 @@ def acceptance_edit(request, pk):
             project=project, actor=request.user, expected_version=version, **data), success="已保存验收记录")
         if ok:
             return to_project(project, "acceptance")
-    return render(request, "cultivation/acceptance_form.html", {"project": project, "form": form})
+    return render(request, "cultivation/acceptance_form.html", {"project": project, "form": form,
+                                                               "panels": project_panels(request, project)})
