@@ -15,6 +15,7 @@ from cultivation.reports import listings as report_listings
 from cultivation.reports import selectors as report_selectors
 from evaluations.models import ScoreSheet
 from evaluations.selectors import PENDING_SHEET_STATES
+from planning.selectors import guidance_overview
 
 from . import charts
 
@@ -69,9 +70,12 @@ def batch_dashboard(user, batch, *, today):
     for row in quotas:
         row["href"] = projects_link(batch, unit=row["unit_id"], state="nominated")
 
+    guidance = _guidance(counted, batch, today)
+
     windows = batch.windows()
     current = batch.phase_on(today)
     return {
+        **guidance,
         "batch": batch, "today": today, "phase": current, "finished": batch.is_finished(today),
         "project_total": sum(by_state.values()), "all_href": projects_link(batch),
         "state_chart": charts.bars(states, title="各状态项目数"),
@@ -91,3 +95,21 @@ def batch_dashboard(user, batch, *, today):
         "allocated": funding["allocated"], "spent": funding["spent"], "balance": funding["balance"],
         "funding_href": link("cultivation:funding_list", batch=batch.pk),
     }
+
+
+def _guidance(cultivated, batch, today):
+    """常态化跟踪指导: each cultivated project's guidance, the least guided first (a project never visited
+    shows 0), and the open difficulties, oldest first (three queries)."""
+    overview = guidance_overview(batch, today=today)
+    rows = []
+    for project in cultivated.values("pk", "organization__name").order_by("organization__code", "pk"):
+        counts = overview.counts.get(project["pk"], {})
+        rows.append({"name": project["organization__name"], "total": counts.get("total", 0),
+                     "latest": counts.get("latest"), "href": reverse("planning:guidance_project", args=[project["pk"]])})
+    rows.sort(key=lambda row: row["total"])
+    difficulties = [{"title": row.title, "branch": row.project.organization.name, "age": row.age_days,
+                     "state": row.get_state_display(),
+                     "href": reverse("planning:guidance_project", args=[row.project_id]) + f"#difficulty-{row.pk}"}
+                    for row in overview.open_difficulties]
+    return {"guidance_rows": rows, "guidance_total": sum(row["total"] for row in rows),
+            "unguided": sum(1 for row in rows if not row["total"]), "open_difficulties": difficulties}

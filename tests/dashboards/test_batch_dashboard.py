@@ -195,6 +195,33 @@ def test_the_dashboard_is_linked_from_the_batch_page_and_the_home_panel(world, t
         reverse("cultivation:batch_detail", args=[world.first.pk])).content.decode()
 
 
+def test_guidance_per_project_and_open_difficulties_by_age(world, tree, client_for):
+    from planning.models import Difficulty, Guidance
+
+    batch = world.first
+    cultivated = list(Project.objects.filter(batch=batch, state__in=CULTIVATED_STATES).select_related("organization"))
+    guided, unguided = cultivated[0], cultivated[1:]
+    for day in (3, 10):
+        Guidance.objects.create(project=guided, kind="visit", held_on=datetime.date(2024, 5, day), guides="李老师",
+                                notes="走访", side="unit", recorded_by=tree.unit_staff)
+    Guidance.objects.create(project=world.other_project, kind="visit", held_on=datetime.date(2024, 5, 1),
+                            guides="他校", notes="他校走访", side="unit", recorded_by=world.other_staff)
+    old = Difficulty.objects.create(project=guided, title="活动场地不足", text="缺少场地", addressed_to="unit",
+                                    raised_by=tree.secretary)
+    Difficulty.objects.filter(pk=old.pk).update(raised_at=timezone.now() - datetime.timedelta(days=9))
+    Difficulty.objects.create(project=guided, title="新近的问题", text="经费", addressed_to="unit", raised_by=tree.secretary)
+    Difficulty.objects.create(project=guided, title="已关闭的问题", text="已解决", addressed_to="unit", state="closed",
+                              raised_by=tree.secretary)
+    page = client_for(tree.staff).get(dashboard_url(batch)).content.decode()
+    section = page.split('data-testid="guidance"')[1].split("</section>")[0]
+    assert section.count('data-testid="guidance-row"') == len(cultivated)
+    assert "共 2 次" in section and f"{len(unguided)} 个项目尚无记录" in section and "2024-05-10" in section
+    assert reverse("planning:guidance_project", args=[guided.pk]) in section and "他校" not in page
+    difficulties = page.split('data-testid="difficulties"')[1].split("</section>")[0]
+    assert difficulties.count('data-testid="difficulty-row"') == 2 and "已关闭的问题" not in difficulties
+    assert difficulties.index("活动场地不足") < difficulties.index("新近的问题") and "9 天" in difficulties
+
+
 def test_the_booklet_is_reached_from_the_dashboard(world, tree, client_for):
     booklet = reverse("dissemination:booklet", args=[world.first.pk])
     assert f'href="{booklet}"' in client_for(tree.staff).get(dashboard_url(world.first)).content.decode()
@@ -212,5 +239,5 @@ def test_the_dashboard_runs_the_same_queries_at_any_size(tree, client_for, djang
 
 # session, user, role assignments, the navbar's unread count; the batch; projects by state, category and
 # unit; reports (three for the periods, one by state); sheets; notices; objections; recognized; allocated;
-# spent; the quotas and their use (two)
-QUERIES = 20
+# spent; the quotas and their use (two); guidance: the cultivated projects, their counts, open difficulties
+QUERIES = 23
