@@ -14,6 +14,7 @@ from cultivation.enums import ProjectState
 from cultivation.models import Attachment, Project
 from cultivation.models.reviews import DeliverableKind, FinalDeliverable
 from branches.uploads import INLINE_IMAGE_TYPES
+from planning.selectors import published_commendations_of
 
 
 def pieces_of(projects):
@@ -36,6 +37,7 @@ class Chapter:
     outcomes: list
     pictures: list
     pieces: list = field(default_factory=list)
+    commendations: list = field(default_factory=list)
 
     @property
     def heading(self):
@@ -56,6 +58,7 @@ def compile_booklet(batch):
         .order_by("unit__path", "organization__path", "id")
     )
     pieces = pieces_of(projects)
+    commendations = published_commendations_of(projects)
     chapters = []
     for number, project in enumerate(projects, start=1):
         experiences = [(item.title, item.description) for item in project.experience_items]
@@ -64,7 +67,7 @@ def compile_booklet(batch):
         summary = getattr(getattr(project, "final_report", None), "summary", "") if _has_final(project) else ""
         chapters.append(Chapter(number=number, project=project, experiences=experiences, summary=summary,
                                 outcomes=list(project.outcomes.all()), pictures=project.pictures,
-                                pieces=pieces.get(project.pk, [])))
+                                pieces=pieces.get(project.pk, []), commendations=commendations.get(project.pk, [])))
     return chapters
 
 

@@ -45,6 +45,10 @@ def booklet_docx(batch, chapters):
                 if root in full.parents and full.is_file():
                     document.add_picture(str(full), width=Cm(12))
                     document.add_paragraph(picture.caption or picture.original_name)
+        if chapter.commendations:
+            document.add_heading("表彰奖励", level=2)
+            for commendation in chapter.commendations:
+                document.add_paragraph(commendation.display, style="List Bullet")
         document.add_heading("宣传作品", level=2)
         for piece in chapter.pieces:
             document.add_heading(str(piece), level=3)

@@ -126,6 +126,13 @@ class Commendation(models.Model):
         return self.published_at is not None
 
     @property
+    def display(self):
+        """One line for the booklet and the showcase: who, what, at which level, by whom, when."""
+        who = self.person_label or self.project.organization.name
+        by = f"，{self.conferred_by}" if self.conferred_by else ""
+        return f"{who}：{self.title}（{self.get_level_display()}{by}，{self.awarded_on:%Y年%m月}）"
+
+    @property
     def person_label(self):
         """A person's name with their role ("张三（党员骨干）"); empty for an organization's commendation."""
         if self.subject != CommendationSubject.PERSON:

@@ -41,7 +41,7 @@ def test_booklet_query_count_is_constant(tree, client_for, django_assert_num_que
     batch, _ = accepted_projects(tree, count)
     client = client_for(tree.staff)
     client.get(reverse("dissemination:booklet", args=[batch.pk]))  # warm the session and role caches
-    with django_assert_num_queries(9):  # the chapters' approved pieces among them
+    with django_assert_num_queries(10):  # the chapters' approved pieces and published commendations among them
         assert client.get(reverse("dissemination:booklet", args=[batch.pk])).status_code == 200
 
 
@@ -61,3 +61,27 @@ def test_booklet_shows_the_approved_pieces_of_each_chapter(tree, client_for):
     document = Document(io.BytesIO(client.get(reverse("dissemination:booklet_docx", args=[batch.pk])).content))
     texts = [p.text for p in document.paragraphs]
     assert "【创建纪实报道】把支部建在学科上" in texts and "尚未审核的稿件" not in "".join(texts)
+
+
+def test_booklet_shows_the_published_commendations_of_each_chapter(tree, client_for):
+    import datetime
+
+    from cultivation.models import Project
+    from planning import guidance
+
+    batch, _ = accepted_projects(tree, 1)
+    project = cultivating_project(tree.branch_a1, batch=batch, title="先锋引领")
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)
+    values = {"level": "province", "conferred_by": "省委教育工委", "awarded_on": datetime.date(2021, 7, 1)}
+    shown = guidance.commendation_record(project=project, actor=tree.staff, subject="person", person_name="王芳",
+                                         person_role="党员骨干", title="优秀共产党员", **values)
+    guidance.commendation_publish(commendation=shown, actor=tree.staff)
+    guidance.commendation_record(project=project, actor=tree.staff, subject="organization", title="尚未发布的表彰",
+                                 **values)
+    client = client_for(tree.staff)
+    page = client.get(reverse("dissemination:booklet", args=[batch.pk])).content.decode()
+    line = "王芳（党员骨干）：优秀共产党员（省级，省委教育工委，2021年07月）"
+    assert line in page and "尚未发布的表彰" not in page
+    document = Document(io.BytesIO(client.get(reverse("dissemination:booklet_docx", args=[batch.pk])).content))
+    texts = [p.text for p in document.paragraphs]
+    assert line in texts and "尚未发布的表彰" not in "".join(texts)
