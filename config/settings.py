@@ -261,6 +261,7 @@ EVENT_LABELS = [
     "evaluations.services.EVENT_LABELS",
     "planning.services.EVENT_LABELS",
     "planning.guidance.EVENT_LABELS",
+    "planning.appraisal.EVENT_LABELS",
     "dissemination.video.EVENT_LABELS",
     "dissemination.pieces.EVENT_LABELS",
 ]

@@ -105,7 +105,8 @@ def _guidance(cultivated, batch, today):
     for project in cultivated.values("pk", "organization__name").order_by("organization__code", "pk"):
         counts = overview.counts.get(project["pk"], {})
         rows.append({"name": project["organization__name"], "total": counts.get("total", 0),
-                     "latest": counts.get("latest"), "href": reverse("planning:guidance_project", args=[project["pk"]])})
+                     "latest": counts.get("latest"),
+                     "href": reverse("planning:guidance_project", args=[project["pk"]])})
     rows.sort(key=lambda row: row["total"])
     difficulties = [{"title": row.title, "branch": row.project.organization.name, "age": row.age_days,
                      "state": row.get_state_display(),

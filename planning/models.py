@@ -102,3 +102,4 @@ class TaskProgress(models.Model):
 
 
 from .models_guidance import *  # noqa: E402,F401,F403 - 跟踪指导与表彰 (planning/models_guidance.py)
+from .models_appraisal import *  # noqa: E402,F401,F403 - 述职评议 (planning/models_appraisal.py)

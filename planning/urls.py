@@ -2,7 +2,7 @@ from django.urls import path
 
 from branches import converters  # noqa: F401 - registers <id:...>
 
-from . import guidance_views, views
+from . import appraisal_views, guidance_views, views
 
 app_name = "planning"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("commendations/<id:pk>/publish/", guidance_views.commendation_publish, name="commendation_publish"),
     path("commendations/<id:pk>/unpublish/", guidance_views.commendation_unpublish, name="commendation_unpublish"),
     path("commendations/<id:pk>/delete/", guidance_views.commendation_delete, name="commendation_delete"),
+    path("appraisals/", appraisal_views.appraisal_list, name="appraisal_list"),
+    path("appraisals/export/", appraisal_views.appraisal_export, name="appraisal_export"),
+    path("appraisals/<id:pk>/", appraisal_views.appraisal_detail, name="appraisal_detail"),
+    path("appraisals/<id:pk>/save/", appraisal_views.appraisal_save, name="appraisal_save"),
 ]

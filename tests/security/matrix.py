@@ -122,10 +122,10 @@ class Row:
 
 def all_rows():
     from . import (
-        matrix_branches, matrix_cultivation, matrix_dashboards, matrix_dissemination, matrix_evaluations,
-        matrix_guidance, matrix_notifications, matrix_planning, matrix_showcase,
+        matrix_appraisal, matrix_branches, matrix_cultivation, matrix_dashboards, matrix_dissemination,
+        matrix_evaluations, matrix_guidance, matrix_notifications, matrix_planning, matrix_showcase,
     )
 
     return [*matrix_branches.ROWS, *matrix_notifications.ROWS, *matrix_cultivation.ROWS, *matrix_evaluations.ROWS,
-            *matrix_planning.ROWS, *matrix_guidance.ROWS, *matrix_dashboards.ROWS, *matrix_dissemination.ROWS,
-            *matrix_showcase.ROWS]
+            *matrix_planning.ROWS, *matrix_guidance.ROWS, *matrix_appraisal.ROWS, *matrix_dashboards.ROWS,
+            *matrix_dissemination.ROWS, *matrix_showcase.ROWS]
