@@ -14,6 +14,7 @@ urlpatterns = [
     path("pictures/<id:pk>/", showcase_views.picture, name="picture"),
     path("videos/<id:pk>/", video_views.video_page, name="video"),
     path("videos/<id:pk>/file.mp4", video_views.video_file, name="video_file"),
+    path("videos/<id:pk>/poster/", video_views.video_poster, name="video_poster"),
     path("pieces/<id:pk>/", piece_public.piece_page, name="piece"),
     path("pieces/<id:pk>/pictures/<id:picture>/", piece_public.piece_picture, name="piece_picture"),
     path("feed.atom", piece_public.PieceFeed(), name="feed"),

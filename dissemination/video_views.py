@@ -1,7 +1,10 @@
 """Public pages of the micro-video: anyone may watch the video of a showcased project (dissemination.showcase)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from branches.uploads import inline_image_response
 
 from .showcase import SHOWCASED_STATES
 from .video import MicroVideo, serve_video
@@ -21,3 +24,12 @@ def video_page(request, pk):
 @require_GET
 def video_file(request, pk):
     return serve_video(request, _showcased(pk))
+
+
+@require_GET
+def video_poster(request, pk):
+    """The poster frame the branch uploaded with the video, shown before it plays."""
+    video = _showcased(pk)
+    if not video.poster_path:
+        raise Http404("该视频没有封面")
+    return inline_image_response(video.poster_path, content_type=video.poster_content_type)

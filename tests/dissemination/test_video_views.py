@@ -23,3 +23,24 @@ def test_not_showcased_project_video_is_404(client, stored):  # noqa: F811
     Project.objects.filter(pk=stored.project_id).update(state=ProjectState.FAILED)
     assert client.get(reverse("showcase:video", args=[stored.pk])).status_code == 404
     assert client.get(reverse("showcase:video_file", args=[stored.pk])).status_code == 404
+
+
+def test_the_poster_frame_is_shown_before_the_video_plays(client, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dissemination.video import video_upload
+    from tests.dissemination.booklet_helpers import png_bytes
+    from tests.factories import cultivating_project
+
+    project = cultivating_project(tree.branch_a1)
+    video = video_upload(project=project, actor=tree.secretary, file=upload(SAMPLE.read_bytes()), title="微视频",
+                         poster=SimpleUploadedFile("封面.png", png_bytes(), content_type="image/png"))
+    poster = reverse("showcase:video_poster", args=[video.pk])
+    assert f'poster="{poster}"' in client.get(reverse("showcase:video", args=[video.pk])).content.decode()
+    response = client.get(poster)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_a_video_without_a_poster_has_none(client, stored):  # noqa: F811
+    assert "poster=" not in client.get(reverse("showcase:video", args=[stored.pk])).content.decode()
+    assert client.get(reverse("showcase:video_poster", args=[stored.pk])).status_code == 404

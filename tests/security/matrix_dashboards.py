@@ -22,13 +22,15 @@ def _video_kwargs(world, which):
         from cultivation.enums import ProjectState
         from cultivation.models import Project
         from dissemination.video import video_upload
+        from tests.dissemination.booklet_helpers import png_bytes
         from tests.factories import cultivating_project
 
         project = cultivating_project(world.branch(which))
         secretary = world.tree.secretary if which == "own" else world.tree.other_secretary
         sample = Path(__file__).resolve().parents[1] / "dissemination" / "sample.mp4"
         cache[which] = video_upload(project=project, actor=secretary, title="微视频",
-                                    file=SimpleUploadedFile("v.mp4", sample.read_bytes(), content_type="video/mp4"))
+                                    file=SimpleUploadedFile("v.mp4", sample.read_bytes(), content_type="video/mp4"),
+                                    poster=SimpleUploadedFile("封面.png", png_bytes(), content_type="image/png"))
         Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)  # now on the showcase
     return {"pk": cache[which].pk}
 
@@ -58,4 +60,5 @@ ROWS = [
     # The showcase is public: anyone, signed in or not.
     Row("showcase:video", own=expect(OK), foreign=expect(OK), kwargs=_video_kwargs),
     Row("showcase:video_file", own=expect(OK), foreign=expect(OK), kwargs=_video_kwargs),
+    Row("showcase:video_poster", own=expect(OK), foreign=expect(OK), kwargs=_video_kwargs),
 ]
