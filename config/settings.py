@@ -267,7 +267,7 @@ EVENT_LABELS = [
 ]
 # Demo builders run after the organization tree demo, in order: build(context).
 DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build", "planning.demo.build",
-                 "dissemination.demo.build"]
+                 "planning.guidance_demo.build", "dissemination.demo.build"]
 # What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
 REMINDER_JOBS = ["cultivation.reports.services.send_reminders", "planning.services.send_reminders"]
 

@@ -34,3 +34,26 @@ def test_the_demo_secretary_sees_the_timeline_and_the_book_that_was_returned_the
     assert "退回任务书" in page and "确认任务书" in page
     project = client.get(f"/cultivation/projects/{book.project_id}/").content.decode()
     assert 'data-mark="late"' in project and 'data-mark="done"' in project
+
+
+@pytest.mark.django_db
+def test_the_demo_has_guidance_difficulties_commendations_and_an_appraisal(demo):
+    from django.contrib.auth import get_user_model
+
+    from planning.models import Appraisal, Commendation, Difficulty, Guidance
+
+    assert Guidance.objects.count() >= 3
+    assert set(Difficulty.objects.values_list("state", flat=True)) == {"open", "answered"}
+    assert Commendation.objects.filter(published_at__isnull=False).exists()
+    assert Commendation.objects.filter(published_at__isnull=True).exists()
+    assert Appraisal.objects.filter(result="good").exists()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="secretary"))
+    project = Difficulty.objects.filter(state="open").first().project
+    page = client.get(f"/planning/projects/{project.pk}/guidance/").content.decode()
+    assert "缺少固定的党员活动室" in page and "已与财务处沟通" in page
+    published = Commendation.objects.filter(published_at__isnull=False).first()
+    showcase = Client().get(f"/public/showcase/projects/{published.project_id}/").content.decode()
+    assert published.title in showcase
+    hidden = Commendation.objects.filter(published_at__isnull=True).first()
+    assert hidden.title not in Client().get(f"/public/showcase/projects/{hidden.project_id}/").content.decode()
