@@ -11,7 +11,9 @@ from cultivation.enums import ProjectState
 from cultivation.models import Batch
 from cultivation.reports import listings as report_listings
 from cultivation.reports import selectors as report_selectors
+from dissemination import selectors as piece_selectors
 from evaluations import selectors as evaluation_selectors
+from planning import selectors as planning_selectors
 
 from .batch_dashboard import link
 
@@ -51,6 +53,15 @@ def _report_counts(user, today):
     return {key: (counts[key], link("cultivation:report_list", tab=key)) for key in report_selectors.TABS}
 
 
+def _reviews(user, tab):
+    """What waits on a 二级党组织's or 组织部's review beyond reports: task books in the queue tab `tab`, and
+    publicity pieces, each with its queue's URL (two queries)."""
+    books = planning_selectors.queue(user, tab).count()
+    pieces = piece_selectors.review_queue(user).count()
+    return {"taskbooks": (books, link("planning:review_queue", tab=tab)),
+            "pieces": (pieces, link("dissemination:piece_queue"))}
+
+
 def staff_section(user, today):
     if not access.is_org_staff(user):
         return None
@@ -59,7 +70,8 @@ def staff_section(user, today):
         batch.current_phase = batch.phase_on(today)
     objections = selectors.staff_objections(user, state="unanswered").count()
     return {"batches": batches,
-            "objections": (objections, link("cultivation:objection_list", state="unanswered"))}
+            "objections": (objections, link("cultivation:objection_list", state="unanswered")),
+            **_reviews(user, "endorsed")}
 
 
 def unit_section(user, today, reports):
@@ -75,6 +87,7 @@ def unit_section(user, today, reports):
         "funding_href": link("cultivation:funding_list"),
         "states": _state_rows(projects),
         "deadlines": _deadlines(user, today),
+        **_reviews(user, "submitted"),
     }
 
 

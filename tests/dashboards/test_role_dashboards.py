@@ -107,3 +107,27 @@ def test_the_units_funding_and_the_staffs_objections_are_the_totals_of_their_lis
     staff = client_for(tree.staff)
     count, href = staff.get(HOME).context["staff"]["objections"]
     assert count == 2 and listed(staff, href) == 2
+
+
+def test_task_books_and_pieces_waiting_for_review_equal_their_queues(tree, client_for):
+    from dissemination import pieces
+    from planning.enums import TaskBookState
+    from tests.dissemination.piece_helpers import draft
+    from tests.factories import cultivating_project
+    from tests.planning.helpers import book_with_tasks
+
+    first, second = cultivating_project(tree.branch_a1), cultivating_project(tree.branch_a2)
+    book_with_tasks(first, state=TaskBookState.SUBMITTED)
+    book_with_tasks(second, state=TaskBookState.ENDORSED)
+    book_with_tasks(cultivating_project(tree.branch_b1), state=TaskBookState.SUBMITTED)  # another unit's
+    submitted = pieces.piece_move(piece=draft(tree, first, title="待审稿件"), name="submit", actor=tree.secretary)
+    pieces.piece_move(piece=draft(tree, first, title="已审稿件"), name="submit", actor=tree.secretary)
+    pieces.piece_move(piece=pieces.PublicityPiece.objects.get(title="已审稿件"), name="endorse", actor=tree.unit_staff)
+    for user, key, books, waiting in [(tree.unit_staff, "unit", 1, 1), (tree.staff, "staff", 1, 1)]:
+        client = client_for(user)
+        section = client.get(HOME).context[key]
+        assert section["taskbooks"][0] == books and listed(client, section["taskbooks"][1]) == books
+        assert section["pieces"][0] == waiting and listed(client, section["pieces"][1]) == waiting
+    assert submitted.state == "submitted"
+    other = client_for(tree.other_unit_staff).get(HOME).context["unit"]
+    assert other["taskbooks"][0] == 1 and other["pieces"][0] == 0
