@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from branches.access import refuse
 from branches.pagination import paginate, query_without_page
 from branches.uploads import inline_image_response
+from cultivation.reports.thumbnails import thumbnail_path
 
 from . import showcase
 from .showcase_forms import ShowcaseFilterForm
@@ -37,5 +38,8 @@ def picture(request, pk):
     attachment = showcase.public_pictures().filter(pk=pk).first()
     if attachment is None:
         refuse(request.user, f"showcase picture {pk}")
+    small = thumbnail_path(attachment) if request.GET.get("size") == "small" else None
+    if small is not None:  # the cards' copy, once the background task has made it
+        return inline_image_response(small, content_type="image/jpeg", name=attachment.original_name)
     return inline_image_response(attachment.path, content_type=attachment.content_type,
                                  name=attachment.original_name)

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from branches.audit import log_event
-from branches.uploads import check_upload, store_upload
+from branches.uploads import INLINE_IMAGE_TYPES, check_upload, store_upload
 from notifications.services import notify
 from transitions.refusals import MoveRefused, NotAllowed
 
@@ -24,6 +24,7 @@ from ..enums import CULTIVATED_STATES, Actor
 from ..models import Attachment, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending
 from ..workflow import actor_roles, audience
 from .enums import EDITABLE_REPORT_STATES, EvidenceKind
+from .tasks import thumbnail_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,8 @@ def attachment_add(*, project, actor, file, caption="", report=None):
             log_event(actor=actor, action="attachment.uploaded", target=attachment,
                       data={"项目": str(locked), "文件名": checked.display_name, "大小": checked.size,
                             "SHA-256": checked.sha256})
+            if attachment.content_type in INLINE_IMAGE_TYPES:
+                thumbnail_after_commit(attachment)
     except BaseException:
         _remove_file(path)
         raise

@@ -29,7 +29,7 @@ def test_the_worker_builds_the_booklet_and_the_inbox_links_it(tree, client_for, 
     response = client.post(reverse("dissemination:booklet_request", args=[batch.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("notifications:inbox_list")
     # The request only queued it: nothing built, nothing in the inbox yet.
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path="dissemination.tasks.build_booklet").count() == 1
     assert not Notification.objects.filter(user=tree.staff).exists()
     assert not (media_root / "booklets").exists()
 

@@ -26,7 +26,7 @@ def test_index_lists_recognized_and_accepted_projects_only(client, tree):
     for project in world.hidden:
         assert project.title not in html
     assert "通过验收" in html and "培育中" in html
-    assert f'src="{reverse("showcase:picture", args=[world.pictures[0].pk])}"' in html
+    assert f'src="{reverse("showcase:picture", args=[world.pictures[0].pk])}?size=small"' in html
 
 
 def test_index_shows_branch_unit_batch_and_category(client, tree):
