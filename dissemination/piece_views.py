@@ -7,7 +7,6 @@ their role never allows is 403; a refusal for now (wrong state, bad input) is fl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +18,7 @@ from branches.pagination import paginate, query_without_page
 from cultivation.enums import Actor
 from cultivation.models import Project
 from cultivation.workflow import actor_roles
-from transitions.refusals import MoveRefused, NotAllowed
+from transitions.views import run as _run
 
 from . import pieces as piece_services
 from . import selectors
@@ -48,21 +47,6 @@ def _piece(user, pk):
     return piece
 
 
-def _run(request, action, *, success=None):
-    """Call a service; a role refusal is 403, any other refusal is flashed. True when it succeeded."""
-    try:
-        action()
-    except NotAllowed as refused:
-        access.refuse(request.user, refused.message, not_found=False)
-    except MoveRefused as refused:
-        messages.error(request, refused.message)
-        return False
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 # ---- a project's pieces --------------------------------------------------------------------

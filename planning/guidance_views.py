@@ -15,7 +15,7 @@ from branches.pagination import paginate, query_without_page
 from cultivation.enums import Actor
 from cultivation.models import Project
 from cultivation.workflow import actor_roles
-from transitions.refusals import MoveRefused, NotAllowed
+from transitions.views import run as _run
 
 from . import guidance as services
 from . import selectors
@@ -32,17 +32,6 @@ def _project_or_404(user, pk):
     return project
 
 
-def _run(request, action, success):
-    """Call a service: a role refusal answers 403, any other refusal is flashed. True when it succeeded."""
-    try:
-        action()
-    except NotAllowed as refused:
-        access.refuse(request.user, refused.message, not_found=False)
-    except MoveRefused as refused:
-        messages.error(request, refused.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _back(project, anchor=""):

@@ -8,7 +8,6 @@ the Chinese reason and sends the user back, with nothing changed. Views write on
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from cultivation.enums import Actor
 from cultivation.models import ProgressReport, Project
 from cultivation.reports.enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES
 from cultivation.workflow import actor_roles
-from transitions.refusals import MoveRefused, NotAllowed
+from transitions.views import run as _run
 
 from . import selectors, services
 from .enums import EDITABLE_TASKBOOK_STATES, TASKBOOK_MOVES, TaskBookState
@@ -50,21 +49,6 @@ def _secretary_only(user, project, what):
         access.refuse(user, what, not_found=False)
 
 
-def _run(request, action, *, success=None):
-    """Call a service; a role refusal is 403, any other refusal is flashed. True when it succeeded."""
-    try:
-        action()
-    except NotAllowed as refused:
-        access.refuse(request.user, refused.message, not_found=False)
-    except MoveRefused as refused:
-        messages.error(request, refused.message)
-        return False
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _to_book(book, anchor=""):

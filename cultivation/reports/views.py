@@ -8,7 +8,6 @@ budget, bad input) flashes the Chinese reason and sends the user back, with noth
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.registry import declared
 from branches.uploads import attachment_response, inline_image_response
-from transitions.refusals import MoveRefused, NotAllowed
+from transitions.views import run as _run
 
 from ..enums import Actor
 from ..models import Attachment, FeaturedActivity, Project
@@ -63,21 +62,6 @@ def _readable_report(user, pk):
     return report
 
 
-def _run(request, action, *, success=None):
-    """Call a service; a role refusal is 403, any other refusal is flashed. True when it succeeded."""
-    try:
-        action()
-    except NotAllowed as refused:
-        access.refuse(request.user, refused.message, not_found=False)
-    except MoveRefused as refused:
-        messages.error(request, refused.message)
-        return False
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _back(project, report=None, anchor=""):
