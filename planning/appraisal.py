@@ -23,7 +23,7 @@ from django.utils import timezone
 from branches import access
 from branches.audit import log_event
 from branches.enums import Role
-from branches.models import Organization, in_subtree
+from branches.models import Organization
 from cultivation.enums import CULTIVATED_STATES, Grade
 from cultivation.models import FeedbackItem, Milestone, ProgressReport, Project
 from cultivation.reports.enums import HANDED_IN_STATES
@@ -168,9 +168,7 @@ def may_record(user, organization):
         return False
     if user.is_superuser or access.manages_as(user, organization, roles={Role.ORG_STAFF}):
         return True
-    return organization.is_branch and any(
-        a.role == Role.UNIT_STAFF and a.organization_id != organization.pk
-        and in_subtree(organization.path, a.organization.path) for a in access.assignments(user))
+    return organization.is_branch and access.manages_as(user, organization, roles={Role.UNIT_STAFF})
 
 
 @transaction.atomic
