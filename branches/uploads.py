@@ -3,7 +3,7 @@
 Every app that accepts files goes through here:
 
     checked = check_upload(form.cleaned_data["file"], allowed=("image", "pdf"))   # ValidationError in Chinese
-    path = store_upload(checked, folder="evidence")                                # relative to MEDIA_ROOT
+    path = store_upload(checked, folder="evidence")                 # a name in the default storage
     ...keep path, checked.display_name, checked.content_type, checked.size, checked.sha256 on the model...
     return attachment_response(path, download_name=obj.display_name, content_type=obj.content_type)
 
@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
+
+from . import media
 
 logger = logging.getLogger("branches.uploads")
 
@@ -337,14 +339,17 @@ def _webp_end(file):
 
 
 def store_upload(checked, *, folder):
-    """Write the checked upload under MEDIA_ROOT/folder with a generated name; return the relative path.
+    """Store the checked upload under folder/ with a generated name; return that name (relative path).
 
-    The file appears whole or not at all: it is written to a temporary file in the same directory and
-    renamed into place; on a full disk the temporary file is removed and the user is told in Chinese.
+    The file appears whole or not at all: in the directory it is written to a temporary file beside it and
+    renamed into place (on a full disk the temporary file is removed and the user is told in Chinese); in
+    an object store (branches/media.py) one PUT is whole or nothing, and a failed one is told the same way.
     """
     if not FOLDER_PATTERN.match(folder) or ".." in PurePosixPath(folder).parts:
         raise ValueError(f"folder must be a relative path of [a-z0-9_-] segments, not {folder!r}")
     relative = PurePosixPath(folder) / f"{uuid.uuid4().hex}{checked.extension}"
+    if not media.in_directory():
+        return _store_in_bucket(checked, str(relative))
     root = Path(settings.MEDIA_ROOT)
     target = root / relative
     temporary = None
@@ -376,6 +381,21 @@ def store_upload(checked, *, folder):
     return str(relative)
 
 
+def _store_in_bucket(checked, name):
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        checked.file.seek(0)
+        media.put(name, checked.file)
+    except (BotoCoreError, ClientError, OSError) as error:
+        logger.error("storing an upload as %s failed: %s", name, error)
+        raise ValidationError("服务器保存文件失败，文件没有保存。请稍后重试，或联系党委组织部（系统管理员）。",
+                              code="store_failed") from error
+    finally:
+        checked.file.seek(0)
+    return name
+
+
 def _write(handle, chunk):
     # The one place bytes reach the disk: the tests make it fail as a full disk would.
     handle.write(chunk)
@@ -383,6 +403,14 @@ def _write(handle, chunk):
 
 def attachment_response(path, *, download_name, content_type=None):
     """Serve a stored file as a download only, under its Chinese name, never as a page."""
+    if not media.in_directory():
+        suffix = PurePosixPath(str(path)).suffix.lower()
+        if not media.exists(path):
+            logger.error("attachment %r is missing from the bucket", path)
+            raise Http404("文件不存在或已被删除")
+        content_type = content_type or CONTENT_TYPE_BY_EXTENSION.get(suffix, "application/octet-stream")
+        return media.redirect(path, content_type=content_type,
+                              download_name=_safe_download_name(download_name, PurePosixPath(str(path))))
     root = Path(settings.MEDIA_ROOT).resolve()
     full = (root / str(path)).resolve()
     if root not in full.parents or not full.is_file():
@@ -407,6 +435,8 @@ def inline_image_response(path, *, content_type, name=""):
     signature and Pillow's reading of the header, so a row whose file is anything else is never shown.
     """
     detected = INLINE_IMAGE_TYPES.get(content_type)
+    if not media.in_directory():
+        return _inline_image_from_bucket(path, detected)
     root = Path(settings.MEDIA_ROOT).resolve()
     full = (root / str(path)).resolve()
     if detected is None or root not in full.parents or not full.is_file() or full.suffix.lower() != TYPES[detected][1]:
@@ -432,6 +462,26 @@ def inline_image_response(path, *, content_type, name=""):
     response["Content-Disposition"] = content_disposition_header(False, _safe_download_name(name, full))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _inline_image_from_bucket(path, detected):
+    # Only the signature is judged again here: the whole picture would have to be fetched for Pillow, and
+    # the presigned URL is on the store's origin with the recorded type, so a wrong file cannot act as a page.
+    if detected is None or PurePosixPath(str(path)).suffix.lower() != TYPES[detected][1]:
+        raise Http404("该文件不是可以预览的图片")
+    try:
+        head = media.head(path, 4096)
+        found = _detect(None, head, len(head)) if head[:4] != b"PK\x03\x04" and not head.startswith(OLE_SIGNATURE) \
+            else None
+    except ValidationError:
+        found = None
+    except Exception as error:  # noqa: BLE001 -- a missing object or an unreachable store: the image is not shown
+        logger.error("attachment %r could not be read from the bucket: %s", path, error)
+        raise Http404("该文件不是可以预览的图片") from None
+    if found != detected:
+        logger.error("attachment %r is not the %s it was recorded as", path, detected)
+        raise Http404("该文件不是可以预览的图片")
+    return media.redirect(path, content_type=TYPES[detected][2])
 
 
 def file_response(full, *, content_type):

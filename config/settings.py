@@ -1,6 +1,7 @@
 """Settings, all read from the environment (or a `.env` file beside manage.py)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -162,6 +163,34 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# S3-compatible object storage (MinIO, Ceph, a cloud's S3) instead of the shared directory, when a bucket is
+# named: app servers then share only PostgreSQL and the bucket. Downloads are still checked by Django, which
+# answers an authorised one with a redirect to a presigned URL valid for MEDIA_S3_URL_SECONDS (branches/media.py).
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": MEDIA_S3_BUCKET,
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None),
+        "region_name": env("MEDIA_S3_REGION", default=None),
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default=None),
+        # "path" for MinIO and most self-hosted servers; "virtual" for cloud buckets addressed by host name.
+        "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", default="path"),
+        "signature_version": "s3v4",
+        # The bucket stays private: every object is read through a presigned URL handed out after the check.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": env.int("MEDIA_S3_URL_SECONDS", default=300),
+        # Names are generated (uuid4, or a thumbnail's SHA-256), so nothing is overwritten by accident and
+        # no existence check is needed before each write.
+        "file_overwrite": True,
+    }}
+# Where the browser fetches a bucket's pictures and videos after the redirect: the content security policy
+# must allow that origin (an S3 endpoint's scheme and host, or AWS's when none is given).
+MEDIA_S3_ORIGINS = env.list("MEDIA_S3_ORIGINS", default=[])
+if MEDIA_S3_BUCKET and not MEDIA_S3_ORIGINS:
+    endpoint = urlsplit(STORAGES["default"]["OPTIONS"]["endpoint_url"] or "https://*.amazonaws.com")
+    MEDIA_S3_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -181,7 +210,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_S3_ORIGINS],
+        "media-src": [SELF, *MEDIA_S3_ORIGINS],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

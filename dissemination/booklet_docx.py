@@ -2,13 +2,13 @@
 its pictures embedded from the stored files."""
 
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm
+
+from branches import media
 
 
 def booklet_docx(batch, chapters):
@@ -21,7 +21,6 @@ def booklet_docx(batch, chapters):
     document.add_paragraph("目录", style="Subtitle")
     for chapter in chapters:
         document.add_paragraph(chapter.heading, style="List Number")
-    root = Path(settings.MEDIA_ROOT).resolve()
     for chapter in chapters:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         document.add_heading(chapter.heading, level=1)
@@ -41,9 +40,9 @@ def booklet_docx(batch, chapters):
         if chapter.pictures:
             document.add_heading("图片", level=2)
             for picture in chapter.pictures:
-                full = (root / picture.path).resolve()
-                if root in full.parents and full.is_file():
-                    document.add_picture(str(full), width=Cm(12))
+                if media.exists(picture.path):
+                    with media.open_file(picture.path) as stored:
+                        document.add_picture(io.BytesIO(stored.read()), width=Cm(12))
                     document.add_paragraph(picture.caption or picture.original_name)
         if chapter.commendations:
             document.add_heading("表彰奖励", level=2)

@@ -179,7 +179,14 @@ def _byte_range(header, size):
 
 def serve_video(request, video):
     """The stored MP4 with HTTP Range support (seeking), streamed in chunks; or, when
-    VIDEO_SERVED_BY_WEB_SERVER is on, an X-Accel-Redirect to PROTECTED_MEDIA_URL<path> for nginx to serve."""
+    VIDEO_SERVED_BY_WEB_SERVER is on, an X-Accel-Redirect to PROTECTED_MEDIA_URL<path> for nginx to serve; or,
+    from an S3 bucket, a redirect to a presigned URL (the store answers Range requests itself)."""
+    from branches import media
+
+    if not media.in_directory():
+        if not video.path or not media.exists(video.path):
+            raise Http404("视频不存在或已被删除")
+        return media.redirect(video.path, content_type="video/mp4")
     root = Path(settings.MEDIA_ROOT).resolve()
     full = (root / str(video.path)).resolve() if video.path else None
     if full is None or root not in full.parents or not full.is_file():

@@ -7,14 +7,13 @@ and changes nothing, on disk or in the database.
 
 import logging
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from branches import media
 from branches.audit import log_event
 from branches.uploads import INLINE_IMAGE_TYPES, check_upload, store_upload
 from notifications.services import notify
@@ -111,10 +110,8 @@ def attachment_add(*, project, actor, file, caption="", report=None):
 
 def _remove_file(path):
     try:
-        (Path(settings.MEDIA_ROOT) / path).unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as error:  # a leftover file is harmless; the record is what counts
+        media.delete(path)
+    except Exception as error:  # noqa: BLE001 -- a leftover file is harmless; the record is what counts
         logger.warning("could not remove %s: %s", path, error)
 
 

@@ -6,13 +6,12 @@ copy is a JPEG at most THUMBNAIL_SIZE pixels on its longer side, named after the
 upload commits (cultivation.reports.tasks). Until it exists, pages fall back to the original.
 """
 
+import io
 import logging
-import os
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
+from django.core.cache import cache
 
+from branches import media
 from branches.uploads import INLINE_IMAGE_TYPES
 
 FOLDER = "thumbnails"
@@ -25,53 +24,53 @@ def relative_path(attachment):
 
 
 def thumbnail_path(attachment):
-    """The stored copy's path under MEDIA_ROOT, or None while there is none."""
+    """The stored copy's name, or None while there is none."""
     if attachment.content_type not in INLINE_IMAGE_TYPES or not attachment.sha256:
         return None
     relative = relative_path(attachment)
-    return relative if (Path(settings.MEDIA_ROOT) / relative).is_file() else None
+    if media.in_directory():
+        return relative if media.exists(relative) else None
+    # In a bucket each existence check is a request: a page of cards would make one per card. A copy, once
+    # made, stays (same picture, same name), so its existence is remembered in the shared cache.
+    key = f"thumbnail-exists:{attachment.sha256}"
+    if cache.get(key):
+        return relative
+    if media.exists(relative):
+        cache.set(key, True, timeout=None)
+        return relative
+    return None
 
 
 def make_thumbnail(attachment):
-    """Write the copy (idempotent); the relative path, or None for a file that is not a picture."""
+    """Write the copy (idempotent); the stored name, or None for a file that is not a picture."""
     from PIL import Image
 
     if attachment.content_type not in INLINE_IMAGE_TYPES or not attachment.sha256:
         return None
-    root = Path(settings.MEDIA_ROOT).resolve()
-    source = (root / attachment.path).resolve()
-    target = root / relative_path(attachment)
-    if root not in source.parents or not source.is_file():
+    if not media.exists(attachment.path):
         return None
-    if target.is_file():
-        return relative_path(attachment)
+    target = relative_path(attachment)
+    if media.exists(target):
+        return target
     try:
-        return _write(source, target, attachment)
+        return media.put(target, _shrunk(attachment))
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         # The original stays shown; a picture Pillow cannot shrink is not worth failing anything for.
         logger.warning("no thumbnail for attachment %s: %s", attachment.pk, error)
         return None
 
 
-def _write(source, target, attachment):
+def _shrunk(attachment):
+    """The copy's JPEG bytes (at most a few hundred KB, so held in memory)."""
     from PIL import Image, ImageOps
 
-    with Image.open(source) as image:
+    with media.open_file(attachment.path) as source, Image.open(source) as image:
         image = ImageOps.exif_transpose(image)
         image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
             background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
             image = background
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and renamed, so a reader never sees half a file and two workers never clash.
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                image.save(out, "JPEG", quality=82, optimize=True)
-            os.replace(temporary, target)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
-    return relative_path(attachment)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=82, optimize=True)
+    return out.getvalue()
