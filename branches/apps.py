@@ -6,4 +6,4 @@ class BranchesConfig(AppConfig):
     verbose_name = "组织与人员"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401

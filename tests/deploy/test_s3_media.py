@@ -164,3 +164,33 @@ def test_the_settings_switch_to_the_bucket_only_when_one_is_named():
     s3 = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
                         env={**base, "MEDIA_S3_BUCKET": "dangzhibu", "MEDIA_S3_ENDPOINT_URL": "https://oss.example.edu.cn"})
     assert s3.stdout.split() == ["storages.backends.s3.S3Storage", "https://oss.example.edu.cn"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_with_a_bucket_holds_the_database_and_names_the_bucket(tree, client_for, bucket, settings, tmp_path):
+    import json
+    import tarfile
+
+    from django.core.management import call_command
+
+    settings.MEDIA_S3_BUCKET = bucket.bucket
+    upload(client_for(tree.secretary), cultivating_project(tree.branch_a1), b"%PDF-1.4\n%%EOF\n", "材料.pdf")
+    archive = call_command("backup", output=str(tmp_path))
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert not [name for name in names if name.startswith("media/")]
+    assert manifest["media"] == {} and manifest["media_storage"] == f"s3://{bucket.bucket}"
+
+
+def test_check_deploy_warns_of_a_plain_http_store_and_long_lived_urls(settings):
+    from branches.checks import media_bucket
+
+    settings.MEDIA_S3_BUCKET = "dangzhibu"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "endpoint_url": "http://oss.example.edu.cn", "querystring_expire": 3600, "querystring_auth": True}}}
+    assert [problem.id for problem in media_bucket()] == ["branches.W010", "branches.W011"]
+    settings.STORAGES["default"]["OPTIONS"].update(endpoint_url="https://oss.example.edu.cn", querystring_expire=300)
+    assert media_bucket() == []
+    settings.MEDIA_S3_BUCKET = ""
+    assert media_bucket() == []

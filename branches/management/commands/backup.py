@@ -3,6 +3,8 @@
 The archive holds `database.dump` (pg_dump -Fc) or `database.sqlite3` (SQLite's online backup),
 `media/…` (MEDIA_ROOT as it was) and `manifest.json`: the row count of every table and the SHA-256
 of the database file and of every media file, which `restore` checks before and after restoring.
+With MEDIA_S3_BUCKET the files are in the bucket, not in MEDIA_ROOT: the archive then holds the database
+only and its manifest names the bucket; the bucket is kept by the store's own versioning (docs/deploy.md).
 """
 
 import datetime
@@ -22,6 +24,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 from django.utils import timezone
+
+from branches import media
 
 FORMAT = 1
 ALIAS = "default"
@@ -151,6 +155,9 @@ class Command(BaseCommand):
         rows = sum(count for count in tables.values() if count)
         self.stdout.write(self.style.SUCCESS(
             f"备份完成：{target}\n数据库 {len(tables)} 张表、共 {rows} 行；上传文件 {len(manifest['media'])} 个。"))
+        if "media_storage" in manifest:
+            self.stdout.write(f"上传文件在对象存储 {manifest['media_storage']} 中，不在本备份包内："
+                              "请确认存储桶已开启版本保留（或另有复制），恢复演练时一并核对。")
         return str(target)
 
     def dump_database(self, work):
@@ -190,15 +197,15 @@ class Command(BaseCommand):
         return path, tables
 
     def write_archive(self, partial, database_file, tables):
-        media = {}
+        files = {}
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(database_file, arcname=database_file.name)
-            for relative, path in media_files(settings.MEDIA_ROOT):
+            for relative, path in (media_files(settings.MEDIA_ROOT) if media.in_directory() else []):
                 info = archive.gettarinfo(str(path), arcname=MEDIA_PREFIX + relative)
                 with open(path, "rb") as handle:
                     reader = HashingReader(handle)
                     archive.addfile(info, reader)
-                media[relative] = reader.digest.hexdigest()
+                files[relative] = reader.digest.hexdigest()
             manifest = {
                 "format": FORMAT,
                 "created_at": timezone.localtime().isoformat(timespec="seconds"),
@@ -209,8 +216,10 @@ class Command(BaseCommand):
                     "sha256": sha256_of(database_file),
                 },
                 "tables": tables,
-                "media": media,
+                "media": files,
             }
+            if not media.in_directory():
+                manifest["media_storage"] = f"s3://{settings.MEDIA_S3_BUCKET}"
             data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from branches import media
 from branches.audit import log_event
 
 from .backup import (
@@ -52,7 +53,9 @@ class Command(BaseCommand):
             if not force:
                 self.refuse_to_overwrite(media_root)
             self.restore_database(manifest, work / manifest["database"]["file"])
-            self.restore_media(work / MEDIA_PREFIX.rstrip("/"), media_root, work)
+            # With a bucket (MEDIA_S3_BUCKET) the files were never in the archive: the store keeps them.
+            if media.in_directory():
+                self.restore_media(work / MEDIA_PREFIX.rstrip("/"), media_root, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         ContentType.objects.clear_cache()
@@ -99,7 +102,7 @@ class Command(BaseCommand):
     def refuse_to_overwrite(self, media_root):
         counts = table_counts()
         filled = sorted(table for table, count in counts.items() if count and table not in BOOKKEEPING_TABLES)
-        files = media_files(media_root)
+        files = media_files(media_root) if media.in_directory() else []
         if filled or files:
             what = []
             if filled:
@@ -151,6 +154,9 @@ class Command(BaseCommand):
                 problems.append(f"表 {table} 备份时 {count} 行，恢复后 {actual.get(table)} 行")
             shown = "缺失" if actual.get(table) is None else actual.get(table)
             self.stdout.write(f"  {table.ljust(width)}  {count:>10}  {shown:>10}  {'一致' if ok else '不一致'}")
+        if not media.in_directory():
+            self.stdout.write("  上传文件：在对象存储中，不随本备份恢复")
+            return problems
         files = dict(media_files(media_root))
         listed = manifest["media"]
         wrong = [relative for relative, digest in listed.items()
