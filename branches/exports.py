@@ -5,12 +5,20 @@ so a filter added to a list's form reaches its export without a second copy of t
 read with `.iterator()` and written by branches/excel.py's write-only sheets, which keep each row in
 a temporary file rather than in memory; the finished workbook is spooled to a temporary file on disk
 and sent from there, so memory stays flat whatever the number of rows.
+
+An export of more than EXPORT_INLINE_MAX_ROWS rows is not made in the request at all where a worker runs
+the tasks: `queued_instead` queues it (branches/tasks.py) and the user is sent back with a message; the
+file arrives in the inbox. With the immediate backend (development, tests) every export stays inline, so
+`make run` needs no worker, and no row is counted.
 """
 
 import tempfile
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from . import excel
@@ -61,8 +69,56 @@ def response(book, *, name):
     return FileResponse(spool, as_attachment=True, filename=file_name(name), content_type=XLSX)
 
 
-def xlsx_response(*, name, columns, items, title=None):
-    """One sheet of `items` under `columns`, as a download."""
+def queued_instead(request, items):
+    """When `items` hold too many rows to export inside the request, queue the export and answer with a
+    redirect back to the list; None when the export is to be made now.
+
+    Only counted where a worker runs the tasks: one COUNT for a queryset (len() for a list), whatever the
+    number of rows. The worker's own call (request.export_inline) is always made now.
+    """
+    if request is None or getattr(request, "export_inline", False) or _tasks_run_at_once():
+        return None
+    try:
+        count = items.count() if hasattr(items, "count") and hasattr(items, "query") else len(items)
+    except TypeError:  # a generator: its size is unknown without reading it, so it is exported now
+        return None
+    if count <= settings.EXPORT_INLINE_MAX_ROWS:
+        return None
+    from .tasks import build_export
+
+    build_export.enqueue(request.user.pk, request.get_full_path())
+    messages.info(request, "导出内容较多，正在后台生成，完成后会在消息中心通知您")
+    return redirect(_back(request))
+
+
+def _tasks_run_at_once():
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    # task_backends[...], not default_task_backend: that is a proxy, which isinstance() does not see through.
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+
+
+def _back(request):
+    """The list the export link was on (the Referer, when it is a page of this site), else the inbox."""
+    from urllib.parse import urlsplit
+
+    from .inputs import next_path
+
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc == request.get_host():
+        back = next_path(request, referer.path + (f"?{referer.query}" if referer.query else ""))
+        if back:
+            return back
+    return "notifications:inbox_list"
+
+
+def xlsx_response(*, name, columns, items, title=None, request=None):
+    """One sheet of `items` under `columns`, as a download; given the request, a large one is queued
+    instead (queued_instead)."""
+    queued = queued_instead(request, items)
+    if queued is not None:
+        return queued
     book = excel.workbook()
     write(book, title=title or name, columns=columns, items=items)
     return response(book, name=name)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("roster/import/", views.roster_import, name="roster_import"),
     path("events/", views.event_list, name="event_list"),
     path("events/export/", views.event_export, name="event_export"),
+    path("exports/<slug:name>.xlsx", views.export_file, name="export_file"),
 ]

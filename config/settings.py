@@ -220,6 +220,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# An export of more rows than this is made by the worker and arrives in the inbox (branches/exports.py),
+# where TASKS_BACKEND=database; with the immediate backend every export is made in the request.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=5000)
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # What an imported workbook may unpack to (all its parts, by the sizes the zip declares).

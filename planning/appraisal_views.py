@@ -78,7 +78,8 @@ def appraisal_list(request):
 def appraisal_export(request):
     _require_reader(request.user)
     level, year, rows = _listing(request)
-    return xlsx_response(name=f"{year}年度{LEVELS[level]}抓党建述职评议-培育情况", columns=COLUMNS, items=rows)
+    return xlsx_response(name=f"{year}年度{LEVELS[level]}抓党建述职评议-培育情况", columns=COLUMNS, items=rows,
+                         request=request)
 
 
 @login_required

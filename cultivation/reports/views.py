@@ -99,7 +99,7 @@ def report_export(request):
     periods = listing.tab in ("due", "overdue")
     return xlsx_response(name=f"进展报告-{report_selectors.TABS[listing.tab]}", title=report_selectors.TABS[listing.tab],
                          columns=report_exports.PERIOD_COLUMNS if periods else report_exports.REPORT_COLUMNS,
-                         items=listing.items)
+                         items=listing.items, request=request)
 
 
 def require_funding_reader(user):
@@ -125,7 +125,8 @@ def funding_list(request):
 def funding_export(request):
     """Funding per featured activity of the projects in the user's scope, by batch and 二级党组织."""
     listing = report_listings.funding(request.user, request.GET)
-    return xlsx_response(name="培育经费", columns=report_exports.FUNDING_COLUMNS, items=listing.items)
+    return xlsx_response(name="培育经费", columns=report_exports.FUNDING_COLUMNS, items=listing.items,
+                         request=request)
 
 
 # ---- one project's record ------------------------------------------------------------------

@@ -44,7 +44,7 @@ def notice_list(request):
 def notice_export(request):
     require_staff(request.user)
     notices = _filtered_notices(request, timezone.localdate())[3]
-    return xlsx_response(name="公示", columns=exports.NOTICE_COLUMNS, items=notices)
+    return xlsx_response(name="公示", columns=exports.NOTICE_COLUMNS, items=notices, request=request)
 
 
 @login_required
@@ -111,7 +111,8 @@ def objection_list(request):
 def objection_list_export(request):
     require_staff(request.user)
     listing = listings.objections(request.user, request.GET)
-    return xlsx_response(name="公示异议", title="异议", columns=exports.OBJECTION_LIST_COLUMNS, items=listing.items)
+    return xlsx_response(name="公示异议", title="异议", columns=exports.OBJECTION_LIST_COLUMNS, items=listing.items,
+                         request=request)
 
 
 @login_required
@@ -119,7 +120,7 @@ def objection_list_export(request):
 def objection_export(request, pk):
     notice = staff_notice_or_404(request.user, pk)
     return xlsx_response(name=f"异议-{notice.title}", title="异议", columns=exports.OBJECTION_COLUMNS,
-                         items=selectors.notice_objections(notice))
+                         items=selectors.notice_objections(notice), request=request)
 
 
 @login_required

@@ -43,7 +43,7 @@ def project_list(request):
 @require_GET
 def project_export(request):
     listing = listings.projects(request.user, request.GET)
-    return xlsx_response(name="培育项目", columns=exports.PROJECT_COLUMNS, items=listing.items)
+    return xlsx_response(name="培育项目", columns=exports.PROJECT_COLUMNS, items=listing.items, request=request)
 
 
 def move_panel(user, project, today):

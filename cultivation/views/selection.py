@@ -70,7 +70,7 @@ def screening_export(request, pk):
     batch = managed_batch_or_404(request.user, pk)
     listing = listings.screening(request.user, batch, request.GET)
     return xlsx_response(name=f"筛选推荐名单-{batch.name}", title="筛选推荐名单", columns=exports.SCREENING_COLUMNS,
-                         items=listing.items)
+                         items=listing.items, request=request)
 
 
 @login_required
@@ -81,7 +81,7 @@ def nominations_export(request, pk):
         access.refuse(user, f"nominations of batch {pk}", not_found=False)
     batch = batch_or_404(user, pk)
     return xlsx_response(name=f"申报与推荐-{batch.name}", title="申报与推荐", columns=exports.NOMINATION_COLUMNS,
-                         items=listings.nominations(user, batch).items)
+                         items=listings.nominations(user, batch).items, request=request)
 
 
 @login_required

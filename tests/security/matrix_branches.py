@@ -16,6 +16,25 @@ def declaration(world, which):
     return {"no_violation": "on", "no_conduct_issue": "on"}
 
 
+def export_file(world, which):
+    """An export the worker made for the own (甲一) or the foreign (乙一) branch's secretary."""
+    import io
+
+    from openpyxl import Workbook
+
+    from branches.exports import XLSX
+    from branches.tasks import folder_of
+    from branches.uploads import CheckedUpload, _sha256, store_upload
+
+    user = world.tree.secretary if which == "own" else world.tree.other_secretary
+    content = io.BytesIO()
+    Workbook().save(content)
+    upload = CheckedUpload(file=content, display_name="培育项目.xlsx", type="xlsx", kind="office", extension=".xlsx",
+                           content_type=XLSX, size=len(content.getvalue()), sha256=_sha256(content))
+    path = store_upload(upload, folder=folder_of(user.pk))
+    return {"name": path.rsplit("/", 1)[-1].removesuffix(".xlsx")}
+
+
 def sign_in(world, which):
     return {"username": "secretary", "password": "demo12345"}
 
@@ -72,6 +91,9 @@ ROWS = [
     Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_dry_run),
     Row("branches:event_list", ORG_STAFF_ONLY),
     Row("branches:event_export", ORG_STAFF_ONLY),
+    # Only the user the worker made it for: anyone else's folder has no such file.
+    Row("branches:export_file", kwargs=export_file, own=expect(NOT_FOUND, anonymous=LOGIN, secretary=OK),
+        foreign=expect(NOT_FOUND, anonymous=LOGIN, other_secretary=OK)),
     # Campus sign-on is off in the tests: the administrators' password page sends everyone to /login/.
     Row("login_local", expect(LOGIN)),
 ]
