@@ -1,6 +1,6 @@
 """What the apps contribute to pages and lists they do not own, read from the lists declared in
 config/settings.py (HOME_PANELS, ORGANIZATION_PANELS, PROJECT_PANELS, REPORT_PANELS, PROJECT_READERS,
-EVENT_LABELS, DEMO_BUILDERS, REMINDER_JOBS). The order there is
+EVENT_LABELS, DEMO_BUILDERS, REMINDER_JOBS, EXPORT_READY). The order there is
 the order on the page, and nothing is added by importing a module: a reader finds every
 contribution in one place."""
 

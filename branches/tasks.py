@@ -5,7 +5,8 @@ user and the export's own address (path and query string) instead of writing the
 (branches.exports.queued_instead). The worker calls the same view for that user in inline mode, so the
 file holds exactly what the list would have exported, with the access rules checked again: the queue may
 be hours old and the user may have lost a role since. The workbook is stored under exports/<user>/ and
-the user is notified with a link that only they can open (branches.views.export_file).
+the user is told (EXPORT_READY in config/settings.py: the inbox) with a link that only they can open
+(branches.views.export_file).
 """
 
 import io
@@ -32,8 +33,8 @@ def build_export(user_id, address):
     """Make the export at `address` (path?query) as the user, store it and notify them; the stored name
     (no extension), or None when the user may no longer have it (or the address is no export)."""
     from .exports import XLSX
+    from .registry import declared
     from .uploads import CheckedUpload, _sha256, store_upload
-    from notifications.services import notify
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
@@ -46,8 +47,9 @@ def build_export(user_id, address):
     upload = CheckedUpload(file=content, display_name=response.filename, type="xlsx", kind="office",
                            extension=".xlsx", content_type=XLSX, size=len(content.getvalue()), sha256=_sha256(content))
     name = store_upload(upload, folder=folder_of(user.pk)).rsplit("/", 1)[-1].removesuffix(".xlsx")
-    notify([user], title=f"导出文件“{response.filename}”已生成", body="点击下载 Excel 文件。",
-           url=reverse("branches:export_file", args=[name]) + "?name=" + quote(response.filename))
+    url = reverse("branches:export_file", args=[name]) + "?name=" + quote(response.filename)
+    for tell in declared("EXPORT_READY"):  # the inbox (notifications sits above branches, so it is declared)
+        tell([user], title=f"导出文件“{response.filename}”已生成", body="点击下载 Excel 文件。", url=url)
     return name
 
 

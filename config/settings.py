@@ -303,6 +303,9 @@ DEMO_BUILDERS = ["cultivation.demo.build", "evaluations.demo.build", "planning.d
                  "planning.guidance_demo.build", "dissemination.demo.build"]
 # What `send_reminders` runs: each job takes today= and days_before= and returns {"sent": n, "skipped": m}.
 REMINDER_JOBS = ["cultivation.reports.services.send_reminders", "planning.services.send_reminders"]
+# Who tells a user that an export made by the worker (branches/tasks.py) is ready: functions of
+# (users, *, title, body, url).
+EXPORT_READY = ["notifications.services.notify"]
 
 # The 示范建设微视频: the largest MP4 a branch may upload, and whether the web server (nginx, X-Accel-Redirect
 # to its internal /protected/ location over MEDIA_ROOT) serves the bytes instead of Django.

@@ -158,7 +158,7 @@ def test_the_state_rule_check_finds_a_hand_written_move():
 
 REGISTRIES = {"HOME_PANELS": callable, "ORGANIZATION_PANELS": callable, "PROJECT_PANELS": callable,
               "REPORT_PANELS": callable, "PROJECT_READERS": callable,
-              "DEMO_BUILDERS": callable, "REMINDER_JOBS": callable,
+              "DEMO_BUILDERS": callable, "REMINDER_JOBS": callable, "EXPORT_READY": callable,
               "EVENT_LABELS": lambda value: isinstance(value, dict)}
 
 

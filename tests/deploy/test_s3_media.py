@@ -194,3 +194,22 @@ def test_check_deploy_warns_of_a_plain_http_store_and_long_lived_urls(settings):
     assert media_bucket() == []
     settings.MEDIA_S3_BUCKET = ""
     assert media_bucket() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_booklet_embeds_the_bucket_pictures_and_is_stored_there(tree, client_for, bucket):
+    from docx import Document
+
+    from dissemination.tasks import build_booklet
+    from tests.dissemination.booklet_helpers import accepted_projects
+
+    batch, _ = accepted_projects(tree, 2)
+    name = build_booklet.call(batch.pk, tree.staff.pk)
+    assert f"booklets/{batch.pk}/{name}.docx" in keys(bucket)
+    download = client_for(tree.staff).get(reverse("dissemination:booklet_file", args=[batch.pk, name]))
+    assert download.status_code == 302
+    body, headers = fetch(download["Location"])
+    assert "attachment" in headers["Content-Disposition"]
+    assert len(Document(io.BytesIO(body)).inline_shapes) == 2  # each chapter's picture, read from the bucket
+    assert client_for(tree.unit_staff).get(
+        reverse("dissemination:booklet_file", args=[batch.pk, name])).status_code == 404
