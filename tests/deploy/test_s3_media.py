@@ -213,3 +213,27 @@ def test_the_booklet_embeds_the_bucket_pictures_and_is_stored_there(tree, client
     assert len(Document(io.BytesIO(body)).inline_shapes) == 2  # each chapter's picture, read from the bucket
     assert client_for(tree.unit_staff).get(
         reverse("dissemination:booklet_file", args=[batch.pk, name])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_the_worker_made_is_kept_in_the_bucket_for_its_user_only(tree, client_for, bucket, settings):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from notifications.models import Notification
+    from tests.factories import ProjectFactory
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    for branch in (tree.branch_a1, tree.branch_a2):
+        ProjectFactory(organization=branch)
+    client = client_for(tree.unit_staff)
+    assert client.get(reverse("cultivation:project_export")).status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    notice = Notification.objects.get(user=tree.unit_staff)
+    assert [key for key in keys(bucket) if key.startswith(f"exports/{tree.unit_staff.pk}/")]
+    download = client.get(notice.url)
+    assert download.status_code == 302
+    body, headers = fetch(download["Location"])
+    assert len(list(load_workbook(io.BytesIO(body)).worksheets[0].iter_rows())) == 3  # the header and two rows
+    assert client_for(tree.other_unit_staff).get(notice.url).status_code == 404
