@@ -59,6 +59,16 @@ def test_a_big_export_is_queued_then_made_by_the_worker_and_linked_for_that_user
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS, EXPORT_INLINE_MAX_ROWS=1)
+def test_the_worker_applies_the_filters_the_list_had(tree, projects, client_for):
+    client = client_for(tree.staff)
+    assert client.get(f"{EXPORT}?q=%E7%94%B2").status_code == 302  # 甲: two of the school's four projects
+    run_worker()
+    header, rows = rows_of(client.get(Notification.objects.get(user=tree.staff).url))
+    assert sorted(row["培育单位"] for row in rows) == ["甲一党支部", "甲二党支部"]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS, EXPORT_INLINE_MAX_ROWS=1)
 def test_a_queued_export_is_not_made_for_someone_who_lost_access(tree, client_for):
     # The roster is the 组织部's: once the role is gone the worker's call is refused and nothing is made.
     assert client_for(tree.staff).get(reverse("branches:roster_export")).status_code == 302
