@@ -43,10 +43,6 @@ def exists(name):
     return bool(name) and default_storage.exists(name)
 
 
-def size(name):
-    return default_storage.size(name)
-
-
 def open_file(name):
     """The stored file opened for reading (binary)."""
     name = checked_name(name)
