@@ -296,7 +296,7 @@ def tab_counts(user, *, today, batch=None):
 def readable_report(user, pk):
     """The report if the user may read its project, else None."""
     return (ProgressReport.objects.filter(pk=pk, project__in=Project.objects.readable_by(user).values("pk"))
-            .select_related("project__batch", "project__organization", "project__unit",
+            .select_related("project__batch__owner", "project__organization", "project__unit",
                             "submitted_by", "endorsed_by", "accepted_by", "returned_by").first())
 
 

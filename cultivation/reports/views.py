@@ -283,8 +283,9 @@ def report_edit(request, pk):
     if report.project.state not in OPEN_PROJECT_STATES:
         messages.info(request, "该项目已不在培育或整改期，进展报告只能查看，不能再修改")
         return redirect("cultivation:report_detail", pk=report.pk)
-    progress = {row.activity_id: row for activity, row in report_selectors.activity_progress(report) if row}
-    activities = list(FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk"))
+    recorded = report_selectors.activity_progress(report)  # the activities in order, each with its row or None
+    progress = {row.activity_id: row for activity, row in recorded if row}
+    activities = [activity for activity, row in recorded]
     action, detail = _edit_action(request.POST) if request.method == "POST" else ("", None)
     form = ReportForm(request.POST or None, instance=report, activities=activities, progress=progress,
                       draft=action in ("add", "delete"))
