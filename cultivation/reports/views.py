@@ -8,6 +8,7 @@ budget, bad input) flashes the Chinese reason and sends the user back, with noth
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -134,6 +135,8 @@ def funding_export(request):
 @require_GET
 def report_project(request, pk):
     project = _readable_project(request.user, pk)
+    # The record's funding line and the funding table below both read the activities with their spending.
+    prefetch_related_objects([project], Prefetch("activities", queryset=report_selectors.activities_with_spending()))
     today = timezone.localdate()
     roles = actor_roles(request.user, project)
     record = report_selectors.project_record(project, today=today)
