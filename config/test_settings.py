@@ -46,3 +46,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # by the crawl's fixture rather than here for the whole suite, where crispy-forms and the admin would
 # show it in pages that other tests compare.
 INVALID_MARKER = "⟦无效变量：%s⟧"
+
+# django-zeal (tests only: it patches the ORM's relation loading) reports a relation loaded row by row from
+# one line of code. It watches only inside zeal.zeal_context(), which tests/test_query_counts.py opens around
+# each page it crawls; there an N+1 raises. Entries of ZEAL_ALLOWLIST name a model and field zeal is wrong
+# about, each with its reason.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+ZEAL_RAISE = True
+ZEAL_ALLOWLIST = []

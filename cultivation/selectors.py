@@ -77,12 +77,23 @@ def projects_with_activities(queryset):
     return queryset.prefetch_related(Prefetch("activities", queryset=FeaturedActivity.objects.order_by("order", "id")))
 
 
-def unit_quotas(user, batch):
-    """Each 二级党组织 the user manages with its quota and the nominations it has used, in two queries."""
+def unit_quotas(user, batch, *, rows=None):
+    """Each 二级党组织 the user manages with its quota and the nominations it has used, in two queries; in one
+    when the caller has read the batch's projects in the user's scope already (`rows` of unit_id, unit__name,
+    unit__code and state, as the batch dashboard does)."""
     quotas = {quota.unit_id: quota.quota for quota in UnitQuota.objects.filter(batch=batch)}
-    rows = (projects_for(user).filter(batch=batch).order_by().values("unit_id", "unit__name")
-            .annotate(used=Count("id", filter=Q(state__in=NOMINATED_STATES)),
-                      waiting=Count("id", filter=Q(state=ProjectState.SUBMITTED))))
+    if rows is None:
+        rows = (projects_for(user).filter(batch=batch).order_by().values("unit_id", "unit__name")
+                .annotate(used=Count("id", filter=Q(state__in=NOMINATED_STATES)),
+                          waiting=Count("id", filter=Q(state=ProjectState.SUBMITTED))))
+    else:
+        units = {}
+        for row in sorted(rows, key=lambda row: (row["unit__code"], row["unit_id"])):
+            unit = units.setdefault(row["unit_id"], {"unit_id": row["unit_id"], "unit__name": row["unit__name"],
+                                                     "used": 0, "waiting": 0})
+            unit["used"] += row["state"] in NOMINATED_STATES
+            unit["waiting"] += row["state"] == ProjectState.SUBMITTED
+        rows = units.values()
     return [{"unit_id": row["unit_id"], "name": row["unit__name"], "quota": quotas.get(row["unit_id"]),
              "used": row["used"], "waiting": row["waiting"]} for row in rows]
 
@@ -126,7 +137,7 @@ OBJECTION_STATES = {"unanswered": "待处理", "answered": "已处理"}
 def staff_objections(user, *, batch=None, notice=None, state=None):
     """Objections across the notices the user runs (the same scope as a notice's page: 组织部 staff of
     the batch's owner); `state` "unanswered" or "answered". Newest first. The batch dashboard's
-    待处理异议 number counts this."""
+    待处理异议 number counts these rows in its notices' query (dashboards.batch_dashboard)."""
     if not access.is_org_staff(user):
         return Objection.objects.none()
     objections = Objection.objects.filter(notice__in=Notice.objects.managed_by(user).values("pk"))

@@ -48,7 +48,9 @@ def reviewer_sheets(user):
 
 def reviewer_sheet(user, round_pk, project_pk):
     """The user's sheet for the project in the round, or a logged 404."""
-    sheet = reviewer_sheets(user).filter(round_id=round_pk, project_id=project_pk).first()
+    # The sheet's page also asks the project's batch owner (the roles) and shows its 中期 and 验收 records.
+    sheet = reviewer_sheets(user).filter(round_id=round_pk, project_id=project_pk).select_related(
+        "project__batch__owner", "project__midterm_report", "project__final_report", "project__acceptance").first()
     if sheet is None:
         access.refuse(user, f"score sheet round {round_pk} project {project_pk}")
     return sheet

@@ -6,7 +6,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -21,6 +21,7 @@ from branches.inputs import STALE_PAGE, parse_id, posted_version
 from branches.pagination import paginate, query_without_page
 from cultivation.views.common import flash_refusal, project_panels
 from cultivation import workflow
+from cultivation.reports import selectors as report_selectors
 from transitions.refusals import MoveRefused
 
 from . import exports, rules, scoring, selectors, services, sheets
@@ -89,7 +90,9 @@ def sheet(request, round_pk, project_pk):
     """The score sheet beside the project's materials. 404 unless it is the user's own, unconflicted."""
     sheet = selectors.reviewer_sheet(request.user, round_pk, project_pk)
     # The materials beside the sheet read these from several partials; once each.
-    prefetch_related_objects([sheet.project], "activities", "review_attachments")
+    # The activities carry their spending: the summary's funding totals need no query of their own.
+    prefetch_related_objects([sheet.project], Prefetch("activities", queryset=report_selectors.activities_with_spending()),
+                             "review_attachments")
     criteria = services.applicable_criteria(sheet.round, sheet.project)
     locked = sheet.state == SheetState.SUBMITTED or not sheet.round.is_open
     if request.method == "POST" and not locked:

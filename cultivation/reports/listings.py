@@ -4,7 +4,7 @@ the scoped items it selects. The list page and its 导出 Excel both call it, so
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from branches import access
@@ -81,9 +81,13 @@ def yuan(value):
 
 
 def funding_totals(items):
-    """The sums over every row of a funding listing (not one page): two queries whatever its size."""
+    """The sums over every row of a funding listing (not one page): one query whatever its size. Each
+    activity's spending is a subquery, so its rows do not multiply the budgets summed beside it."""
     activities = FeaturedActivity.objects.filter(pk__in=items.order_by().values("pk"))
-    sums = activities.aggregate(planned=Sum("planned_budget"), allocated=Sum("allocated_budget"))
-    spent = yuan(Spending.objects.filter(activity__in=activities).aggregate(s=Sum("amount"))["s"])
+    spending = (Spending.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+                .annotate(s=Sum("amount")).values("s"))
+    sums = activities.annotate(spent_here=Subquery(spending)).aggregate(
+        planned=Sum("planned_budget"), allocated=Sum("allocated_budget"), spent=Sum("spent_here"))
+    spent = yuan(sums["spent"])
     allocated = yuan(sums["allocated"])
     return {"planned": yuan(sums["planned"]), "allocated": allocated, "spent": spent, "balance": allocated - spent}

@@ -12,7 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce
 
 from ..enums import CULTIVATED_STATES
 from ..models import (
@@ -296,7 +297,7 @@ def tab_counts(user, *, today, batch=None):
 def readable_report(user, pk):
     """The report if the user may read its project, else None."""
     return (ProgressReport.objects.filter(pk=pk, project__in=Project.objects.readable_by(user).values("pk"))
-            .select_related("project__batch", "project__organization", "project__unit",
+            .select_related("project__batch__owner", "project__organization", "project__unit",
                             "submitted_by", "endorsed_by", "accepted_by", "returned_by").first())
 
 
@@ -323,10 +324,19 @@ class Funding:
         return round(100 * self.spent / self.allocated) if self.allocated else 0
 
 
+def activities_with_spending():
+    """Featured activities in their order, each with `spent_total` (for a prefetch or a filter)."""
+    return FeaturedActivity.objects.annotate(spent_total=Sum("spendings__amount")).order_by("order", "pk")
+
+
 def funding_of(project, *, with_spendings=False):
-    """Per featured activity: allocation, spending and balance (one or two queries)."""
-    activities = FeaturedActivity.objects.filter(project=project).annotate(
-        spent_total=Sum("spendings__amount")).order_by("order", "pk")
+    """Per featured activity: allocation, spending and balance (one or two queries; none for the first when the
+    page prefetched the project's activities with activities_with_spending, as the project page does)."""
+    prefetched = getattr(project, "_prefetched_objects_cache", {}).get("activities")
+    if prefetched is not None and all(hasattr(a, "spent_total") for a in prefetched):
+        activities = prefetched
+    else:
+        activities = activities_with_spending().filter(project=project)
     rows = [Funding(a, a.allocated_budget, a.spent_total or Decimal("0.00")) for a in activities]
     if with_spendings and rows:
         by_activity = {row.activity.pk: row for row in rows}
@@ -346,25 +356,32 @@ def project_record(project, *, today, limit=None):
     def capped(queryset):
         return list(queryset[:limit] if limit else queryset)
 
-    attachments = Attachment.objects.filter(project=project).select_related("report", "created_by")
-    publications = Publication.objects.filter(project=project).select_related("report")
-    outcomes = Outcome.objects.filter(project=project).select_related("report")
-    exemplars = Exemplar.objects.filter(project=project).select_related("report")
-    counts = Project.objects.filter(pk=project.pk).aggregate(
-        attachments=Count("attachments", distinct=True), publications=Count("publications", distinct=True),
-        outcomes=Count("outcomes", distinct=True), exemplars=Count("exemplars", distinct=True))
+    # Each list's rows carry the whole list's count (a window over the unsliced rows): four queries, not five.
+    lists = {
+        "attachments": capped(_counted(Attachment.objects.filter(project=project).select_related("report", "created_by"))),
+        "publications": capped(_counted(Publication.objects.filter(project=project).select_related("report"))),
+        "outcomes": capped(_counted(Outcome.objects.filter(project=project).select_related("report"))),
+        "exemplars": capped(_counted(Exemplar.objects.filter(project=project).select_related("report"))),
+    }
     funding = funding_of(project)
     return {
         "periods": periods,
         "reports": [period.report for period in periods if period.report is not None],
-        "attachments": capped(attachments),
-        "publications": capped(publications),
-        "outcomes": capped(outcomes),
-        "exemplars": capped(exemplars),
-        "counts": counts,
+        **lists,
+        "counts": {name: rows[0].total if rows else 0 for name, rows in lists.items()},
         "funding": funding,
         "funding_total": _funding_total(funding),
     }
+
+
+def _count_of(model, **filters):
+    """How many rows of an evidence model the outer project has (matching `filters`), as a subquery."""
+    rows = model.objects.filter(project=OuterRef("pk"), **filters).order_by().values("project")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
+def _counted(queryset):
+    return queryset.annotate(total=Window(Count("pk")))
 
 
 def _funding_total(rows):
@@ -376,8 +393,9 @@ def _funding_total(rows):
 def project_summary(project):
     """Read-only totals for a reviewer's side panel: meetings held, reports by state, evidence by kind.
 
-    Six queries: the reports (totals and states in one aggregate), channels, outcome kinds, activity
-    progress, the evidence counts, funding.
+    Three queries: the reports (totals and states in one aggregate), one row of counts (channels, outcome
+    kinds, exemplars, attachments), activity progress; and funding, free when the page prefetched the
+    activities with activities_with_spending.
     """
     handed_in = Q(state__in=HANDED_IN_STATES)
     meetings = {"congress": "congress_count", "committee": "committee_count", "group": "group_count",
@@ -386,21 +404,24 @@ def project_summary(project):
         handed_in=Count("pk", filter=handed_in),
         **{key: Sum(column, filter=handed_in) for key, column in meetings.items()},
         **{f"state_{state.value}": Count("pk", filter=Q(state=state)) for state in ReportState})
-    channels = dict(Publication.objects.filter(project=project).values_list("channel").annotate(n=Count("pk")))
-    outcome_kinds = dict(Outcome.objects.filter(project=project).values_list("kind").annotate(n=Count("pk")))
+    # Each count a subquery of one row: no join multiplies another's rows, and none costs a query of its own.
+    evidence = Project.objects.filter(pk=project.pk).values(
+        **{f"channel_{c.value}": _count_of(Publication, channel=c) for c in Channel},
+        **{f"kind_{k.value}": _count_of(Outcome, kind=k) for k in OutcomeType},
+        exemplar_count=_count_of(Exemplar), attachment_count=_count_of(Attachment)).get()
+    channels = {c: evidence[f"channel_{c.value}"] for c in Channel if evidence[f"channel_{c.value}"]}
+    outcome_kinds = {k: evidence[f"kind_{k.value}"] for k in OutcomeType if evidence[f"kind_{k.value}"]}
     progress = ActivityProgress.objects.filter(
         report__project=project, report__state__in=HANDED_IN_STATES).values("activity__name").annotate(
         times=Sum("times_held"), people=Sum("participants")).order_by("activity__order")
-    evidence = Project.objects.filter(pk=project.pk).aggregate(
-        exemplars=Count("exemplars", distinct=True), attachments=Count("attachments", distinct=True))
     return {
         "totals": {key: row[key] or 0 for key in ["handed_in", *meetings]},
         "by_state": [(state.label, row[f"state_{state.value}"]) for state in ReportState if row[f"state_{state.value}"]],
         "channels": [(Channel(c).label, channels[c]) for c in Channel if c in channels],
         "outcome_kinds": [(OutcomeType(k).label, outcome_kinds[k]) for k in OutcomeType if k in outcome_kinds],
         "activity_progress": list(progress),
-        "exemplars": evidence["exemplars"],
-        "attachments": evidence["attachments"],
+        "exemplars": evidence["exemplar_count"],
+        "attachments": evidence["attachment_count"],
         "funding": _funding_total(funding_of(project)),
     }
 

@@ -7,7 +7,6 @@ move. Views call the named functions; they never set a state.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from branches.audit import log_event
@@ -102,7 +101,9 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
     `counts` maps ProgressReport.NUMBER_FIELDS to numbers; `activities` maps a featured activity's id
     to {"times_held", "participants", "progress"}.
     """
-    locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
+    # The project's batch and owner come along: the role check and the event's scope read them.
+    locked = (ProgressReport.objects.select_for_update(of=("self",))
+              .select_related("project__organization", "project__batch__owner").get(pk=report.pk))
     _require_secretary(actor, locked.project, "修改进展报告")
     _require_reporting(locked.project)
     if locked.state not in EDITABLE_REPORT_STATES:
@@ -112,23 +113,33 @@ def report_edit(*, report, actor, expected_version, narrative, counts, activitie
     locked.narrative = narrative
     for name in ProgressReport.NUMBER_FIELDS:
         setattr(locked, name, counts.get(name, 0) or 0)
+    edited = ["narrative", *ProgressReport.NUMBER_FIELDS]
     try:
-        locked.full_clean(exclude=["created_by"])
+        # Only what the secretary typed is checked: the untouched keys, people and period would each cost a
+        # query (their rows exist, the period is unique) and cannot have changed.
+        locked.full_clean(exclude=[f.name for f in ProgressReport._meta.fields if f.name not in edited])
     except ValidationError as error:
         raise MoveRefused("；".join(error.messages)) from None
-    locked.save(update_fields=["narrative", *ProgressReport.NUMBER_FIELDS, "updated_at"])
     own_activities = {a.pk: a for a in FeaturedActivity.objects.filter(project_id=locked.project_id)}
+    existing = {row.activity_id: row for row in ActivityProgress.objects.filter(report=locked)}
+    changed, added = [], []
     for activity_id, values in (activities or {}).items():
         if int(activity_id) not in own_activities:
             raise MoveRefused("特色活动不属于本项目")
-        row = ActivityProgress(report=locked, activity=own_activities[int(activity_id)], **values)
+        row = existing.get(int(activity_id)) or ActivityProgress(report=locked, activity=own_activities[int(activity_id)])
+        for name, value in values.items():
+            setattr(row, name, value)
         try:
             row.full_clean(exclude=["report", "activity"])
         except ValidationError as error:
             raise MoveRefused("；".join(error.messages)) from None
-        ActivityProgress.objects.update_or_create(report=locked, activity_id=int(activity_id), defaults=values)
-    ProgressReport.objects.filter(pk=locked.pk).update(version=F("version") + 1)
-    locked.refresh_from_db()
+        (changed if row.pk else added).append(row)
+    # One statement per kind of write, whatever the number of activities (the row lock above keeps them ours).
+    ActivityProgress.objects.bulk_update(changed, ["times_held", "participants", "progress"])
+    ActivityProgress.objects.bulk_create(added)
+    # The row is locked: the version read above is the stored one, and it grows in the same UPDATE.
+    locked.version += 1
+    locked.save(update_fields=[*edited, "version", "updated_at"])
     log_event(actor=actor, action="report.edited", target=locked,
               data={"三会一课及主题党日（次）": locked.meetings_total})
     return locked

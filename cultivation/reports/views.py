@@ -8,6 +8,7 @@ budget, bad input) flashes the Chinese reason and sends the user back, with noth
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -135,6 +136,8 @@ def funding_export(request):
 @require_GET
 def report_project(request, pk):
     project = _readable_project(request.user, pk)
+    # The record's funding line and the funding table below both read the activities with their spending.
+    prefetch_related_objects([project], Prefetch("activities", queryset=report_selectors.activities_with_spending()))
     today = timezone.localdate()
     roles = actor_roles(request.user, project)
     record = report_selectors.project_record(project, today=today)
@@ -284,8 +287,9 @@ def report_edit(request, pk):
     if report.project.state not in OPEN_PROJECT_STATES:
         messages.info(request, "该项目已不在培育或整改期，进展报告只能查看，不能再修改")
         return redirect("cultivation:report_detail", pk=report.pk)
-    progress = {row.activity_id: row for activity, row in report_selectors.activity_progress(report) if row}
-    activities = list(FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk"))
+    recorded = report_selectors.activity_progress(report)  # the activities in order, each with its row or None
+    progress = {row.activity_id: row for activity, row in recorded if row}
+    activities = [activity for activity, row in recorded]
     action, detail = _edit_action(request.POST) if request.method == "POST" else ("", None)
     form = ReportForm(request.POST or None, instance=report, activities=activities, progress=progress,
                       draft=action in ("add", "delete"))

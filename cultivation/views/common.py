@@ -12,10 +12,11 @@ from ..models import Batch, Project
 from ..workflow import actor_roles
 
 
-def project_or_404(user, pk, *, readable=False):
-    """The project, if the user may see it (readable: also what other apps let them read)."""
+def project_or_404(user, pk, *, readable=False, related=()):
+    """The project, if the user may see it (readable: also what other apps let them read); `related` names
+    more relations to read in the same query (the project page's 中期 and 验收 records)."""
     projects = Project.objects.readable_by(user) if readable else Project.objects.visible_to(user)
-    project = projects.select_related("batch__owner", "organization", "unit", "source__batch").filter(pk=pk).first()
+    project = projects.select_related("batch__owner", "organization", "unit", "source__batch", *related).filter(pk=pk).first()
     if project is None:
         access.refuse(user, f"project {pk}")
     return project

@@ -22,6 +22,7 @@ from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendFor
                      ScreeningNoteForm, StartForm, activities_of, activity_formset)
 from ..models import Project, WindowExtension
 from ..models.reviews import ReviewStage
+from ..reports import selectors as report_selectors
 from .common import (batch_or_404, form_errors, project_or_404, project_panels, require_roles, run, to_project,
                      warn_elsewhere)
 
@@ -62,12 +63,21 @@ def move_panel(user, project, today):
 @login_required
 def project_detail(request, pk):
     user = request.user
-    project = project_or_404(user, pk, readable=True)
+    # The 中期 and 验收 summaries read the one-to-one records (absent ones too): joined, not a query each.
+    project = project_or_404(user, pk, readable=True, related=("midterm_report", "final_report", "acceptance"))
     # The move panel, the summary and the sections each read these; one query apiece, not one per reader.
-    prefetch_related_objects([project], "activities", "review_attachments",
+    # The activities carry their spending, so the 培育记录's funding line needs no query of its own.
+    prefetch_related_objects([project], Prefetch("activities", queryset=report_selectors.activities_with_spending()),
                              Prefetch("extensions", queryset=WindowExtension.objects.select_related("created_by")))
+    # The 中期 and 验收 sections (shown from 培育 on) list the review attachments; 整改意见 are read by the
+    # feedback card and again by the final summary.
+    if project.state in CULTIVATED_STATES:
+        prefetch_related_objects([project], "review_attachments")
+    if project.state in CULTIVATED_STATES - {ProjectState.RECOGNIZED}:
+        prefetch_related_objects([project], "feedback_items")
     today = timezone.localdate()
-    visible = Project.objects.visible_to(user).filter(pk=project.pk).exists()
+    # The queryset rule of visible_to, asked of the project already read (access.can_see is its twin).
+    visible = access.can_see(user, project.organization)
     roles = workflow.actor_roles(user, project) if visible else set()
     context = {
         "project": project, "batch": project.batch, "today": today, "roles": roles,

@@ -67,8 +67,8 @@ def test_the_project_partial_runs_a_fixed_number_of_queries(tree, django_assert_
         Publication.objects.create(project=project, channel="xuexi", title="报道", published_on="2026-10-01",
                                    created_by=tree.secretary)
     render_partial("cultivation/includes/project_reports.html", tree.secretary, project)  # role cache warmed
-    # periods (milestones, reports); counts; funding; four evidence lists
-    with django_assert_num_queries(8):
+    # periods (milestones, reports); funding; four evidence lists, each carrying its count
+    with django_assert_num_queries(7):
         html = render_partial("cultivation/includes/project_reports.html", tree.secretary, project)
     assert html.count("报道") >= size
 
