@@ -311,8 +311,8 @@ def tab_items(user, tab, *, today, batch=None, stream=False):
 
 
 def tab_counts(user, *, today, batch=None):
-    """How many items each tab holds: three queries, or one when the page has listed the periods already
-    (the due and overdue tabs), whose statuses are then counted."""
+    """How many items each tab holds: two or three queries (_pending_counts), or one when the page has
+    listed the periods already (the due and overdue tabs), whose statuses are then counted."""
     listed = user.__dict__.get("_pending_periods", {}).get((today, batch.pk if batch is not None else None))
     if listed is None:
         counts, by_state = _pending_counts(user, today=today, batch=batch)
@@ -324,8 +324,8 @@ def tab_counts(user, *, today, batch=None):
 
 
 def _pending_counts(user, *, today, batch=None):
-    """({'due': n, 'overdue': n}, {report state: n}) with the numbers `pending_periods` would list, in three
-    queries that read no project's reports one by one.
+    """({'due': n, 'overdue': n}, {report state: n}) with the numbers `pending_periods` would list, in two
+    queries (three when a project has milestones) that read no project's reports one by one.
 
     Every project of a batch has the batch's schedule, so for the projects without milestones it is enough
     to know, per batch, how many of them report, and per batch and due date how many reports settle their
@@ -333,10 +333,13 @@ def _pending_counts(user, *, today, batch=None):
     projects with milestones have periods of their own: for those the settled reports are read by project.
     The report rows are grouped in one query, which also gives the tabs' numbers by state."""
     projects = _in_batch(Project.objects.visible_to(user), batch).filter(state__in=OPEN_PROJECT_STATES)
+    milestones = Milestone.objects.filter(project__in=projects.values("pk"))
+    batches = list(Batch.objects.filter(projects__in=projects.values("pk")).annotate(
+        reporting=Count("projects"), any_milestones=Exists(milestones.filter(project__batch=OuterRef("pk")))))
     marked = {}
-    for milestone in Milestone.objects.filter(project__in=projects.values("pk")).select_related("project__batch"):
-        marked.setdefault(milestone.project_id, (milestone.project, []))[1].append(milestone)
-    batches = Batch.objects.filter(projects__in=projects.values("pk")).annotate(reporting=Count("projects"))
+    if any(found.any_milestones for found in batches):  # else no query for them
+        for milestone in milestones.select_related("project__batch"):
+            marked.setdefault(milestone.project_id, (milestone.project, []))[1].append(milestone)
     settles = Q(state__in=SETTLING_STATES, project__state__in=OPEN_PROJECT_STATES)
     has_milestones = Exists(Milestone.objects.filter(project=OuterRef("project_id")))
     rows = (_listed_reports(user, batch)

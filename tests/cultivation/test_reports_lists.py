@@ -155,7 +155,7 @@ def test_the_lists_run_a_constant_number_of_queries(tree, client_for, django_ass
     client = client_for(tree.unit_staff)
     # session, user, role assignments; the tab's items: the periods (projects, milestones, reports) or a
     # page of reports (count, rows); the tab counts: the listed periods' statuses and the reports by state
-    # (one query), or, beside a page of reports, milestones, batches and the reports grouped (three); the
+    # (one query), or, beside a page of reports, batches, milestones and the reports grouped (three); the
     # unread badge; the session's first save after signing in (savepoint, update, release).
     expected = {"due": 11, "overdue": 11, "returned": 12}[tab]
     with django_assert_num_queries(expected):
