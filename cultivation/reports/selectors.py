@@ -197,8 +197,10 @@ def _pending(projects, today):
     ids = [project.pk for project in projects]
     for milestone in Milestone.objects.filter(project_id__in=ids):
         milestones.setdefault(milestone.project_id, []).append(milestone)
-    begun = [(project, *dated) for project in projects
-             for dated in _dated(project.batch, milestones.get(project.pk, ())) if _timing(*dated[:2], today) != "upcoming"]
+    begun = []
+    for project in projects:
+        begun += [(project, *dated) for dated in _dated(project.batch, milestones.get(project.pk, ()))
+                  if _timing(*dated[:2], today) != "upcoming"]
     dates = {due for _, _, due, _, _ in begun}
     reports = {(report.project_id, report.period_due): report for report in ProgressReport.objects.filter(
         project_id__in=ids, period_due__in=dates).only("pk", "project_id", "period_due", "state")}
@@ -360,8 +362,8 @@ def _pending_counts(user, *, today, batch=None):
         plain = found.reporting - with_milestones[found.pk]
         for start, due, _, _ in _dated(found):
             counts[_timing(start, due, today)] += plain - settled[("batch", found.pk, due)]
-    for project, milestones in marked.values():
-        for start, due, _, _ in _dated(project.batch, milestones):
+    for project, own in marked.values():
+        for start, due, _, _ in _dated(project.batch, own):
             counts[_timing(start, due, today)] += 1 - settled[("project", project.pk, due)]
     return counts, by_state
 

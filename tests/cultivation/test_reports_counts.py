@@ -37,7 +37,8 @@ def make_world(tree, seed):
             dates = [period.due for period in periods_of(project)]
             date = rng.choice([rng.choice(dates), rng.choice(dates) - datetime.timedelta(days=rng.randint(1, 20)),
                                batch.cultivation_start])
-            Milestone.objects.get_or_create(project=project, date=date, defaults={"title": "节点", "created_by": tree.staff})
+            Milestone.objects.get_or_create(project=project, date=date,
+                                            defaults={"title": "节点", "created_by": tree.staff})
         milestones = list(Milestone.objects.filter(project=project))
         for period in periods_of(project, milestones):
             state = rng.choice(STATES)
