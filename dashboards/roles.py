@@ -128,6 +128,9 @@ def reviewer_section(user, today):
 
 def sections(user, today):
     """The sections of the overview, those of roles the user does not hold left out (None)."""
+    if access.has_role(user, Role.SECRETARY):
+        # The secretary's section lists the periods: read them first and the counts are taken from them.
+        report_selectors.pending_periods(user, today=today)
     reports = _report_counts(user, today) if access.roles(user) & {Role.UNIT_STAFF, Role.SECRETARY} else {}
     return {
         "staff": staff_section(user, today),

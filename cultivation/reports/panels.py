@@ -18,13 +18,15 @@ def reports_panel(request):
     if not held & {Role.SECRETARY, Role.UNIT_STAFF, Role.ORG_STAFF}:
         return None
     today = timezone.localdate()
-    counts = report_selectors.tab_counts(user, today=today)
     if Role.ORG_STAFF in held:
         tabs = ["endorsed", "submitted", "overdue"]
     elif Role.UNIT_STAFF in held:
         tabs = ["submitted", "overdue", "returned"]
     else:
         tabs = ["overdue", "due", "returned"]
+        # A secretary's panel lists periods: read them first and the counts are taken from them.
+        report_selectors.pending_periods(user, today=today)
+    counts = report_selectors.tab_counts(user, today=today)
     first = next((tab for tab in tabs if counts[tab]), None)
     items = list(report_selectors.tab_items(user, first, today=today)[:PANEL_ITEMS]) if first else []
     return {

@@ -9,20 +9,24 @@ whatever the number of projects or periods.
 import calendar
 import datetime
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Sum, When, Window
 from django.db.models.functions import Coalesce
 
 from ..enums import CULTIVATED_STATES
 from ..models import (
-    ActivityProgress, Attachment, Exemplar, FeaturedActivity, Milestone, Outcome, ProgressReport,
+    ActivityProgress, Attachment, Batch, Exemplar, FeaturedActivity, Milestone, Outcome, ProgressReport,
     Project, Publication, Spending,
 )
 from .enums import (
     EDITABLE_REPORT_STATES, HANDED_IN_STATES, OPEN_PROJECT_STATES, Channel, OutcomeType, ReportState,
 )
+
+# A report in these states settles its period: it is neither due nor overdue any more (Period.status).
+SETTLING_STATES = HANDED_IN_STATES | {ReportState.RETURNED}
 
 # Which lists exist, in the order their tabs show.
 TABS = {
@@ -54,11 +58,7 @@ class Period:
             return "returned"
         if self.project.state not in OPEN_PROJECT_STATES:
             return "closed"
-        if self.due < today:
-            return "overdue"
-        if self.start <= today:
-            return "due"
-        return "upcoming"
+        return _timing(self.start, self.due, today)
 
     @property
     def is_open(self):
@@ -117,19 +117,32 @@ def schedule_dates(batch):
         year, month = _add_months(year, month, step)
 
 
-def periods_of(project, milestones=(), reports=()):
-    """The project's periods in date order, each with its report (if begun)."""
-    batch = project.batch
+def _timing(start, due, today):
+    """Where a period with no report handed in stands on `today`, its project still reporting."""
+    if due < today:
+        return "overdue"
+    if start <= today:
+        return "due"
+    return "upcoming"
+
+
+def _dated(batch, milestones=()):
+    """(start, due, title, is_milestone) of each period of a project of the batch, in date order: the
+    schedule's dates and the project's milestones, each period starting the day after the one before."""
     dated = {due: (title, False) for due, title in schedule_dates(batch)}
     for milestone in milestones:
         dated.setdefault(milestone.date, (f"节点：{milestone.title}", True))
-    by_due = {report.period_due: report for report in reports}
-    periods, start = [], batch.cultivation_start
+    start = batch.cultivation_start
     for due in sorted(dated):
-        title, is_milestone = dated[due]
-        periods.append(Period(project, start, due, title, is_milestone, by_due.get(due)))
+        yield (start, due, *dated[due])
         start = due + datetime.timedelta(days=1)
-    return periods
+
+
+def periods_of(project, milestones=(), reports=()):
+    """The project's periods in date order, each with its report (if begun)."""
+    by_due = {report.period_due: report for report in reports}
+    return [Period(project, start, due, title, is_milestone, by_due.get(due))
+            for start, due, title, is_milestone in _dated(project.batch, milestones)]
 
 
 def period_for(project, due):
@@ -173,12 +186,30 @@ def pending_periods(user, *, today, statuses=("due", "overdue"), batch=None):
     memo = user.__dict__.setdefault("_pending_periods", {})
     key = (today, batch.pk if batch is not None else None)
     if key not in memo:
-        found = []
-        for periods in periods_of_projects(open_projects(user, batch=batch)).values():
-            found += [period.on(today) for period in periods if period.status(today) in ("due", "overdue")]
-        found.sort(key=_period_key)
-        memo[key] = found
+        memo[key] = _pending(list(open_projects(user, batch=batch)), today)
     return [period for period in memo[key] if period.current_status in statuses]
+
+
+def _pending(projects, today):
+    """The due and overdue periods of the projects. Of the reports only those of periods already under
+    way are read: the reports of later periods (drafts begun early) change nothing here."""
+    milestones = {}
+    # A literal id list: the projects were just read, and there are at most a few hundred of them.
+    ids = [project.pk for project in projects]
+    for milestone in Milestone.objects.filter(project_id__in=ids):
+        milestones.setdefault(milestone.project_id, []).append(milestone)
+    begun = []
+    for project in projects:
+        begun += [(project, *dated) for dated in _dated(project.batch, milestones.get(project.pk, ()))
+                  if _timing(*dated[:2], today) != "upcoming"]
+    dates = {due for _, _, due, _, _ in begun}
+    reports = {(report.project_id, report.period_due): report for report in ProgressReport.objects.filter(
+        project_id__in=ids, period_due__in=dates).only("pk", "project_id", "period_due", "state")}
+    found = [Period(project, start, due, title, milestone, reports.get((project.pk, due))).on(today)
+             for project, start, due, title, milestone in begun]
+    found = [period for period in found if period.current_status in ("due", "overdue")]
+    found.sort(key=_period_key)
+    return found
 
 
 def _period_key(period):
@@ -283,15 +314,59 @@ def tab_items(user, tab, *, today, batch=None, stream=False):
 
 
 def tab_counts(user, *, today, batch=None):
-    """How many items each tab holds, in four queries."""
-    pending = pending_periods(user, today=today, batch=batch)
-    counts = {"due": sum(1 for p in pending if p.status(today) == "due"),
-              "overdue": sum(1 for p in pending if p.status(today) == "overdue")}
-    states = _listed_reports(user, batch).values("state").annotate(n=Count("pk"))
-    by_state = {row["state"]: row["n"] for row in states}
-    counts.update(returned=by_state.get(ReportState.RETURNED, 0), submitted=by_state.get(ReportState.SUBMITTED, 0),
-                  endorsed=by_state.get(ReportState.ENDORSED, 0))
-    return counts
+    """How many items each tab holds: two or three queries (_pending_counts), or one when the page has
+    listed the periods already (the due and overdue tabs), whose statuses are then counted."""
+    listed = user.__dict__.get("_pending_periods", {}).get((today, batch.pk if batch is not None else None))
+    if listed is None:
+        counts, by_state = _pending_counts(user, today=today, batch=batch)
+    else:
+        counts = Counter(period.current_status for period in listed)
+        by_state = dict(_listed_reports(user, batch).order_by().values_list("state").annotate(n=Count("pk")))
+    return {"due": counts["due"], "overdue": counts["overdue"], "returned": by_state.get(ReportState.RETURNED, 0),
+            "submitted": by_state.get(ReportState.SUBMITTED, 0), "endorsed": by_state.get(ReportState.ENDORSED, 0)}
+
+
+def _pending_counts(user, *, today, batch=None):
+    """({'due': n, 'overdue': n}, {report state: n}) with the numbers `pending_periods` would list, in two
+    queries (three when a project has milestones) that read no project's reports one by one.
+
+    Every project of a batch has the batch's schedule, so for the projects without milestones it is enough
+    to know, per batch, how many of them report, and per batch and due date how many reports settle their
+    period (handed in or returned): each of the batch's periods under way is pending for the rest. The few
+    projects with milestones have periods of their own: for those the settled reports are read by project.
+    The report rows are grouped in one query, which also gives the tabs' numbers by state."""
+    projects = _in_batch(Project.objects.visible_to(user), batch).filter(state__in=OPEN_PROJECT_STATES)
+    milestones = Milestone.objects.filter(project__in=projects.values("pk"))
+    batches = list(Batch.objects.filter(projects__in=projects.values("pk")).annotate(
+        reporting=Count("projects"), any_milestones=Exists(milestones.filter(project__batch=OuterRef("pk")))))
+    marked = {}
+    if any(found.any_milestones for found in batches):  # else no query for them
+        for milestone in milestones.select_related("project__batch"):
+            marked.setdefault(milestone.project_id, (milestone.project, []))[1].append(milestone)
+    settles = Q(state__in=SETTLING_STATES, project__state__in=OPEN_PROJECT_STATES)
+    has_milestones = Exists(Milestone.objects.filter(project=OuterRef("project_id")))
+    rows = (_listed_reports(user, batch)
+            .annotate(settled_batch=Case(When(settles, then="project__batch_id")),
+                      settled_project=Case(When(settles & has_milestones, then="project_id")),
+                      settled_due=Case(When(settles, then="period_due")))
+            .order_by().values("state", "settled_batch", "settled_project", "settled_due").annotate(n=Count("pk")))
+    by_state, settled = Counter(), Counter()
+    for row in rows:
+        by_state[row["state"]] += row["n"]
+        if row["settled_project"] is not None:
+            settled[("project", row["settled_project"], row["settled_due"])] += row["n"]
+        elif row["settled_batch"] is not None:
+            settled[("batch", row["settled_batch"], row["settled_due"])] += row["n"]
+    counts = Counter()
+    with_milestones = Counter(project.batch_id for project, _ in marked.values())
+    for found in batches:
+        plain = found.reporting - with_milestones[found.pk]
+        for start, due, _, _ in _dated(found):
+            counts[_timing(start, due, today)] += plain - settled[("batch", found.pk, due)]
+    for project, own in marked.values():
+        for start, due, _, _ in _dated(project.batch, own):
+            counts[_timing(start, due, today)] += 1 - settled[("project", project.pk, due)]
+    return counts, by_state
 
 
 def readable_report(user, pk):
