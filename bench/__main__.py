@@ -45,6 +45,15 @@ def say(text):
     print(text, flush=True)
 
 
+def load_note(before):
+    """The machine's load average at the start and the end: above its number of cores, other processes
+    competed for the CPU and every figure is slower than the code alone would be."""
+    after = os.getloadavg()[0]
+    busy = max(before, after) > (os.cpu_count() or 1) * 0.75
+    return (f"系统负载（1 分钟平均）开始时 {before:.1f}、结束时 {after:.1f}"
+            + ("：有其他进程争用 CPU，各项数字偏慢，仅供参考。" if busy else "。"))
+
+
 def manage(*args):
     subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env={**os.environ, **ENV}, check=True)
 
@@ -197,7 +206,7 @@ def measure_exports(targets):
             found.append({"name": target.name, "rows": target.rows, "seconds": time.perf_counter() - started,
                           "bytes": size, "before": before, "rss": server.worker_memory_mb(),
                           "peak": server.worker_memory_mb("VmHWM")})
-            say(f"   {target.name}：{found[-1]['seconds']:.2f} 秒，{size / 1e6:.1f} MB，"
+            say(f"   {target.name}：{found[-1]['seconds']:.2f} 秒，{size / 1024:.0f} KB，"
                 f"工作进程内存 {found[-1]['rss']:.0f} MB（峰值 {found[-1]['peak']:.0f} MB）")
     return found
 
@@ -210,11 +219,11 @@ def _fetch(target, cookie):
 
 
 def export_table(found, queries):
-    lines = ["| 导出 | 行数 | 查询数 | 用时 秒 | 文件 MB | 导出前内存 MB | 导出后内存 MB | 峰值内存 MB |",
+    lines = ["| 导出 | 行数 | 查询数 | 用时 秒 | 文件 KB | 导出前内存 MB | 导出后内存 MB | 峰值内存 MB |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for e in found:
         lines.append(f"| {e['name']} | {e['rows']:,} | {queries[e['name']][0]} | {e['seconds']:.2f} | "
-                     f"{e['bytes'] / 1e6:.1f} | {e['before']:.0f} | {e['rss']:.0f} | {e['peak']:.0f} |")
+                     f"{e['bytes'] / 1024:.0f} | {e['before']:.0f} | {e['rss']:.0f} | {e['peak']:.0f} |")
     return "\n".join(lines)
 
 
@@ -285,7 +294,7 @@ def main():
 
         scales.run(rebuild=args.rebuild, repeat=args.repeat)
         return
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     prepare(args.reuse, args.scale)
     manage("collectstatic", "--noinput", "-v0")  # served by whitenoise from its manifest, as in production
     os.environ.update(ENV)
@@ -323,7 +332,7 @@ def main():
         f"生成时间 {datetime.datetime.now():%Y-%m-%d %H:%M}（北京时间）；用时 {time.perf_counter() - started:.0f} 秒。"
         f"机器：{os.cpu_count()} 核，{platform.platform()}，Python {platform.python_version()}，"
         f"Django {django.get_version()}，PostgreSQL（本机），gunicorn {args.workers} 个同步工作进程，"
-        f"locust 与服务在同一台机器上。数据：规模 {args.scale}（见 bench/seed.py）。",
+        f"locust 与服务在同一台机器上。数据：规模 {args.scale}（见 bench/seed.py）。" + load_note(load_before),
         f"逐页：每页 {args.users} 个并发用户、无思考时间、{args.seconds} 秒；查询数为进程内第二次请求的条数。",
         rows,
         f"混合访问：30 个用户、思考 1–3 秒、{args.mixed_seconds} 秒，共 {aggregate.get('requests', 0)} 个请求，"

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-from bench.__main__ import BIN, ENV, ROOT, manage, say
+from bench.__main__ import BIN, ENV, ROOT, load_note, manage, say
 
 DATABASES = {"S": "bench_s", "M": "bench", "L": "bench_l"}
 OUTPUT = ROOT / "docs" / "performance-scales.md"
@@ -30,7 +30,7 @@ SLOW = 3.0  # seconds: a measure whose warm-up took longer is timed once more, n
 
 
 def run(*, rebuild=False, repeat=5):
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     builds = {scale: ensure(scale, database, rebuild=rebuild) for scale, database in DATABASES.items()}
     manage("collectstatic", "--noinput", "-v0")
     figures = {}
@@ -44,7 +44,8 @@ def run(*, rebuild=False, repeat=5):
             say(f"   {row['account']} {row['what']}：{row['ms']:.0f} ms，{row['queries']} 条查询")
     import django
 
-    report = render(figures, builds, seconds=time.perf_counter() - started, django_version=django.get_version())
+    report = render(figures, builds, seconds=time.perf_counter() - started, django_version=django.get_version(),
+                    load=load_note(load_before))
     print("\n" + report)
     OUTPUT.write_text(report, encoding="utf-8")
     say(f"已写入 {OUTPUT}")
@@ -173,7 +174,7 @@ def measure(repeat):
 
 # ---- the report ---------------------------------------------------------------------------------
 
-def render(figures, builds, *, seconds, django_version):
+def render(figures, builds, *, seconds, django_version, load=""):
     rows = ["| 账号 | 测量 | S 查询数 | M 查询数 | L 查询数 | S ms | M ms | L ms | L/M |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     slower, differ = [], []
@@ -199,7 +200,7 @@ def render(figures, builds, *, seconds, django_version):
         f"生成时间 {datetime.datetime.now():%Y-%m-%d %H:%M}（北京时间）；用时 {seconds:.0f} 秒（不含沿用数据库的生成）。"
         f"机器：{os.cpu_count()} 核，{platform.platform()}，Python {platform.python_version()}，Django {django_version}，"
         "PostgreSQL（本机）。进程内测量（django.test.Client，force_login，DEBUG 关闭），每项先请求一次预热，"
-        "再取多次的中位数；预热超过 3 秒的只再测一次（表中注“1 次”）。",
+        "再取多次的中位数；预热超过 3 秒的只再测一次（表中注“1 次”）。" + load,
         "数据（见 bench/seed.py）：" + "；".join(f"{scale}：{DATABASES[scale]}，{builds[scale]}" for scale in builds) + "。"
         "L 是一个省：百所学校，每所的组织树与 M 相同（共 150,000 个党支部），其余数据为 M 的十倍、分在各校；"
         "学校的组织部（staff0）在 L 中仍只看到一所学校，省的组织部看到全部。",
