@@ -11,6 +11,7 @@ the seed reads back what it needs.
 import datetime
 import io
 import json
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, models
@@ -43,6 +44,26 @@ def insert_values(model, columns, rows):
             (model(**dict(zip(columns, row))) for row in rows), batch_size=BATCH_SIZE)
         return
     _copy(model, given + others, (list(row) + defaults for row in rows))
+
+
+@contextmanager
+def indexes_built_after(model):
+    """Drop the table's plain indexes (not its primary key nor a unique constraint's) and build them
+    again at the end: one sort per index is faster than millions of insertions into each."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                       "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [table, table])
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
 
 
 def _copy(model, fields, rows):

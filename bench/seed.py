@@ -457,7 +457,8 @@ class World:
                        str(pk), label, {}, "seed_scale", path)
 
         # The rows carry their own times (the fallback to bulk_create would stamp them all with now).
-        with explicit_times(Event._meta.get_field("created_at")), transaction.atomic():
+        with (explicit_times(Event._meta.get_field("created_at")), transaction.atomic(),
+              pgcopy.indexes_built_after(Event)):
             pgcopy.insert_values(Event, columns, rows())
         made = self.total["events"]
         self.say(f"  事件：{made:,}")
