@@ -21,11 +21,13 @@ import statistics
 import subprocess
 import sys
 import time
+from zoneinfo import ZoneInfo
 
 from bench.__main__ import BIN, ENV, ROOT, load_note, manage, say
 
 DATABASES = {"S": "bench_s", "M": "bench", "L": "bench_l"}
 OUTPUT = ROOT / "docs" / "performance-scales.md"
+BEIJING = ZoneInfo("Asia/Shanghai")  # this process has not set up Django, whose TIME_ZONE says so
 SLOW = 3.0  # seconds: a measure whose warm-up took longer is timed once more, not --repeat times
 
 
@@ -106,11 +108,19 @@ def measures():
     and that user, and returns an HTTP status (200 for a selector)."""
     from django.urls import reverse
 
+    from django.db.models import Count
+
     from bench.seed import PROVINCE_STAFF
     from branches import access
+    from cultivation.enums import CULTIVATED_STATES
     from cultivation.models import Batch, Project
 
     batch = Batch.objects.filter(owner__code="SC-0").order_by("id").first()
+    # The first school's 二级党组织 with the most projects under cultivation: with none (as some have at L,
+    # where a school has one batch) its lists are empty and skip the query that reads their page.
+    busiest = (Project.objects.filter(batch__owner__code="SC-0", state__in=CULTIVATED_STATES)
+               .values("unit__code").annotate(n=Count("pk")).order_by("-n", "unit__code").first())
+    unit_staff = f"unit-{busiest['unit__code']}" if busiest else "unit-SC-0-0"
 
     def page(path):
         def get(client, user):
@@ -138,7 +148,7 @@ def measures():
             ("首页", page(reverse("home"))), ("概览", page(reverse("dashboards:home"))), *lists]
     return ([("组织部（学校）", "staff0", what, f) for what, f in staff]
             + [("组织部（省）", PROVINCE_STAFF, what, f) for what, f in staff]
-            + [("二级党组织", "unit-SC-0-0", what, f) for what, f in unit])
+            + [("二级党组织", unit_staff, what, f) for what, f in unit])
 
 
 def measure(repeat):
@@ -191,19 +201,23 @@ def render(figures, builds, *, seconds, django_version, load=""):
         note = f"（HTTP {'/'.join(map(str, sorted(statuses)))}）" if statuses else ""
         rows.append(f"| {key[0]} | {key[1]}{note} | {s['queries']} | {m['queries']} | {large['queries']} | "
                     f"{s['ms']:.0f} | {m['ms']:.0f} | {large['ms']:.0f}{_runs(large)} | {ratio:.2f}× |")
+    accounts = "；".join(
+        f"{scale}：" + "、".join(sorted({f"{r['account']} {r['username']}" for r in rows_ if r.get("username")}))
+        for scale, rows_ in figures.items())
     verdicts = [
         f"- L 不慢于 M 的 2 倍：{'达到' if not slower else '未达到：' + '、'.join(slower)}",
         f"- S 与 L 查询数相同：{'达到' if not differ else '未达到：' + '、'.join(differ)}",
     ]
     return "\n\n".join([
         "# 规模对比：S、M、L（`make bench-scales` 生成，请勿手改）",
-        f"生成时间 {datetime.datetime.now():%Y-%m-%d %H:%M}（北京时间）；用时 {seconds:.0f} 秒（不含沿用数据库的生成）。"
+        f"生成时间 {datetime.datetime.now(BEIJING):%Y-%m-%d %H:%M}（北京时间）；用时 {seconds:.0f} 秒（不含沿用数据库的生成）。"
         f"机器：{os.cpu_count()} 核，{platform.platform()}，Python {platform.python_version()}，Django {django_version}，"
         "PostgreSQL（本机）。进程内测量（django.test.Client，force_login，DEBUG 关闭），每项先请求一次预热，"
         "再取多次的中位数；预热超过 3 秒的只再测一次（表中注“1 次”）。" + load,
         "数据（见 bench/seed.py）：" + "；".join(f"{scale}：{DATABASES[scale]}，{builds[scale]}" for scale in builds) + "。"
         "L 是一个省：百所学校，每所的组织树与 M 相同（共 150,000 个党支部），其余数据为 M 的十倍、分在各校；"
         "学校的组织部（staff0）在 L 中仍只看到一所学校，省的组织部看到全部。",
+        f"账号（{accounts}）。",
         "\n".join(rows),
         "## 目标\n\n" + "\n".join(verdicts),
     ]) + "\n"
