@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate clean bench cluster-check
+.PHONY: run test install migrate clean bench bench-scales cluster-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The same pages in-process at S, M and L (bench/scales.py), written to docs/performance-scales.md. It
+# builds bench_s and bench_l the first time (L takes minutes) and reuses them after; BENCH_ARGS=--rebuild.
+bench-scales: $(BENCH_STAMP)
+	$(BIN)/python -m bench --compare-scales $(BENCH_ARGS)
 
 # Two app servers and nginx on loopback against their own PostgreSQL database (dropped afterwards):
 # sessions, shared files, reminders sent once, a PostgreSQL restart. CLUSTER_ARGS=--skip-restart

@@ -1,11 +1,12 @@
-"""A believable dataset at a big university's or a province's scale, built with bulk inserts.
+"""A believable dataset at a big university's or a province's scale, written with COPY (bench/pgcopy.py).
 
 M is one big university: 40 secondary organizations, 1,500 branches, 8 batches, 400 projects, 15,000
-progress reports, 40,000 attachment records, 200 reviewers, 6,000 score sheets, 200,000 event-log rows.
-S is a tenth of M; L is a province: 100 universities of M's shape (150,000 branches) and ten times
-the rest. Rows are written straight to the tables (no services, no events of their own), in states
-that agree with each batch's phase on the day the data is built, so pages show what they would show
-in a real year. Every account's password is PASSWORD.
+progress reports, 40,000 attachment records, 200 reviewers, 6,000 score sheets, 200,000 event-log rows,
+and two publicity pieces per showcased project. S is a tenth of M; L is a province: 100 universities of
+M's shape (150,000 branches) and ten times the rest, with an account for the province's own staff
+(PROVINCE_STAFF). Rows are written straight to the tables (no services, no events of their own), in
+states that agree with each batch's phase on the day the data is built, so pages show what they would
+show in a real year. Every account's password is PASSWORD.
 """
 
 import datetime
@@ -19,9 +20,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from bench import pgcopy
 from branches.enums import BranchCategory, BranchType, OrgKind, Role
 from branches.models import Event, Organization, RoleAssignment
 from branches.services import refresh_tree
@@ -29,12 +31,19 @@ from cultivation.enums import LEVEL_OF_OWNER, Grade, ProjectState
 from cultivation.models import Batch, FeaturedActivity, Project
 from cultivation.reports.enums import ReportState
 from cultivation.reports.models import Attachment, ProgressReport, Spending
+from dissemination.enums import PieceKind, PieceState
+from dissemination.models import PublicityPiece
+from dissemination.showcase import SHOWCASED_STATES
 from evaluations.enums import RoundPhase, RoundState, SheetState
 from evaluations.models import Round, Score, ScoreSheet
 from evaluations.seed_rubric import seven_capabilities
 
 PASSWORD = "scale-2026"
-BATCH_SIZE = 2000
+# The province's 组织部 (its staff see every school): the account the L comparison reads the province as.
+PROVINCE_STAFF = "staff-p"
+# Of the event log, one row in EDITED_EVERY is a report edit and one in STARTED_EVERY a report begun,
+# so the log's export filtered by either action has a known size: 10,000 and 1,000 rows at M.
+EDITED_EVERY, STARTED_EVERY = 20, 200
 
 SCALES = {
     "S": dict(schools=1, units=4, branches=150, batches=2, projects=40, reports=1_500, attachments=4_000,
@@ -103,16 +112,41 @@ def build(scale, *, say=print, today=None):
     if Organization.objects.exists():
         raise NotEmpty("数据库中已有组织，请在空数据库中生成规模数据（如：新建数据库后 migrate）。")
     world = World(scale, today or timezone.localdate(), say)
-    with transaction.atomic():
-        world.tree()
-        world.people()
-        world.batches()
-        world.projects()
-        world.reports()
-        world.attachments()
-        world.sheets()
-    world.events()  # in its own transactions: two million rows at L
+    with unchecked_references():
+        with transaction.atomic():
+            world.tree()
+            world.people()
+            world.batches()
+            world.projects()
+            world.reports()
+            world.attachments()
+            world.sheets()
+            world.pieces()
+        world.events()  # in a transaction of its own: two million rows at L
     return world.figures()
+
+
+@contextmanager
+def unchecked_references():
+    """On PostgreSQL, the seed's rows skip the foreign-key triggers (session_replication_role = replica,
+    for a superuser): Django defers those checks to the commit, where at L they took more time than
+    writing the rows. Every row points at rows read back from the database; the tests build S on SQLite,
+    which checks each reference."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("SET session_replication_role = replica")
+            unchecked = True
+        except DatabaseError:  # not a superuser: the checks run, only slower
+            unchecked = False
+    try:
+        yield
+    finally:
+        if unchecked:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
 
 
 class World:
@@ -125,7 +159,7 @@ class World:
         self.now = timezone.now()
 
     def _bulk(self, model, rows):
-        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        pgcopy.insert(model, rows)
         self.say(f"  {model._meta.verbose_name}：{len(rows):,}")
 
     # ---- organizations -------------------------------------------------------------------------
@@ -181,6 +215,7 @@ class World:
 
         for s, school in enumerate(self.schools):
             person(f"staff{s}", f"组织部{s}", Role.ORG_STAFF, school.pk)
+        person(PROVINCE_STAFF, "省委教育工委组织处", Role.ORG_STAFF, self.schools[0].parent_id)
         for unit in Organization.objects.filter(kind=OrgKind.COMMITTEE).only("id", "code"):
             person(f"unit-{unit.code}", f"二级党组织{unit.code}", Role.UNIT_STAFF, unit.pk)
         for branches in self.branches_of.values():
@@ -204,7 +239,8 @@ class World:
         rows = []
         for number in range(self.total["batches"]):
             school = self.schools[number % len(self.schools)]
-            age = AGES[(number // len(self.schools)) % len(AGES)] if len(self.schools) > 1 else AGES[number % len(AGES)]
+            # Batch n goes to school n mod schools and has the n-th age: at L too every phase is under way.
+            age = AGES[number % len(AGES)]
             start = self.today - datetime.timedelta(days=age)
             dates, day = [], start
             for length in LENGTHS:
@@ -364,6 +400,29 @@ class World:
                                     value=(criterion.max_score * sheet.percent / 100).quantize(Decimal("0.01"))))
         self._bulk(Score, scores)
 
+    # ---- publicity pieces ----------------------------------------------------------------------
+
+    def pieces(self):
+        """Two pieces for each project the showcase shows, most approved (its pages and feed have them),
+        the others waiting in the 二级党组织's or the 组织部's review queue."""
+        self.say("宣传稿件")
+        states = [PieceState.APPROVED, PieceState.APPROVED, PieceState.APPROVED, PieceState.SUBMITTED,
+                  PieceState.ENDORSED]
+        kinds = list(PieceKind)
+        rows = []
+        for project in (p for p in self.project_list if p.state in SHOWCASED_STATES):
+            for number in range(2):
+                state = states[(project.pk + number) % len(states)]
+                rows.append(PublicityPiece(
+                    project=project, kind=kinds[(project.pk + number) % len(kinds)], state=state,
+                    title=f"{project.title[:40]}：创建工作纪实（{number + 1}）",
+                    body="支部以“一支部一品牌”为抓手，组织党员深入一线，形成可复制的经验。\n" * 12,
+                    unit_comment="同意推荐。" if state != PieceState.SUBMITTED else "",
+                    school_comment="同意发布。" if state == PieceState.APPROVED else "",
+                    approved_at=self.now - datetime.timedelta(days=project.pk % 90) if state == PieceState.APPROVED
+                    else None, created_by_id=self.secretary.get(project.organization_id)))
+        self._bulk(PublicityPiece, rows)
+
     # ---- the event log -------------------------------------------------------------------------
 
     def events(self):
@@ -376,27 +435,32 @@ class World:
         actions = [("project.submit", project_type), ("project.nominate", project_type),
                    ("report.submit", report_type), ("report.endorse", report_type), ("report.accept", report_type),
                    ("report.reminded", report_type)]
-        field = Event._meta.get_field("created_at")
-        made, chunk = 0, 50_000
-        with explicit_times(field):
-            while made < self.total["events"]:
-                rows = []
-                for number in range(made, min(made + chunk, self.total["events"])):
+        columns = ["created_at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "data", "source",
+                   "scope"]
+
+        def rows():
+            for number in range(self.total["events"]):
+                if number % EDITED_EVERY == 7:
+                    action, content_type = "report.edited", report_type
+                elif number % STARTED_EVERY == 13:
+                    action, content_type = "report.started", report_type
+                else:
                     action, content_type = actions[number % len(actions)]
-                    if content_type is project_type:
-                        pk, label, path = projects[number % len(projects)]
-                    else:
-                        pk, project_id = reports[number % len(reports)]
-                        label, path = "进展报告", project_path[project_id]
-                    # Reminders have no acting user.
-                    actor = None if action == "report.reminded" else self.user_ids[number % len(self.user_ids)]
-                    rows.append(Event(
-                        created_at=self.now - datetime.timedelta(minutes=number % 1_000_000),
-                        actor_id=actor, action=action, content_type=content_type, object_id=str(pk),
-                        object_repr=label, data={}, source="seed_scale", scope=path))
-                with transaction.atomic():
-                    Event.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-                made += len(rows)
+                if content_type is project_type:
+                    pk, label, path = projects[number % len(projects)]
+                else:
+                    pk, project_id = reports[number % len(reports)]
+                    label, path = "进展报告", project_path[project_id]
+                # Reminders have no acting user.
+                actor = None if action == "report.reminded" else self.user_ids[number % len(self.user_ids)]
+                yield (self.now - datetime.timedelta(minutes=number % 1_000_000), actor, action, content_type.pk,
+                       str(pk), label, {}, "seed_scale", path)
+
+        # The rows carry their own times (the fallback to bulk_create would stamp them all with now).
+        with (explicit_times(Event._meta.get_field("created_at")), transaction.atomic(),
+              pgcopy.indexes_built_after(Event)):
+            pgcopy.insert_values(Event, columns, rows())
+        made = self.total["events"]
         self.say(f"  事件：{made:,}")
 
     def figures(self):
@@ -405,5 +469,6 @@ class World:
             "党支部": Organization.objects.filter(kind=OrgKind.BRANCH).count(),
             "批次": Batch.objects.count(), "培育项目": Project.objects.count(),
             "进展报告": ProgressReport.objects.count(), "佐证材料": Attachment.objects.count(),
-            "评审专家": len(self.reviewers), "评分表": ScoreSheet.objects.count(), "事件": Event.objects.count(),
+            "评审专家": len(self.reviewers), "评分表": ScoreSheet.objects.count(),
+            "宣传稿件": PublicityPiece.objects.count(), "事件": Event.objects.count(),
         }

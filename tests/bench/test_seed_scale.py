@@ -68,3 +68,22 @@ def test_a_secretary_sees_their_project(small_world, client):
     response = client.get(reverse("cultivation:project_detail", args=[project.pk]))
     assert response.status_code == 200
     assert project.title in response.content.decode()
+
+
+def test_the_event_log_holds_exports_of_a_known_size(small_world):
+    # The bench's 10,000- and 1,000-row exports at M are these filters; at S a tenth of them.
+    assert Event.objects.filter(action="report.edited").count() == 1_000
+    assert Event.objects.filter(action="report.started").count() == 100
+
+
+def test_the_showcase_has_approved_pieces_and_the_province_its_staff(small_world):
+    from branches.access import is_org_staff
+    from dissemination.enums import PieceState
+    from dissemination.models import PublicityPiece
+    from dissemination.showcase import SHOWCASED_STATES
+
+    approved = PublicityPiece.objects.filter(state=PieceState.APPROVED)
+    assert approved.exists()
+    assert not approved.exclude(project__state__in=SHOWCASED_STATES).exists()
+    assert PublicityPiece.objects.filter(state=PieceState.SUBMITTED).exists()
+    assert is_org_staff(get_user_model().objects.get(username=seed.PROVINCE_STAFF))
