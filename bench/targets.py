@@ -79,7 +79,7 @@ def build():
         Target("批次看板（组织部）", staff, reverse("dashboards:batch", args=[busy.batch_id])),
         Target("培育项目列表", staff, reverse("cultivation:project_list"), kind="list", peer="后台：培育项目"),
         Target("后台：培育项目", ADMIN, "/admin/cultivation/project/", kind="peer"),
-        Target("进展报告列表", staff, reverse("cultivation:report_list") + "?tab=accepted", kind="list",
+        Target("进展报告列表", staff, reverse("cultivation:report_list") + "?tab=submitted", kind="list",
                peer="后台：进展报告"),
         Target("后台：进展报告", ADMIN, "/admin/cultivation/progressreport/", kind="peer"),
         Target("组织列表", staff, reverse("branches:organization_list"), kind="list", peer="后台：组织"),
