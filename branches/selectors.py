@@ -31,6 +31,9 @@ def visible_units(user):
     return access.visible_organizations(user).secondary().order_by("path")
 
 
+UNIT_ROWS = 30
+
+
 def branch_summary(user, *, today):
     """Active branches the user may see: totals, then counts by category and by unit."""
     branches = access.visible_organizations(user).branches().active()
@@ -61,9 +64,12 @@ def branch_summary(user, *, today):
             student=Count("id", filter=Q(branch_type=BranchType.STUDENT)),
             members=Sum("full_members") + Sum("probationary_members"),
         )
-        .order_by("-count", "unit__name")
+        .order_by("-count", "unit__name")[:UNIT_ROWS + 1]
     )
-    return {"totals": totals, "by_category": by_category, "by_unit": by_unit}
+    # A province's staff see every school's 二级党组织 (4,000 at a hundred universities): the home shows the
+    # largest and sends the rest to the organization list, whose unit filter reaches each of them.
+    return {"totals": totals, "by_category": by_category, "by_unit": by_unit[:UNIT_ROWS],
+            "more_units": len(by_unit) > UNIT_ROWS}
 
 
 def events_for(target):

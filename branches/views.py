@@ -50,12 +50,14 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     context = {"today": today, "panels": []}
+    # One summary of what the user may see: a 组织部 member who also serves a unit sees the same sub-trees twice.
+    summary = None
     if access.is_org_staff(user):
-        context["school_summary"] = selectors.branch_summary(user, today=today)
+        context["school_summary"] = summary = selectors.branch_summary(user, today=today)
     units = access.organizations_for(user, Role.UNIT_STAFF)
     if units:
         context["units"] = units
-        context["unit_summary"] = selectors.branch_summary(user, today=today)
+        context["unit_summary"] = summary or selectors.branch_summary(user, today=today)
     branches = access.organizations_for(user, Role.SECRETARY)
     context["my_branches"] = [
         {"branch": branch, "problems": eligibility_problems(branch, deadline=today)} for branch in branches

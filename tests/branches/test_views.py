@@ -47,6 +47,15 @@ def test_the_staff_home_counts_branches_by_category_and_unit(client_for, tree):
     assert {row["label"]: row["count"] for row in summary["by_category"]}["学生(研究生)"] == 1
 
 
+def test_the_staff_home_lists_the_largest_units_and_sends_the_rest_to_the_list(client_for, tree, monkeypatch):
+    monkeypatch.setattr("branches.selectors.UNIT_ROWS", 2)
+    response = client_for(tree.staff).get(reverse("home"))
+    assert [row["unit__name"] for row in response.context["school_summary"]["by_unit"]] == ["甲学院党委", "乙学院党委"]
+    assert "其余请在" in response.content.decode()
+    monkeypatch.setattr("branches.selectors.UNIT_ROWS", 3)
+    assert "其余请在" not in client_for(tree.staff).get(reverse("home")).content.decode()
+
+
 def test_the_unit_home_counts_only_its_sub_tree(client_for, tree):
     summary = client_for(tree.unit_staff).get(reverse("home")).context["unit_summary"]
     assert summary["totals"]["branches"] == 2
