@@ -24,8 +24,11 @@ def _years_after_the_holiday_package():
 
     from chinese_calendar import constants
 
+    from tests.clock import DAYS_AHEAD
+
+    this_year = (datetime.date.today() + datetime.timedelta(days=DAYS_AHEAD)).year
     last = max(day.year for day in constants.holidays)
-    return tuple(range(last + 1, max(last, datetime.date.today().year) + 4))
+    return tuple(range(last + 1, max(last, this_year) + 4))
 
 
 HOLIDAYS_WEEKENDS_ONLY_YEARS = _years_after_the_holiday_package()

@@ -2,8 +2,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
+from tests import clock
 from tests.factories import Tree
+
+# Timing is not a test's business: a property test slowed by a loaded machine is not a failure. A failing
+# example prints the blob that replays it (@reproduce_failure) whatever the seed.
+hypothesis_settings.register_profile("suite", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("suite")
+
+
+def pytest_configure(config):
+    clock.start()
 
 
 @pytest.fixture(autouse=True)

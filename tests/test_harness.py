@@ -37,3 +37,18 @@ def test_without_chromium_in_ci_the_run_fails():
     result = run_sample(CI="true")
     assert result.returncode != 0
     assert "may not be skipped in CI" in result.stdout + result.stderr
+
+
+def test_the_suite_clock_is_the_real_one_moved_by_the_days_ahead():
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from tests import clock
+
+    hatch = time_machine.escape_hatch
+    assert hatch.is_travelling() == bool(clock.DAYS_AHEAD)
+    real = (hatch.datetime.datetime if hatch.is_travelling() else datetime.datetime).now(datetime.timezone.utc)
+    moved = timezone.now() - real
+    assert abs(moved - datetime.timedelta(days=clock.DAYS_AHEAD)) < datetime.timedelta(minutes=5)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from branches import demo as tree_demo
 from cultivation.enums import ProjectState
@@ -13,16 +14,13 @@ from evaluations.enums import RoundState, SheetState
 from evaluations.models import ScoreSheet
 from tests.factories import BatchFactory, ProjectFactory
 
-TODAY = datetime.date(2026, 11, 21)
-
-
-def stand_in_for_the_cultivation_demo(context):
+def stand_in_for_the_cultivation_demo(context, today):
     """What cultivation.demo.build leaves in the context: batches and their projects."""
     # The first university's: the second one under the province runs no rounds.
     school = context["school"]
     branches = list(school.__class__.objects.within([school.path]).branches().filter(is_active=True).order_by("path"))
     finished = BatchFactory(name="第一批“样板党支部”培育工程", start=datetime.date(2019, 6, 1))
-    midterm = BatchFactory(name="第三批“样板党支部”培育工程", start=TODAY - datetime.timedelta(days=370))
+    midterm = BatchFactory(name="第三批“样板党支部”培育工程", start=today - datetime.timedelta(days=370))
     grades = ["excellent", "good", "good", "pass", "excellent", "good"]
     projects = {"finished": [], "midterm": []}
     for index, branch in enumerate(branches[::40][:6]):
@@ -40,9 +38,11 @@ def stand_in_for_the_cultivation_demo(context):
 
 @pytest.mark.django_db
 def test_the_demo_scores_publishes_and_leaves_the_reviewer_work():
-    context = tree_demo.build(TODAY)
+    # The services check dates against the clock, so the demo is built on the clock's today, not a fixed one.
+    today = timezone.localdate()
+    context = tree_demo.build(today)
     tree_demo.create_demo_users(context, settings.DEMO_PASSWORD)
-    stand_in_for_the_cultivation_demo(context)
+    stand_in_for_the_cultivation_demo(context, today)
     rounds = demo.build(context)
     assert rounds["finished_midterm"].state == RoundState.PUBLISHED
     assert rounds["finished_final"].state == RoundState.PUBLISHED and rounds["finished_final"].notice
