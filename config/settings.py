@@ -199,6 +199,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and never answers would hold the worker, and every export
+# queued behind it, for ever: seconds per SMTP operation, then the mail is retried later (send_pending).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="样板党支部培育系统 <noreply@localhost>")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -249,11 +252,22 @@ LOGGING = {
         "branches.access": {"handlers": ["console"], "level": "WARNING"},
     },
 }
-# Background work (notifications/tasks.py): queued in the database and run by `manage.py db_worker` when
+# Background work (notifications/tasks.py): queued in the database and run by `manage.py task_worker` when
 # TASKS_BACKEND=database (production); run at once otherwise, so development needs no worker.
 TASKS = {"default": {"BACKEND": {
     "database": "django_tasks_db.DatabaseBackend",
 }.get(env("TASKS_BACKEND", default="immediate"), "django_tasks.backends.immediate.ImmediateBackend")}}
+# A task still running after this long is taken for lost (its worker died on another machine; on the same
+# machine a dead worker is noticed at once): queued again once, then failed, its user told either way
+# (notifications/worker.py). Longer than the slowest real task: a large batch's booklet takes minutes.
+TASK_TIMEOUT_MINUTES = env.int("TASK_TIMEOUT_MINUTES", default=60)
+# What a user is told a lost task was, by the task's path.
+TASK_LABELS = {
+    "branches.tasks.build_export": "导出 Excel",
+    "dissemination.tasks.build_booklet": "成果汇编（Word）",
+    "notifications.tasks.send_mail": "发送邮件",
+    "cultivation.reports.tasks.make_thumbnail": "生成缩略图",
+}
 # The benchmark's floor page (bench/urls.py), mounted only while `make bench` runs.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")

@@ -1,7 +1,7 @@
 """The 成果汇编 .docx built outside the request (django-tasks, see notifications/tasks.py).
 
 A large batch's booklet embeds every picture and takes a while; with TASKS_BACKEND=database the request
-only queues it, `db_worker` builds it into the media storage under booklets/<batch>/ and the user who asked finds a
+only queues it, `task_worker` builds it into the media storage under booklets/<batch>/ and the user who asked finds a
 link in the inbox. With the immediate backend (development, tests) it is built during the request.
 """
 

@@ -1,7 +1,7 @@
 """Work that runs outside the request (django-tasks): mail now, and any slow job later.
 
 A user's action only enqueues; where `TASKS_BACKEND=database` (production) the rows wait in the
-database until `manage.py db_worker` (deploy/systemd/dangzhibu-worker.service) runs them, so a slow
+database until `manage.py task_worker` (deploy/systemd/dangzhibu-worker.service) runs them, so a slow
 mail server never slows a page. In development and tests the immediate backend runs each task at
 once, so `make run` needs no worker. A slow job elsewhere is a function decorated with `@task()` in
 its app's `tasks.py` (arguments JSON-serialisable: ids, not objects), enqueued with `.enqueue(...)`

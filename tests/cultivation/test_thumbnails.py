@@ -96,5 +96,5 @@ def test_with_the_database_backend_the_worker_makes_the_copy(tree, settings):
     attachment = upload(tree, photo(900, 600))
     assert thumbnail_path(attachment) is None  # the upload only queued it
     assert DBTaskResult.objects.filter(task_path="cultivation.reports.tasks.make_thumbnail").count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert thumbnail_path(attachment) is not None

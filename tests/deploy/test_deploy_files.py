@@ -28,7 +28,7 @@ def test_nginx_hands_out_only_what_django_sends_to_its_internal_location(setting
 
 def test_the_units_run_the_worker_and_the_reminders():
     units = {path.name: path.read_text() for path in (DEPLOY / "systemd").iterdir()}
-    assert "manage.py db_worker" in units["dangzhibu-worker.service"]
+    assert "manage.py task_worker" in units["dangzhibu-worker.service"]
     assert "manage.py send_reminders" in units["dangzhibu-reminders.service"]
     assert "OnCalendar=" in units["dangzhibu-reminders.timer"]
     assert "gunicorn -c deploy/gunicorn.conf.py config.wsgi" in units["dangzhibu-web.service"]

@@ -229,7 +229,7 @@ def test_an_export_the_worker_made_is_kept_in_the_bucket_for_its_user_only(tree,
         ProjectFactory(organization=branch)
     client = client_for(tree.unit_staff)
     assert client.get(reverse("cultivation:project_export")).status_code == 302
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     notice = Notification.objects.get(user=tree.unit_staff)
     assert [key for key in keys(bucket) if key.startswith(f"exports/{tree.unit_staff.pk}/")]
     download = client.get(notice.url)

@@ -26,11 +26,11 @@ def test_the_worker_sends_the_mail_the_request_queued(tree):
     assert mail.outbox == []
     assert OutboundEmail.objects.get().sent_at is None
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert [message.to for message in mail.outbox] == [["secretary@example.edu.cn"]]
     assert OutboundEmail.objects.get().sent_at is not None
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert len(mail.outbox) == 1
 
 

@@ -33,7 +33,7 @@ def test_the_worker_builds_the_booklet_and_the_inbox_links_it(tree, client_for, 
     assert not Notification.objects.filter(user=tree.staff).exists()
     assert not (media_root / "booklets").exists()
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     notice = Notification.objects.get(user=tree.staff)
     assert "成果汇编" in notice.title
     download = client.get(notice.url)
