@@ -8,6 +8,8 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from .clients import client_address
+
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     # Django 5's zh_Hans catalog lacks the reworded "too short" message, so users would read English.
@@ -28,6 +30,11 @@ def axes_username(request, credentials=None):
     if username is None:
         return None
     return str(username)[: get_user_model()._meta.get_field("username").max_length]
+
+
+def axes_client_address(request):
+    """The client behind our proxies (branches.clients); None rather than "" for axes' address column."""
+    return client_address(request) or None
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

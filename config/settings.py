@@ -122,6 +122,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The reverse proxies in front of the app, as addresses or CIDR ranges: nginx's own address (127.0.0.1 in
+# the documented setup) and any campus load balancer before it. The client is the right-most forwarded
+# address that is none of them (branches/clients.py); empty means no proxy: the connection's address
+# is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 # Sign-in protection: five wrong passwords for one user name lock it for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
@@ -129,6 +135,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "branches.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "branches.signin.axes_client_address"
 # Campus offices share NAT addresses: locking by IP would lock whole departments out, so the
 # lock is by user name (axes warns about that choice; docs/security.md explains it).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from branches.clients import client_address
 from branches.pagination import paginate
 from transitions.refusals import MoveRefused
 
@@ -51,10 +52,6 @@ def posted_challenge(request):
     if read_back is None or Objection.objects.filter(challenge=read_back[2]).exists():
         return challenges.issue()
     return read_back[0]
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 @require_POST

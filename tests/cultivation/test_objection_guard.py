@@ -129,3 +129,13 @@ def test_a_huge_or_garbled_token_is_just_a_failed_question(client, notice):
         response = lodge(client, notice, {**person(1), "challenge": token, "answer": "7"})
         assert response.status_code == 400 and "验证题已失效" in response.content.decode()
     assert not Objection.objects.exists()
+
+
+def test_behind_the_proxy_objections_are_counted_per_real_client(client, notice, settings):
+    # nginx connects from 127.0.0.1 and appends the address it saw; a script behind it must not use up
+    # the address limit of everyone else, nor choose the address it is counted under.
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    response = client.post(reverse("public:objection_lodge", args=[notice.pk]), answered(person(1)),
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.8.0.7")
+    assert response.status_code == 302
+    assert Objection.objects.get().source == "10.8.0.7"
