@@ -128,17 +128,22 @@ LOGOUT_REDIRECT_URL = "login"
 # is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
-# Sign-in protection: five wrong passwords for one user name lock it for an hour.
+# Sign-in protection: five wrong passwords for one user name from one address lock that pair for an hour;
+# fifty for one user name from all addresses together lock the name (branches.signin.SignInHandler).
+# User names are guessable, so a lock by name alone let anyone shut anyone out with five requests; a
+# lock by address alone would shut a whole office behind its NAT address. docs/security.md.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "branches.signin.SignInHandler"
+# A locked pair's further failures are neither counted nor extend its lock: one address then adds at
+# most AXES_FAILURE_LIMIT an hour towards the name's limit.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "branches.signin.axes_username"
 AXES_CLIENT_IP_CALLABLE = "branches.signin.axes_client_address"
-# Campus offices share NAT addresses: locking by IP would lock whole departments out, so the
-# lock is by user name (axes warns about that choice; docs/security.md explains it).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: the session lives two hours past the last request, pushed back at most every five
 # minutes (branches.middleware.IdleTimeoutMiddleware) rather than written on every page.
