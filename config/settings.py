@@ -1,10 +1,12 @@
 """Settings, all read from the environment (or a `.env` file beside manage.py)."""
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -127,6 +129,12 @@ LOGOUT_REDIRECT_URL = "login"
 # address that is none of them (branches/clients.py); empty means no proxy: the connection's address
 # is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        # At start-up, not at every request: a host name here is a typo, never resolved.
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES：{_proxy!r} 不是 IP 地址或网段（CIDR）") from None
 
 # Sign-in protection: five wrong passwords for one user name from one address lock that pair for an hour;
 # fifty for one user name from all addresses together lock the name (branches.signin.SignInHandler).

@@ -1,6 +1,9 @@
 """Whose address a request comes from, behind the reverse proxies named in TRUSTED_PROXIES."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,11 @@ def test_only_branches_clients_reads_the_address_headers():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if pattern.search(line)]
     assert not offenders, "use branches.clients.client_address: " + ", ".join(offenders)
+
+
+def test_a_misspelt_trusted_proxy_stops_the_start_not_every_request():
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings",
+                   "TRUSTED_PROXIES": "127.0.0.1,nginx.local"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr and "nginx.local" in result.stderr
