@@ -6,12 +6,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.cache import add_never_cache_headers
 
 from .audit import reset_source, set_source
-
-
-def client_address(request):
-    # Behind the campus reverse proxy the first forwarded address is the user's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")) or "未知"
+from .clients import client_address
 
 
 class RequestContextMiddleware:
@@ -21,7 +16,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = set_source(client_address(request))
+        token = set_source(client_address(request) or "未知")
         try:
             return self.get_response(request)
         finally:

@@ -1,12 +1,19 @@
 """Sign-in details Django and django-axes leave to the project."""
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, logout, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.shortcuts import render
+
+from .clients import client_address
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
@@ -28,6 +35,33 @@ def axes_username(request, credentials=None):
     if username is None:
         return None
     return str(username)[: get_user_model()._meta.get_field("username").max_length]
+
+
+def axes_client_address(request):
+    """The client behind our proxies (branches.clients); None rather than "" for axes' address column."""
+    return client_address(request) or None
+
+
+class SignInHandler(AxesDatabaseHandler):
+    """axes' lock per user name and address, plus a slower one per user name from all addresses.
+
+    axes counts one limit over its lockout parameters; a second, higher limit for the name alone is
+    this: once the name's failures within the hour (every address's rows) reach
+    AXES_USERNAME_FAILURE_LIMIT, every address counts as having reached AXES_FAILURE_LIMIT, so the
+    login, the password change and the locked page behave as for any lock.
+    """
+
+    def get_failures(self, request, credentials=None):
+        failures = super().get_failures(request, credentials)
+        username = get_client_username(request, credentials)
+        if username is None:
+            return failures
+        attempts = AccessAttempt.objects.filter(username=username,
+                                                attempt_time__gte=get_cool_off_threshold(request))
+        if (attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0) >= \
+                settings.AXES_USERNAME_FAILURE_LIMIT:
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

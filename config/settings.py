@@ -1,10 +1,12 @@
 """Settings, all read from the environment (or a `.env` file beside manage.py)."""
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -122,16 +124,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in protection: five wrong passwords for one user name lock it for an hour.
+# The reverse proxies in front of the app, as addresses or CIDR ranges: nginx's own address (127.0.0.1 in
+# the documented setup) and any campus load balancer before it. The client is the right-most forwarded
+# address that is none of them (branches/clients.py); empty means no proxy: the connection's address
+# is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        # At start-up, not at every request: a host name here is a typo, never resolved.
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES：{_proxy!r} 不是 IP 地址或网段（CIDR）") from None
+
+# Sign-in protection: five wrong passwords for one user name from one address lock that pair for an hour;
+# fifty for one user name from all addresses together lock the name (branches.signin.SignInHandler).
+# User names are guessable, so a lock by name alone let anyone shut anyone out with five requests; a
+# lock by address alone would shut a whole office behind its NAT address. docs/security.md.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "branches.signin.SignInHandler"
+# A locked pair's further failures are neither counted nor extend its lock: one address then adds at
+# most AXES_FAILURE_LIMIT an hour towards the name's limit.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "branches.signin.axes_username"
-# Campus offices share NAT addresses: locking by IP would lock whole departments out, so the
-# lock is by user name (axes warns about that choice; docs/security.md explains it).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "branches.signin.axes_client_address"
 
 # Idle timeout: the session lives two hours past the last request, pushed back at most every five
 # minutes (branches.middleware.IdleTimeoutMiddleware) rather than written on every page.

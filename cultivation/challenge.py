@@ -6,18 +6,25 @@ scripts off and cost a phone far more than a bot; a CAPTCHA service is an outsid
 form asks a sum written in Chinese numerals ("七加五等于几？"), which any person answers in a second
 and a generic form-filling bot does not. The question travels in a signed, timestamped token in a
 hidden field (no server session is created for anonymous visitors), expires after a while, and
-each token is accepted once: its nonce is stored with the objection it let through.
+each token is answered once: a wrong answer spends it (a row in SpentChallenge) and the form asks a
+new question, since the answers are few (2 to 18) and a script could otherwise try them all on one
+question; a right one spends it when its objection is lodged.
 
 The challenge only turns away blind bots. What bounds a determined sender is elsewhere: the limits
 per person (real name + contact) and per address in `notices.objection_lodge`, and the gathered
 notifications, so a flood neither shuts the form for an office nor buries the staff's inbox.
 """
 
+import datetime
 import secrets
 import unicodedata
 from dataclasses import dataclass
 
 from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Objection, SpentChallenge
 
 SALT = "cultivation.objection-challenge"
 MAX_AGE = 2 * 60 * 60  # seconds; a long objection takes time to write
@@ -70,6 +77,29 @@ def read(token):
     return Challenge(token=token, question=_question(a, b)), a + b, nonce
 
 
+def usable(token):
+    """The posted question while it may still be answered (signed, fresh, not spent); else None."""
+    read_back = read(token)
+    if read_back is None:
+        return None
+    question, _, nonce = read_back
+    if SpentChallenge.objects.filter(nonce=nonce).exists() or Objection.objects.filter(challenge=nonce).exists():
+        return None
+    return question
+
+
+def spend(nonce):
+    """Marks the question used; False if it already was. The first of two at the same instant wins."""
+    # A spent question expires anyway after MAX_AGE; older rows only take room.
+    SpentChallenge.objects.filter(spent_at__lt=timezone.now() - datetime.timedelta(seconds=MAX_AGE)).delete()
+    try:
+        with transaction.atomic():
+            SpentChallenge.objects.create(nonce=nonce[:32])
+    except IntegrityError:
+        return False
+    return True
+
+
 def parse_answer(text):
     """The number a person typed: 12, １２ (full width) or 十二; None if it is not one."""
     text = unicodedata.normalize("NFKC", text or "").strip()
@@ -86,7 +116,9 @@ def parse_answer(text):
 
 
 def check(token, answer):
-    """The token's nonce when `answer` solves it; ChallengeFailed with a Chinese message otherwise."""
+    """The token's nonce when `answer` solves it; ChallengeFailed with a Chinese message otherwise.
+
+    A wrong answer spends the question (renew: ask another); an empty one does not, as it tells nothing."""
     read_back = read(token)
     if read_back is None:
         raise ChallengeFailed("验证题已过期或无效，请回答下面的新验证题后再提交", renew=True)
@@ -94,5 +126,6 @@ def check(token, answer):
     if not (answer or "").strip():
         raise ChallengeFailed("请回答验证题", renew=False)
     if parse_answer(answer) != expected:
-        raise ChallengeFailed("验证题回答不正确，请重新计算", renew=False)
+        spend(nonce)
+        raise ChallengeFailed("验证题回答不正确，已换一道新题，请计算后重新提交", renew=True)
     return nonce

@@ -281,8 +281,16 @@ class ObjectionForm(PlainTextForm):
         try:
             self.challenge_nonce = challenges.check(self.data.get("challenge"), self.data.get("answer"))
         except challenges.ChallengeFailed as failed:
+            if failed.renew:
+                self.ask(challenges.issue())
             self.add_error("answer", failed.message)
         return cleaned
+
+    def ask(self, challenge):
+        """Shows a new question in place of the posted one, keeping everything else that was typed."""
+        self.fields["answer"].label = challenge.question
+        self.data = self.data.copy()
+        self.data["challenge"], self.data["answer"] = challenge.token, ""
 
     def objection_fields(self):
         """What the service takes, with the answered question's nonce."""

@@ -20,6 +20,7 @@ from notifications.recipients import organizers, secretaries, unit_staff
 from notifications.services import notify, notify_gathered
 from transitions.refusals import MoveRefused
 
+from . import challenge as challenges
 from .enums import Grade, ProjectState
 from .holidays import add_working_days
 from .models import Notice, NoticeItem, NoticeRevision, Objection, Project
@@ -287,7 +288,9 @@ def objection_lodge(*, notice, name, contact, content, item=None, affiliation=""
         raise MoveRefused(f"请填写{'、'.join(missing)}：异议须实名提出并留下联系方式")
     if item is not None and (item.notice_id != notice.pk or item.removed_in_id is not None):
         raise MoveRefused("所选公示对象不在本公示中")
-    if challenge and Objection.objects.filter(challenge=challenge).exists():
+    if challenge and (Objection.objects.filter(challenge=challenge).exists() or not challenges.spend(challenge)):
+        # Spent here, in this transaction: a wrong answer to the same question posted at the same
+        # instant either spent it first (refused here) or finds it spent. A refusal below undoes it.
         raise MoveRefused("该验证题已使用过，请回答新的验证题后再提交")
     identity = identity_key(name, contact)
     now = timezone.now()

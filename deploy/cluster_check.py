@@ -72,6 +72,7 @@ def environment(folder):
         "STATIC_ROOT": str(folder / "static"),
         "FILES_SERVED_BY_WEB_SERVER": "true",
         "CACHE_URL": "dbcache://cluster_check_cache",
+        "TRUSTED_PROXIES": "127.0.0.1",  # nginx, as in docs/deploy.md
         "TASKS_BACKEND": "database",
         "CONN_MAX_AGE": "60",
         "WEB_WORKERS": "2",
@@ -127,16 +128,17 @@ def ensure_nginx():
     return shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def nginx_config(folder):
+def nginx_config(folder, app_ports=APP_PORTS, port=NGINX_PORT):
     """deploy/nginx/dangzhibu.conf with loopback addresses and the temporary directory: the locations
-    (static, the internal /protected/, the proxy) are the production file's own, so this checks them."""
+    (static, the internal /protected/, the proxy) are the production file's own, so this checks them.
+    tests/deploy/test_proxy_address.py puts it in front of a test server by passing other ports."""
     site = (ROOT / "deploy" / "nginx" / "dangzhibu.conf").read_text(encoding="utf-8")
-    upstream = "\n".join(f"    server 127.0.0.1:{port};" for port in APP_PORTS)
+    upstream = "\n".join(f"    server 127.0.0.1:{app_port};" for app_port in app_ports)
     site = re.sub(r"upstream dangzhibu_app \{.*?\n\}", f"upstream dangzhibu_app {{\n{upstream}\n    keepalive 16;\n}}",
                   site, flags=re.S)
     # The port-80 server only redirects to HTTPS; loopback has no certificate.
     site = re.sub(r"server \{\s*listen 80;.*?\n\}\n", "", site, count=1, flags=re.S)
-    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{NGINX_PORT};")
+    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
     site = re.sub(r"\n\s*(http2 on|ssl_\w+)[^;]*;", "", site)
     site = site.replace("/srv/dangzhibu/media/", f"{folder}/media/")
     site = site.replace("/srv/dangzhibu/app/staticfiles/", f"{folder}/static/")

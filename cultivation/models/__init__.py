@@ -4,7 +4,7 @@ from ..reports.models import (  # noqa: F401 - progress reports keep the app lab
     ActivityProgress, Attachment, Exemplar, Milestone, Outcome, ProgressReport, Publication, Spending,
 )
 from .batches import Batch, Holiday, HolidayYear, UnitQuota  # noqa: F401
-from .notices import Notice, NoticeItem, NoticeRevision, Objection  # noqa: F401
+from .notices import Notice, NoticeItem, NoticeRevision, Objection, SpentChallenge  # noqa: F401
 from .projects import FeaturedActivity, Project, WindowExtension  # noqa: F401
 from .reviews import (  # noqa: F401
     AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, ReviewAttachment,

@@ -148,3 +148,16 @@ class Objection(models.Model):
     @property
     def is_answered(self):
         return self.answered_at is not None
+
+
+class SpentChallenge(models.Model):
+    """A 验证题 (cultivation/challenge.py) that may not be answered again: answered wrongly, or let an
+    objection through. The question travels signed in the page, so only a row here can spend it; rows
+    older than the question's life are pruned as new ones come."""
+
+    nonce = models.CharField("验证题编号", max_length=32, unique=True)
+    spent_at = models.DateTimeField("用掉时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "已用验证题"
+        verbose_name_plural = "已用验证题"

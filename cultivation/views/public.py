@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from branches.clients import client_address
 from branches.pagination import paginate
 from transitions.refusals import MoveRefused
 
@@ -13,7 +14,7 @@ from .. import challenge as challenges
 from .. import notices as notice_services
 from .. import selectors
 from ..forms import ObjectionForm
-from ..models import Notice, Objection
+from ..models import Notice
 
 
 def public_notice(pk, today):
@@ -47,14 +48,7 @@ def notice_detail(request, pk):
 
 def posted_challenge(request):
     """The question the visitor answered, while it is still good; else a new one to ask."""
-    read_back = challenges.read(request.POST.get("challenge"))
-    if read_back is None or Objection.objects.filter(challenge=read_back[2]).exists():
-        return challenges.issue()
-    return read_back[0]
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")[:64]
+    return challenges.usable(request.POST.get("challenge")) or challenges.issue()
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """The public objection form: a local 验证题, limits per person and per address, gathered notifications."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -92,10 +94,47 @@ def test_the_challenge_is_required_and_a_wrong_answer_changes_nothing(client, no
     assert not Objection.objects.exists() and Event.objects.count() == events
 
 
-def test_what_was_typed_survives_a_wrong_answer(client, notice):
-    response = lodge(client, notice, {**answered(person(1)), "answer": "8"})
-    page = response.content.decode()
-    assert "教师1" in page and "请核实该支部的推荐材料" in page and "验证题：三加四等于几？" in page
+def posted_question(page):
+    """The question token a page asks, and its answer, read as a person would read the question."""
+    token = re.search(r'name="challenge" value="([^"]+)"', page).group(1)
+    return token, challenge.read(token)[1]
+
+
+def test_a_wrong_answer_spends_the_question(client, notice):
+    data = answered(person(1))
+    response = lodge(client, notice, {**data, "answer": "8"})
+    assert response.status_code == 400 and "验证题回答不正确" in response.content.decode()
+    # The same question again, now with its right answer: spent, so the answer space cannot be walked.
+    response = lodge(client, notice, data)
+    assert response.status_code == 400 and "验证题已失效" in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_after_a_wrong_answer_a_new_question_is_asked_and_what_was_typed_stays(client, notice):
+    data = answered(person(1))
+    page = lodge(client, notice, {**data, "answer": "8"}).content.decode()
+    assert "教师1" in page and "请核实该支部的推荐材料" in page and "已换一道新题" in page
+    token, answer = posted_question(page)
+    assert token != data["challenge"] and 'name="answer" value="8"' not in page
+    assert lodge(client, notice, {**data, "challenge": token, "answer": str(answer)}).status_code == 302
+    assert Objection.objects.get().name == "教师1"
+
+
+def test_a_right_answer_with_a_field_missing_keeps_the_question(client, notice):
+    data = answered({**person(1), "contact": ""})
+    page = lodge(client, notice, data).content.decode()
+    assert "请填写联系方式" in page and posted_question(page)[0] == data["challenge"]
+    assert lodge(client, notice, {**data, "contact": "13900000001"}).status_code == 302
+
+
+def test_a_question_spent_by_a_wrong_answer_is_refused_by_the_service_too(notice):
+    # A wrong and a right answer to one question posted at the same instant: whichever spends it first
+    # wins, the other is refused (the form's check alone would let both through).
+    nonce = challenge.read(challenge.issue(3, 4).token)[2]
+    assert challenge.spend(nonce)
+    with pytest.raises(MoveRefused, match="验证题"):
+        notices.objection_lodge(notice=notice, challenge=nonce, **person(1))
+    assert not challenge.spend(nonce)
 
 
 def test_an_answered_question_is_used_once(client, notice):
@@ -129,3 +168,13 @@ def test_a_huge_or_garbled_token_is_just_a_failed_question(client, notice):
         response = lodge(client, notice, {**person(1), "challenge": token, "answer": "7"})
         assert response.status_code == 400 and "验证题已失效" in response.content.decode()
     assert not Objection.objects.exists()
+
+
+def test_behind_the_proxy_objections_are_counted_per_real_client(client, notice, settings):
+    # nginx connects from 127.0.0.1 and appends the address it saw; a script behind it must not use up
+    # the address limit of everyone else, nor choose the address it is counted under.
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    response = client.post(reverse("public:objection_lodge", args=[notice.pk]), answered(person(1)),
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.8.0.7")
+    assert response.status_code == 302
+    assert Objection.objects.get().source == "10.8.0.7"

@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "demo12345"
 
 
-def sign_in(client, username, password=PASSWORD):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def sign_in(client, username, password=PASSWORD, address="127.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def signed_in(client):
@@ -63,11 +63,38 @@ def test_four_wrong_passwords_do_not_lock(client, tree):
     assert sign_in(client, "secretary").status_code == 302 and signed_in(client)
 
 
-def test_the_lock_is_by_user_name_not_by_address(client, tree):
+def test_a_colleague_behind_the_same_address_still_signs_in(client, tree):
     for attempt in range(5):
         sign_in(client, "secretary", "wrong-password")
     # A colleague behind the same campus NAT address still signs in.
     assert sign_in(Client(), "unit").status_code == 302
+
+
+def test_failures_from_another_address_do_not_lock_the_owner_out(client, tree):
+    # User names are guessable: five wrong passwords from anywhere must not shut the owner out.
+    for attempt in range(5):
+        sign_in(Client(), "secretary", "wrong-password", address="10.66.0.1")
+    assert sign_in(Client(), "secretary", address="10.66.0.1").status_code == 429
+    assert sign_in(client, "secretary", address="10.8.0.1").status_code == 302 and signed_in(client)
+
+
+def test_one_address_alone_cannot_reach_the_user_name_limit(client, tree, settings):
+    # Once its pair is locked, an address's further failures are not counted (nor do they extend the lock).
+    for attempt in range(settings.AXES_USERNAME_FAILURE_LIMIT + 5):
+        sign_in(Client(), "secretary", "wrong-password", address="10.66.0.1")
+    assert sign_in(client, "secretary", address="10.8.0.1").status_code == 302
+
+
+def test_many_addresses_together_lock_the_user_name_everywhere(client, tree, settings):
+    settings.AXES_USERNAME_FAILURE_LIMIT = 12
+    for number in range(3):
+        for attempt in range(4):
+            sign_in(Client(), "secretary", "wrong-password", address=f"10.66.{number}.1")
+    assert sign_in(Client(), "secretary", address="10.8.0.1").status_code == 429
+    assert sign_in(Client(), "unit", address="10.8.0.1").status_code == 302  # the name, not the address
+    AccessAttempt.objects.filter(username="secretary").update(
+        attempt_time=timezone.now() - datetime.timedelta(minutes=61))
+    assert sign_in(client, "secretary", address="10.8.0.1").status_code == 302
 
 
 def test_the_lock_lifts_after_an_hour(client, tree):
