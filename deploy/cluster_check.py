@@ -138,11 +138,15 @@ def nginx_config(folder, app_ports=APP_PORTS, port=NGINX_PORT):
                   site, flags=re.S)
     # The port-80 server only redirects to HTTPS; loopback has no certificate.
     site = re.sub(r"server \{\s*listen 80;.*?\n\}\n", "", site, count=1, flags=re.S)
-    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
-    site = re.sub(r"\n\s*(http2 on|ssl_\w+)[^;]*;", "", site)
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
+    site = re.sub(r"\n\s*ssl_\w+[^;]*;", "", site)
+    # For this check only: which app server answered. The internal location sets headers of its own (the
+    # security headers it repeats), which hides the http block's, so it gets the diagnostic one too.
+    site = site.replace("internal;", "internal;\n        add_header X-Upstream $upstream_addr always;")
     site = site.replace("/srv/dangzhibu/media/", f"{folder}/media/")
     site = site.replace("/srv/dangzhibu/app/staticfiles/", f"{folder}/static/")
-    for needed in ("location /protected/", "internal;", "location /static/", "proxy_pass http://dangzhibu_app"):
+    for needed in (f"listen 127.0.0.1:{port};", "location /protected/", "internal;", "location /static/",
+                   "proxy_pass http://dangzhibu_app"):
         if needed not in site:
             raise SystemExit(f"deploy/nginx/dangzhibu.conf 中找不到 {needed!r}，无法生成检查用的配置")
     mime = "/etc/nginx/mime.types"
@@ -338,6 +342,11 @@ def check_files(cookies, folder):
            all(status == 200 and same for _, status, same in answered)
            and len({upstream for upstream, _, _ in answered}) == 2,
            "；".join(f"{upstream} → {status}{'，内容一致' if same else '，内容不符'}" for upstream, status, same in answered))
+    # nginx drops what Django set but type and disposition unless the site repeats it (deploy/nginx).
+    kept = {header: through.headers.get(header) for header in
+            ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy")}
+    record("经 nginx 下载的文件带着 Django 设置的安全响应头（nosniff、CSP、X-Frame-Options、Referrer-Policy）",
+           kept["X-Content-Type-Options"] == "nosniff" and all(kept.values()), "；".join(f"{k}: {v}" for k, v in kept.items()))
     outside = request(NGINX_PORT, "GET", "/protected/" + path, cookies=cookies)
     record("浏览器直接请求 nginx 的 /protected/ 位置被拒绝（internal）", outside.status == 404, str(outside.status))
     stranger = request(NGINX_PORT, "GET", url)

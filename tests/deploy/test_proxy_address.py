@@ -2,16 +2,8 @@
 
 import http.client
 import http.cookies
-import os
 import re
-import runpy
-import shutil
-import signal
-import socket
-import subprocess
-import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -23,55 +15,21 @@ from cultivation import challenge, notices
 from cultivation.enums import ProjectState
 from cultivation.models import Objection, Project
 from tests.cultivation.helpers import batch_in
+from tests.deploy.nginx import running_nginx
 from tests.factories import ProjectFactory
 
-CHECK = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "cluster_check.py"), run_name="check")
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 FORGED = "6.6.6.6"
 # The person's machine: a loopback address of its own, so that the app telling it from nginx (127.0.0.1)
 # is part of what is tested.
 CLIENT = "127.0.0.2"
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def nginx(live_server, tmp_path, settings):
     """nginx with deploy/nginx/dangzhibu.conf (as `make cluster-check` renders it) proxying to the live server."""
-    if not os.path.exists(NGINX):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true: {NGINX} is missing, and the proxy test may not be skipped in CI")
-        pytest.skip(f"{NGINX} not found: the test through nginx is skipped (apt-get install nginx to run it)")
     settings.TRUSTED_PROXIES = ["127.0.0.1"]  # as docs/deploy.md tells production to set it
-    port = _free_port()
-    app_port = urllib.parse.urlsplit(live_server.url).port
-    (tmp_path / "nginx").mkdir()
-    config = tmp_path / "nginx" / "nginx.conf"
-    config.write_text(CHECK["nginx_config"](tmp_path, app_ports=[app_port], port=port))
-    process = subprocess.Popen([NGINX, "-p", str(tmp_path / "nginx"), "-c", str(config), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"nginx did not start: {process.stderr.read().decode(errors='replace')}")
-                time.sleep(0.05)
+    with running_nginx(tmp_path, urllib.parse.urlsplit(live_server.url).port) as port:
         yield port
-    finally:
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class Browser:
