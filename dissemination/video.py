@@ -158,8 +158,12 @@ def _stream(full, start, length):
 
 
 def _byte_range(header, size):
-    """(start, end) inclusive for a single Range header, None for none, or "bad" for an unsatisfiable one."""
-    if not header:
+    """(start, end) inclusive for a single Range header, None for none, or "bad" for an unsatisfiable one.
+
+    A range in another unit, or several ranges at once, is ignored and the whole file sent (RFC 9110 lets a
+    server do so): a player asks one range at a time, and 416 would have refused what nginx answers."""
+    header = (header or "").strip()
+    if not header.startswith("bytes=") or "," in header:
         return None
     match = RANGE.match(header.strip())
     if not match or match.group(1) == match.group(2) == "":

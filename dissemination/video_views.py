@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from branches.uploads import inline_image_response
 
@@ -21,7 +21,7 @@ def video_page(request, pk):
     return render(request, "dissemination/video_detail.html", {"video": video, "project": video.project})
 
 
-@require_GET
+@require_safe  # HEAD too: players and download managers ask the size first
 def video_file(request, pk):
     return serve_video(request, _showcased(pk))
 

@@ -18,6 +18,13 @@ def test_public_page_shows_video_of_accepted_project(client, stored):  # noqa: F
     assert ranged.status_code == 206 and b"".join(ranged.streaming_content) == SAMPLE.read_bytes()[:100]
 
 
+def test_head_of_a_public_video_answers_its_size_without_the_body(client, stored):  # noqa: F811
+    accept(stored)
+    response = client.head(reverse("showcase:video_file", args=[stored.pk]))
+    assert response.status_code == 200 and response["Content-Length"] == str(SAMPLE.stat().st_size)
+    assert response["Accept-Ranges"] == "bytes" and b"".join(response.streaming_content) == b""
+
+
 def test_not_showcased_project_video_is_404(client, stored):  # noqa: F811
     # 培育中 projects are on the showcase (dissemination.showcase); one that failed acceptance is not.
     Project.objects.filter(pk=stored.project_id).update(state=ProjectState.FAILED)
