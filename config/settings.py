@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "notifications.metrics.MetricsMiddleware",  # first: it times the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "branches.middleware.DatabaseUnavailableMiddleware",
@@ -135,6 +136,15 @@ for _proxy in TRUSTED_PROXIES:
     except ValueError:
         # At start-up, not at every request: a host name here is a typo, never resolved.
         raise ImproperlyConfigured(f"TRUSTED_PROXIES：{_proxy!r} 不是 IP 地址或网段（CIDR）") from None
+
+# Who may read /metrics (notifications/metrics.py), as addresses or CIDR ranges, judged like every client
+# address (behind TRUSTED_PROXIES): the monitoring server's. Anyone else gets 404.
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+for _address in METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_address.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_ADDRESSES：{_address!r} 不是 IP 地址或网段（CIDR）") from None
 
 # Sign-in protection: five wrong passwords for one user name from one address lock that pair for an hour;
 # fifty for one user name from all addresses together lock the name (branches.signin.SignInHandler).

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from branches import campus, signin
 from branches import views as branch_views
+from notifications import metrics
 
 admin.site.site_header = "样板党支部培育管理系统"
 admin.site.site_title = "样板党支部培育管理系统"
@@ -22,6 +23,7 @@ admin.site.has_permission = _administrators_only
 urlpatterns = [
     path("", branch_views.home, name="home"),
     path("healthz", branch_views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", branch_views.favicon, name="favicon"),
     path("login/", campus.login, name="login"),
     path("login/local/", campus.local_login, name="login_local"),

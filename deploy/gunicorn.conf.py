@@ -20,3 +20,12 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def child_exit(server, worker):
+    # /metrics adds up every worker's counts from PROMETHEUS_MULTIPROC_DIR (notifications/metrics.py); a
+    # worker that exits (max_requests, a reload) is marked so its live gauges are dropped, its counts kept.
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
