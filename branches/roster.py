@@ -351,7 +351,7 @@ def _check_row(number, raw, result):
 KEEP = object()
 
 
-def _placed_under(row, stored, codes):
+def _placed_under(row, stored):
     """Where the row newly hangs in the stored tree: `stored[parent]`, None for a new top-level organization,
     or KEEP when it stays where it is or hangs under another row of the file (whose own row is checked)."""
     code, parent = row["code"], row.get("parent") or None
@@ -364,16 +364,16 @@ def _placed_under(row, stored, codes):
     return target
 
 
-def _scope_problems(row, stored, codes, actor):
-    """(column, message, organization) for what the row would write outside the actor's sub-tree."""
+def _scope_problems(row, stored, actor):
+    """(column, message) for what the row would write outside the actor's sub-tree."""
     code = row["code"]
     if code in stored and not access.in_scope(actor, stored[code], ROSTER_ROLES):
-        yield "组织编码", f"组织编码“{code}”{OUTSIDE}，不能修改", stored[code]
-    target = _placed_under(row, stored, codes)
+        yield "组织编码", f"组织编码“{code}”{OUTSIDE}，不能修改"
+    target = _placed_under(row, stored)
     if target is not KEEP and not access.in_scope(actor, target, ROSTER_ROLES):
         message = (f"上级组织“{row['parent']}”{OUTSIDE}，不能在其下新建或移入组织" if target is not None
                    else f"不能新建或移出最上级组织：上级组织编码留空时，新位置{OUTSIDE}")
-        yield "上级组织编码", message, target
+        yield "上级组织编码", message
 
 
 def _check_across_rows(parsed, result, actor):
@@ -395,7 +395,7 @@ def _check_across_rows(parsed, result, actor):
     }
     for row in parsed:
         if row.get("code") and row.get("parent") is not None:
-            for column, message, _ in _scope_problems(row, existing, codes, actor):
+            for column, message in _scope_problems(row, existing, actor):
                 result.add(row["number"], column, message)
     parent_of = {}
     for row in parsed:
@@ -452,7 +452,7 @@ def apply(check_result, *, actor):
     for row in rows:
         if row["code"] in existing:
             access.require_scope(actor, existing[row["code"]], roles=ROSTER_ROLES)
-        target = _placed_under(row, stored, set(codes))
+        target = _placed_under(row, stored)
         if target is not KEEP:
             access.require_scope(actor, target, roles=ROSTER_ROLES)
     before = {code: {f: getattr(org, f) for f in TRACKED_FIELDS} for code, org in existing.items()}

@@ -192,3 +192,34 @@ def commands():
             module = importlib.import_module(f"{app}.management.commands.{path.stem}")
             found[f"{app}.{path.stem}"] = module.Command.handle
     return found
+
+
+# What a write looks like in a body: a model row saved, created, updated or deleted (a dict's update or a
+# workbook's save look the same, and are listed with their reason in the test).
+WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+# Modules whose public functions are not services: pages and forms (they call the services), the admin
+# (admin_writers), model methods, and the demo builders (they act for no user, with actor None).
+NOT_SERVICES = ("views", "admin", "models", "forms", "urls", "apps", "demo", "guidance_demo")
+
+
+def writers_without_actor(modules=None):
+    """{"module.name": function} for every public module-level function outside NOT_SERVICES whose body
+    calls a write (WRITE_CALLS) and that takes no `actor`: a write service that cannot know for whom."""
+    found = {}
+    for name in modules if modules is not None else module_names():
+        last = name.rsplit(".", 1)[-1]
+        if last in NOT_SERVICES or last.endswith("_views") or last.endswith("_demo"):
+            continue
+        module = importlib.import_module(name)
+        for attribute, value in vars(module).items():
+            if (attribute.startswith("_") or not inspect.isfunction(value) or value.__module__ != name
+                    or acts_for(value)):
+                continue
+            try:
+                tree = ast.parse(textwrap.dedent(inspect.getsource(value)))
+            except (OSError, SyntaxError):
+                continue
+            if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                   and node.func.attr in WRITE_CALLS for node in ast.walk(tree)):
+                found[f"{name}.{attribute}"] = value
+    return found

@@ -43,6 +43,27 @@ NO_USER_COMMANDS = {
 }
 
 
+# Public functions that write without taking `actor`: none of them writes an organization-owned row for a user.
+NO_ACTOR = {
+    "branches.audit.action_labels": "a dict's update: builds the labels, writes nothing",
+    "branches.exports.response": "saves a workbook into the HTTP response",
+    "branches.roster.export_workbook": "saves a workbook",
+    "evaluations.sheets.export_workbook": "saves a workbook",
+    "dissemination.booklet_docx.booklet_docx": "saves a document",
+    "evaluations.selectors.iter_published_for_branches": "a dict's update while reading",
+    "branches.media.put": "the file store, under the upload services that checked",
+    "branches.media.delete": "the file store, the same",
+    "notifications.services.notify": "notices to the users a checked service chose; each row is its recipient's",
+    "notifications.services.notify_gathered": "the same, gathered into one unread notice",
+    "notifications.services.remind_once": "the reminder jobs' notices, sent once per key",
+    "notifications.services.notification_read": "the user's own notification (the user owns it, no organization)",
+    "notifications.services.notifications_read_all": "the same, all at once",
+    "notifications.services.send_pending": "the outbox worker",
+    "cultivation.notices.objection_lodge": "the public's objection to a published 公示: anyone may lodge one, "
+                                           "under a real name, with no account",
+}
+
+
 def unscoped(found, allowed):
     checks, cache = scope_audit.scope_checks(), {}
     return sorted(name for name, function in found.items()
@@ -58,6 +79,14 @@ def test_every_write_service_asks_the_actors_scope():
     assert not missing, (
         "write services that never ask the actor's scope (call branches.access.require_scope on the "
         f"organization that owns the row, or list them in NO_SCOPE with the reason): {missing}")
+
+
+def test_every_function_that_writes_takes_the_actor():
+    """A write service that takes no actor cannot check a scope: it must take one (and so meet the test
+    above), or be listed in NO_ACTOR with the reason it writes nothing of an organization's for a user."""
+    found = scope_audit.writers_without_actor()
+    assert not sorted(set(found) - set(NO_ACTOR)), "take `actor` (keyword) and check its scope, or list in NO_ACTOR"
+    assert not set(NO_ACTOR) - set(found), "NO_ACTOR names functions that no longer write without an actor"
 
 
 def test_every_admin_action_and_write_hook_asks_the_scope():
@@ -125,6 +154,11 @@ def rename_by_predicate(*, organization, actor, name):
 
 def read(organization, actor=None):
     return organization.name
+
+
+def dissolve(organization):
+    organization.is_active = False
+    organization.save()
 '''
 
 
@@ -149,3 +183,7 @@ def test_the_audit_finds_a_new_service_that_forgets_the_scope(probe):
                           "probe_services.rename_by_predicate"}
     assert unscoped(found, {}) == ["probe_services.rename_unscoped"]
     assert unscoped(found, {"probe_services.rename_unscoped": "a reason"}) == []
+
+
+def test_the_audit_finds_a_new_service_that_writes_without_an_actor(probe):
+    assert set(scope_audit.writers_without_actor(["probe_services"])) == {"probe_services.dissolve"}

@@ -178,7 +178,8 @@ def test_moving_a_branch_by_reimport_updates_its_unit_and_path():
     roster.apply(roster.check(upload(small_roster()), actor=None), actor=None)
     rows = small_roster() + [row("U2", "中药学院党委", kind="基层党委", parent="SCH", branch_type="", category="")]
     rows[2] = row("B1", "内科教研室党支部", parent="U2")
-    assert roster.apply(roster.check(upload(rows), actor=None), actor=None) == {"created": 1, "updated": 1, "unchanged": 3}
+    outcome = roster.apply(roster.check(upload(rows), actor=None), actor=None)
+    assert outcome == {"created": 1, "updated": 1, "unchanged": 3}
     branch = Organization.objects.get(code="B1")
     assert branch.unit.code == "U2" and branch.path == f"{branch.unit.path}{branch.pk}/"
 
