@@ -47,6 +47,11 @@ def roster_dry_run(world, which):
     return {"file": upload([roster_row("MX1", "矩阵测试党支部", parent=world.unit("own").code)]), "dry_run": "on"}
 
 
+def roster_import_own(world, which):
+    """The import itself (no dry run) of a new branch under the own unit: 组织部 is sent back to the page."""
+    return {"file": upload([roster_row("MX3", "矩阵导入党支部", parent=world.unit("own").code)])}
+
+
 def roster_foreign_rows(world, which):
     """An import (no dry run) renaming an organization outside the Tree's school (another school, made here)
     and hanging a new branch under it: for the Tree's 组织部 two row errors, so the page lists them and
@@ -101,6 +106,8 @@ ROWS = [
     Row("branches:roster_export", ORG_STAFF_ONLY),
     Row("branches:roster_import", ORG_STAFF_ONLY),
     Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_dry_run),
+    Row("branches:roster_import", expect(FORBIDDEN, anonymous=LOGIN, org_staff=REDIRECT), method="post",
+        data=roster_import_own, label="import"),
     Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_foreign_rows, label="foreign-rows"),
     Row("branches:event_list", ORG_STAFF_ONLY),
     Row("branches:event_export", ORG_STAFF_ONLY),

@@ -146,6 +146,11 @@ def import_data(world, which):
     return {"file": SimpleUploadedFile("矩阵.xlsx", buffer.getvalue()), "dry_run": "on"}
 
 
+def import_own(world, which):
+    """The import itself (no dry run) of the round's own export: unchanged, and 组织部 goes to the round."""
+    return {**import_data(world, which), "dry_run": ""}
+
+
 def import_foreign_rows(world, which):
     """An import (no dry run) of the round's own export plus a row naming the other scene's project, which
     is in another round's batch: a row error, so the page lists it and nothing is written (a successful
@@ -250,6 +255,8 @@ ROWS = [
         data=import_data),
     Row("evaluations:round_import", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs, method="post",
         data=import_foreign_rows, label="foreign-rows"),
+    Row("evaluations:round_import", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post",
+        data=import_own, label="import"),
     Row("evaluations:sheet_reopen", own=STAFF_POST, foreign=STAFF_POST, kwargs=submitted_sheet_kwargs,
         method="post", data=reason_data),
     Row("evaluations:sheet_withdraw", own=STAFF_POST, foreign=STAFF_POST, kwargs=sheet_kwargs, method="post"),
