@@ -102,7 +102,8 @@ def main():
         buffer.seek(0)
         exported = Organization.objects.within([school.path]).count()
         if exported <= 5000:
-            result = timed(f"check a re-import of that export ({exported} rows)", lambda: roster.check(buffer))
+            result = timed(f"check a re-import of that export ({exported} rows)",
+                           lambda: roster.check(buffer, actor=None))
             timed("apply it (all unchanged)", lambda: roster.apply(result, actor=None))
         timed("refresh_tree over the whole province", lambda: __import__("branches.services").services.refresh_tree())
     finally:

@@ -116,6 +116,37 @@ def can_manage_subtree(user, organization):
     return manages_as(user, organization)
 
 
+def in_scope(actor, organization, roles=None):
+    """Whether `actor` may write rows owned by `organization` (None: a new organization at the top of a
+    tree). `roles` narrows the assignments that count (default: any role with organizations, as `can_see`).
+    `actor` None is the server operator (manage.py, the demo), who acts for no user: everywhere."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    if organization is None:
+        return False
+    if roles is None:
+        return can_see(actor, organization)
+    return any(
+        (a.role in SUBTREE_ROLES and a.role in roles and in_subtree(organization.path, a.organization.path))
+        or (a.role == Role.SECRETARY and a.role in roles and a.organization_id == organization.pk)
+        for a in assignments(actor)
+    )
+
+
+def require_scope(actor, organization, *, roles=None):
+    """The write services' own assertion that `organization` (the owner of the row they write) is in the
+    actor's scope, refused with 403 otherwise. A view has already answered 404 for what its user may not
+    see: this catches the call site that forgot, loudly (tests/test_scope_services.py makes every write
+    service call it)."""
+    if not in_scope(actor, organization, roles):
+        refuse(actor, f"write on {organization.code if organization else 'a new top-level organization'}",
+               not_found=False)
+
+
 def is_secretary_of(user, organization):
     return any(a.role == Role.SECRETARY and a.organization_id == organization.pk for a in assignments(user))
 

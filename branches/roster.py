@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
-from . import excel
+from . import access, excel
 from .audit import log_event, log_events
-from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind
+from .enums import BRANCH_KINDS, STUDENT_CATEGORIES, BranchCategory, BranchType, OrgKind, Role
 from .models import Organization, subtree_q
 from .plain_text import MESSAGE as CONTROL_MESSAGE
 from .plain_text import control_characters
@@ -47,6 +47,9 @@ ACTIVE, DISSOLVED = "正常", "已撤销"
 YES, NO = "是", "否"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 ROOT_KINDS = {OrgKind.MINISTRY, OrgKind.UPPER, OrgKind.SCHOOL}
+# The roster is the 组织部's: only their sub-trees count (a 二级党组织 never imports one).
+ROSTER_ROLES = {Role.ORG_STAFF}
+OUTSIDE = "不在您管理的组织范围内"
 
 
 @dataclass
@@ -212,8 +215,9 @@ def read_workbook(uploaded, *, max_rows=None, max_columns=200):
         raise ValueError(DAMAGED_MESSAGE)
 
 
-def check(uploaded):
-    """Read and check every row; nothing is written. Returns every problem found."""
+def check(uploaded, *, actor):
+    """Read and check every row; nothing is written. Returns every problem found, a row naming or hanging
+    under an organization outside the actor's sub-tree among them (`actor` None: the server operator)."""
     result = RosterCheck()
     try:
         workbook = read_workbook(uploaded)
@@ -221,7 +225,7 @@ def check(uploaded):
         result.add(None, "", str(error))
         return result
     try:
-        _check_sheet(workbook.worksheets[0], result)
+        _check_sheet(workbook.worksheets[0], result, actor)
     except DAMAGED:  # found part-way: nothing read so far counts
         result = RosterCheck()
         result.add(None, "", DAMAGED_MESSAGE)
@@ -230,7 +234,7 @@ def check(uploaded):
     return result
 
 
-def _check_sheet(sheet, result):
+def _check_sheet(sheet, result, actor):
     rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     headers = [_text(value) for value in (header_row or [])]
@@ -269,7 +273,7 @@ def _check_sheet(sheet, result):
     if not parsed:
         result.add(None, "", "文件中没有数据行：请在表头下方逐行填写组织")
         return
-    _check_across_rows(parsed, result)
+    _check_across_rows(parsed, result, actor)
     if not result.problems:
         result.rows = parsed
 
@@ -344,7 +348,35 @@ def _check_row(number, raw, result):
     return row
 
 
-def _check_across_rows(parsed, result):
+KEEP = object()
+
+
+def _placed_under(row, stored):
+    """Where the row newly hangs in the stored tree: `stored[parent]`, None for a new top-level organization,
+    or KEEP when it stays where it is or hangs under another row of the file (whose own row is checked)."""
+    code, parent = row["code"], row.get("parent") or None
+    organization = stored.get(code)
+    if parent and parent not in stored:
+        return KEEP  # a new row of this file (checked on its own row), or not found (an error of its own)
+    target = stored.get(parent) if parent else None
+    if organization is not None and organization.parent_id == (target.pk if target else None):
+        return KEEP
+    return target
+
+
+def _scope_problems(row, stored, actor):
+    """(column, message) for what the row would write outside the actor's sub-tree."""
+    code = row["code"]
+    if code in stored and not access.in_scope(actor, stored[code], ROSTER_ROLES):
+        yield "组织编码", f"组织编码“{code}”{OUTSIDE}，不能修改"
+    target = _placed_under(row, stored)
+    if target is not KEEP and not access.in_scope(actor, target, ROSTER_ROLES):
+        message = (f"上级组织“{row['parent']}”{OUTSIDE}，不能在其下新建或移入组织" if target is not None
+                   else f"不能新建或移出最上级组织：上级组织编码留空时，新位置{OUTSIDE}")
+        yield "上级组织编码", message
+
+
+def _check_across_rows(parsed, result, actor):
     first_seen = {}
     for row in parsed:
         code = row.get("code")
@@ -361,6 +393,10 @@ def _check_across_rows(parsed, result):
         for org in Organization.objects.filter(code__in=codes | parent_codes).select_related("parent").only(
             "id", "code", "parent__code", "path", "kind")
     }
+    for row in parsed:
+        if row.get("code") and row.get("parent") is not None:
+            for column, message in _scope_problems(row, existing, actor):
+                result.add(row["number"], column, message)
     parent_of = {}
     for row in parsed:
         code, parent = row.get("code"), row.get("parent")
@@ -408,7 +444,17 @@ def apply(check_result, *, actor):
         raise ValueError("名册存在问题，未导入")
     rows = check_result.rows
     codes = [row["code"] for row in rows]
+    parent_codes = {row["parent"] for row in rows if row["parent"]}
     existing = {org.code: org for org in Organization.objects.select_for_update().filter(code__in=codes)}
+    # The check may have been made for someone else: the actor's scope is asserted again, on the locked rows.
+    stored = {**{org.code: org for org in Organization.objects.filter(code__in=parent_codes - set(existing))},
+              **existing}
+    for row in rows:
+        if row["code"] in existing:
+            access.require_scope(actor, existing[row["code"]], roles=ROSTER_ROLES)
+        target = _placed_under(row, stored)
+        if target is not KEEP:
+            access.require_scope(actor, target, roles=ROSTER_ROLES)
     before = {code: {f: getattr(org, f) for f in TRACKED_FIELDS} for code, org in existing.items()}
     fields = ["name", "kind", "branch_type", "category", "founded_on", "secretary_name",
               "secretary_is_double_leader", "full_members", "probationary_members", "is_active"]
@@ -420,7 +466,6 @@ def apply(check_result, *, actor):
         if organization.pk is None:
             new.append(organization)
     Organization.objects.bulk_create(new, batch_size=1000)
-    parent_codes = {row["parent"] for row in rows if row["parent"]}
     by_code = {org.code: org for org in Organization.objects.filter(code__in=set(codes) | parent_codes)}
     for row in rows:
         organization = by_code[row["code"]]

@@ -109,8 +109,14 @@ def _check_no_cycle(organization, parent):
         raise ValidationError({"parent": "上级组织不能是该组织本身或其下级组织"})
 
 
+# The tree is the 组织部's: a 二级党组织 neither reshapes it nor hands out roles in it.
+TREE_ROLES = {Role.ORG_STAFF}
+
+
 @transaction.atomic
 def organization_create(*, actor, **fields):
+    # Under an organization of the actor's sub-tree; a new top (no parent) is the server's or a superuser's.
+    access.require_scope(actor, fields.get("parent"), roles=TREE_ROLES)
     organization = Organization(**fields)
     organization.full_clean(exclude=["path", "depth", "unit"])
     organization.save()
@@ -124,9 +130,12 @@ def organization_create(*, actor, **fields):
 @transaction.atomic
 def organization_update(*, actor, organization, **fields):
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    access.require_scope(actor, organization, roles=TREE_ROLES)
     before = _snapshot(organization)
     for name, value in fields.items():
         setattr(organization, name, value)
+    if organization.parent_id != before["parent_id"]:
+        access.require_scope(actor, organization.parent, roles=TREE_ROLES)  # and it moves inside the sub-tree
     _check_no_cycle(organization, organization.parent)
     organization.full_clean(exclude=["path", "depth", "unit"])
     organization.save()
@@ -157,6 +166,7 @@ def declare_basic_requirements(*, actor, branch, no_violation, no_conduct_issue,
 
 @transaction.atomic
 def role_grant(*, actor, user, role, organization):
+    access.require_scope(actor, organization, roles=TREE_ROLES)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, organization=organization)
     if created:
         log_event(actor=actor, action="role.granted", target=assignment,
@@ -167,6 +177,7 @@ def role_grant(*, actor, user, role, organization):
 
 @transaction.atomic
 def role_revoke(*, actor, assignment):
+    access.require_scope(actor, assignment.organization, roles=TREE_ROLES)
     log_event(actor=actor, action="role.revoked", target=assignment,
               data={"用户": assignment.user.username, "角色": assignment.get_role_display(),
                     "组织": assignment.organization.name})

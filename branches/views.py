@@ -148,7 +148,7 @@ def roster_import(request):
     result = outcome = None
     form = RosterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = roster.check(form.cleaned_data["file"])
+        result = roster.check(form.cleaned_data["file"], actor=request.user)
         if result.ok and not form.cleaned_data["dry_run"]:
             outcome = roster.apply(result, actor=request.user)
             messages.success(

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def problems_of(file):
-    result = roster.check(file)
+    result = roster.check(file, actor=None)
     return [(p.row, p.column, p.message) for p in result.problems]
 
 
 def test_a_clean_roster_imports_the_tree():
-    result = roster.check(upload(small_roster()))
+    result = roster.check(upload(small_roster()), actor=None)
     assert result.ok and result.to_create == ["SCH", "U1", "B1", "B2"]
     assert roster.apply(result, actor=None) == {"created": 4, "updated": 0, "unchanged": 0}
     branch = Organization.objects.get(code="B2")
@@ -35,10 +35,10 @@ def test_a_clean_roster_imports_the_tree():
 
 
 def test_reimport_updates_by_code_instead_of_duplicating():
-    roster.apply(roster.check(upload(small_roster())), actor=None)
+    roster.apply(roster.check(upload(small_roster()), actor=None), actor=None)
     rows = small_roster()
     rows[2] = row("B1", "内科学教研室党支部", parent="U1", full=30)
-    outcome = roster.apply(roster.check(upload(rows)), actor=None)
+    outcome = roster.apply(roster.check(upload(rows), actor=None), actor=None)
     assert outcome == {"created": 0, "updated": 1, "unchanged": 3}
     assert Organization.objects.count() == 4
     assert Organization.objects.get(code="B1").full_members == 30
@@ -47,8 +47,8 @@ def test_reimport_updates_by_code_instead_of_duplicating():
 
 
 def test_a_parent_may_be_an_organization_already_in_the_system():
-    roster.apply(roster.check(upload(small_roster())), actor=None)
-    result = roster.check(upload([row("B9", "新党支部", parent="U1")]))
+    roster.apply(roster.check(upload(small_roster()), actor=None), actor=None)
+    result = roster.check(upload([row("B9", "新党支部", parent="U1")]), actor=None)
     assert result.ok and result.to_create == ["B9"]
 
 
@@ -113,7 +113,7 @@ def test_a_cycle_within_the_file_is_refused():
 
 
 def test_a_cycle_through_the_stored_tree_is_refused():
-    roster.apply(roster.check(upload(small_roster())), actor=None)
+    roster.apply(roster.check(upload(small_roster()), actor=None), actor=None)
     before = Event.objects.count()
     rows = [row("SCH", "测试大学党委", kind="学校党委", parent="B1", branch_type="", category="")]
     problems = problems_of(upload(rows))
@@ -143,7 +143,7 @@ def test_export_reimports_unchanged(tree):
     assert rows[0][:len(HEADERS)] == tuple(HEADERS)
     school = next(r for r in rows if r[0] == tree.school.code)
     assert school[-2] == 4  # branches in the sub-tree, 直属党支部 included
-    result = roster.check(upload(content=buffer.getvalue()))
+    result = roster.check(upload(content=buffer.getvalue()), actor=None)
     assert result.ok, result.problems
     assert roster.apply(result, actor=None)["updated"] == 0
 
@@ -175,10 +175,11 @@ def test_the_command_lists_problems_and_fails(tmp_path, capsys):
 
 
 def test_moving_a_branch_by_reimport_updates_its_unit_and_path():
-    roster.apply(roster.check(upload(small_roster())), actor=None)
+    roster.apply(roster.check(upload(small_roster()), actor=None), actor=None)
     rows = small_roster() + [row("U2", "中药学院党委", kind="基层党委", parent="SCH", branch_type="", category="")]
     rows[2] = row("B1", "内科教研室党支部", parent="U2")
-    assert roster.apply(roster.check(upload(rows)), actor=None) == {"created": 1, "updated": 1, "unchanged": 3}
+    outcome = roster.apply(roster.check(upload(rows), actor=None), actor=None)
+    assert outcome == {"created": 1, "updated": 1, "unchanged": 3}
     branch = Organization.objects.get(code="B1")
     assert branch.unit.code == "U2" and branch.path == f"{branch.unit.path}{branch.pk}/"
 
@@ -186,11 +187,11 @@ def test_moving_a_branch_by_reimport_updates_its_unit_and_path():
 @pytest.mark.parametrize("size", [5, 60])
 def test_checking_a_reimport_takes_the_same_queries_at_any_size(size, django_assert_num_queries):
     rows = small_roster() + [row(f"X{n}", f"党支部{n}", parent="U1") for n in range(size)]
-    roster.apply(roster.check(upload(rows)), actor=None)
+    roster.apply(roster.check(upload(rows), actor=None), actor=None)
     rows[2] = row("B1", "内科教研室党支部", parent="B2")  # a chain that leaves the file
     rows = rows[2:]
     with django_assert_num_queries(2):
-        assert roster.check(upload(rows)).ok
+        assert roster.check(upload(rows), actor=None).ok
 
 
 def _with_directory_byte(content, member, offset, value):
@@ -230,7 +231,7 @@ def test_the_export_writes_hostile_names_as_text_and_reimports_unchanged(tree, c
     assert founded.is_date and founded.number_format == "yyyy-mm-dd"
     # The file imports back: the formula-like names unchanged; only the dropped control characters differ.
     Organization.objects.filter(name__contains="\x07").update(name="响铃转义[31m党支部")
-    result = roster.check(upload(content=data))
+    result = roster.check(upload(content=data), actor=None)
     assert result.ok, result.problems
     assert roster.apply(result, actor=None)["updated"] == 0
     assert set(Organization.objects.filter(pk__in=[b.pk for b in branches]).values_list("name", flat=True)) == set(
@@ -242,7 +243,7 @@ LIMIT_MESSAGE = (None, "", "文件超过单次导入上限 5000 行，请拆分�
 
 def test_a_hand_built_workbook_imports_like_any_other():
     rows = [inline_row(1, HEADERS)] + [inline_row(n, values) for n, values in enumerate(small_roster(), start=2)]
-    result = roster.check(upload(content=raw_xlsx(rows)))
+    result = roster.check(upload(content=raw_xlsx(rows)), actor=None)
     assert result.ok, result.problems
     assert len(result.rows) == 4
 

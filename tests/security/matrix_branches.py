@@ -47,6 +47,23 @@ def roster_dry_run(world, which):
     return {"file": upload([roster_row("MX1", "矩阵测试党支部", parent=world.unit("own").code)]), "dry_run": "on"}
 
 
+def roster_import_own(world, which):
+    """The import itself (no dry run) of a new branch under the own unit: 组织部 is sent back to the page."""
+    return {"file": upload([roster_row("MX3", "矩阵导入党支部", parent=world.unit("own").code)])}
+
+
+def roster_foreign_rows(world, which):
+    """An import (no dry run) renaming an organization outside the Tree's school (another school, made here)
+    and hanging a new branch under it: for the Tree's 组织部 two row errors, so the page lists them and
+    nothing is written (a successful import redirects; tests/branches/test_roster_scope.py has the rest)."""
+    from branches.enums import OrgKind
+    from tests.factories import OrganizationFactory
+
+    other = OrganizationFactory(kind=OrgKind.SCHOOL, name="矩阵外校党委")
+    return {"file": upload([roster_row(other.code, "被改名的外校党委", kind="学校党委", branch_type="", category=""),
+                            roster_row("MX2", "外校新党支部", parent=other.code)])}
+
+
 SIGNED_IN = expect(OK, anonymous=LOGIN)
 ORG_STAFF_ONLY = expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)
 
@@ -89,6 +106,9 @@ ROWS = [
     Row("branches:roster_export", ORG_STAFF_ONLY),
     Row("branches:roster_import", ORG_STAFF_ONLY),
     Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_dry_run),
+    Row("branches:roster_import", expect(FORBIDDEN, anonymous=LOGIN, org_staff=REDIRECT), method="post",
+        data=roster_import_own, label="import"),
+    Row("branches:roster_import", ORG_STAFF_ONLY, method="post", data=roster_foreign_rows, label="foreign-rows"),
     Row("branches:event_list", ORG_STAFF_ONLY),
     Row("branches:event_export", ORG_STAFF_ONLY),
     # Only the user the worker made it for: anyone else's folder has no such file.

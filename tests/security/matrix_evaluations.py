@@ -146,6 +146,31 @@ def import_data(world, which):
     return {"file": SimpleUploadedFile("矩阵.xlsx", buffer.getvalue()), "dry_run": "on"}
 
 
+def import_own(world, which):
+    """The import itself (no dry run) of the round's own export: unchanged, and 组织部 goes to the round."""
+    return {**import_data(world, which), "dry_run": ""}
+
+
+def import_foreign_rows(world, which):
+    """An import (no dry run) of the round's own export plus a row naming the other scene's project, which
+    is in another round's batch: a row error, so the page lists it and nothing is written (a successful
+    import redirects to the round)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from evaluations import sheets
+
+    buffer = io.BytesIO()
+    sheets.export_workbook(scene(world, which)["round"], buffer)
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    book.worksheets[0].append([scene(world, "foreign" if which == "own" else "own")["project"].pk])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"file": SimpleUploadedFile("矩阵.xlsx", buffer.getvalue())}
+
+
 def published_kwargs(world, which):
     """A published mid-term round of the `which` branch's project, scored by an eligible reviewer."""
     cache = world.__dict__.setdefault("_evaluations_published", {})
@@ -228,6 +253,10 @@ ROWS = [
     Row("evaluations:round_import", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),
     Row("evaluations:round_import", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs, method="post",
         data=import_data),
+    Row("evaluations:round_import", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs, method="post",
+        data=import_foreign_rows, label="foreign-rows"),
+    Row("evaluations:round_import", own=STAFF_POST, foreign=STAFF_POST, kwargs=round_kwargs, method="post",
+        data=import_own, label="import"),
     Row("evaluations:sheet_reopen", own=STAFF_POST, foreign=STAFF_POST, kwargs=submitted_sheet_kwargs,
         method="post", data=reason_data),
     Row("evaluations:sheet_withdraw", own=STAFF_POST, foreign=STAFF_POST, kwargs=sheet_kwargs, method="post"),

@@ -238,3 +238,67 @@ def test_the_admin_is_for_administrators_only(tree, client):
     tree.staff.is_superuser = True
     tree.staff.save()
     assert client.get("/admin/cultivation/batch/").status_code == 200
+
+
+# ---- 3. bulk imports: foreign rows ----------------------------------------------------------------
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _export_of(client, name, **kwargs):
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _organizations():
+    return list(Organization.objects.order_by("pk").values_list("code", "name", "parent_id", "is_active", "path"))
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_another_schools_staff_import_no_row_of_this_schools_roster(schools, dry_run):
+    """第二大学党委's 组织部 uploads 测试大学党委's own export, every name changed: each row is an error."""
+    from tests.branches.xlsx import upload
+
+    book = load_workbook(io.BytesIO(_export_of(_client(schools.tree.staff), "branches:roster_export")))
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(min_row=2):
+        row[1].value = f"{row[1].value}（改）"
+    content = io.BytesIO()
+    book.save(content)
+    before = _organizations()
+    data = {"file": upload(content=content.getvalue()), **({"dry_run": "on"} if dry_run else {})}
+    response = _client(schools.other_school_staff).post(reverse("branches:roster_import"), data)
+    assert response.status_code == 200
+    problems = response.context["result"].problems
+    rows = Organization.objects.within([schools.tree.school.path]).count()
+    assert len(problems) == rows and {p.column for p in problems} == {"组织编码"}
+    assert all("不在您管理的组织范围内" in p.message for p in problems)
+    assert _organizations() == before
+
+
+def test_another_schools_staff_import_no_score_of_this_schools_projects(schools):
+    """第二大学党委's 组织部 imports into its own round a sheet naming a project of 测试大学党委's round."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations.models import ScoreSheet
+    from tests.factories import BatchFactory, round_project
+
+    theirs = RoundFactory(batch=BatchFactory(owner=schools.second_school))
+    round_project(schools.second_branch, theirs)
+    ours = round_project(schools.tree.branch_a1, RoundFactory())
+    client = _client(schools.other_school_staff)
+    book = load_workbook(io.BytesIO(_export_of(client, "evaluations:round_export", pk=theirs.pk)))
+    book.worksheets[0].append([ours.pk])
+    content = io.BytesIO()
+    book.save(content)
+    response = client.post(reverse("evaluations:round_import", kwargs={"pk": theirs.pk}),
+                           {"file": SimpleUploadedFile("评分.xlsx", content.getvalue())})
+    assert response.status_code == 200
+    problems = [(p.row, p.column) for p in response.context["result"].problems]
+    assert problems == [(3, "项目编号")]
+    assert not ScoreSheet.objects.filter(project=ours).exists()
+

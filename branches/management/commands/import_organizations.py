@@ -16,7 +16,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"无法打开文件：{error.strerror}")
         with handle:
-            result = roster.check(handle)
+            result = roster.check(handle, actor=None)  # the server operator: the whole tree
         if not result.ok:
             for problem in result.problems:
                 where = f"第{problem.row}行" if problem.row else "文件"
