@@ -21,8 +21,8 @@ from transitions.refusals import MoveRefused, Offender
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Level, Phase, ProjectState
 from .models import (
-    AcceptanceRecord, Batch, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice, Objection,
-    Project, UnitQuota, WindowExtension,
+    AcceptanceRecord, Batch, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice,
+    Objection, Project, UnitQuota, WindowExtension,
 )
 
 def project_url(project):
