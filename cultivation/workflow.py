@@ -21,8 +21,8 @@ from transitions.refusals import MoveRefused, Offender
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Level, Phase, ProjectState
 from .models import (
-    AcceptanceRecord, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice, Objection,
-    Project, UnitQuota, WindowExtension,
+    AcceptanceRecord, Batch, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice,
+    Objection, Project, UnitQuota, WindowExtension,
 )
 
 def project_url(project):
@@ -148,6 +148,14 @@ def _guard_recommended(project, change):
                                             ("推荐意见", bool(project.recommendation.strip()))] if not present]
     if missing:
         raise MoveRefused(f"推荐报送前请填写{'和'.join(missing)}")
+
+
+def _lock_batch(project):
+    """Quotas are counted across the batch (its total, its faculty and student places, each unit's
+    推荐名额), and two staff moving two different projects lock two different project rows: the batch's
+    row puts their counts one after the other, so the last place is taken once. The guards then read
+    the quotas as locked, not as they were when the project row was read."""
+    project.batch = Batch.objects.select_for_update(of=("self",)).select_related("owner").get(pk=project.batch_id)
 
 
 def _guard_nominate(project, change):
@@ -307,6 +315,9 @@ GUARDS = {
     "fail": [_guard_fail_grade, _guard_acceptance_done],
 }
 
+# The moves whose guards count a quota: they lock the batch first (`_lock_batch`).
+LOCKS = {"nominate": [_lock_batch], "shortlist": [_lock_batch]}
+
 # Who hears of each move, besides the person making it.
 AUDIENCE = {
     "submit": [Actor.UNIT],
@@ -355,7 +366,7 @@ def _stamp(project, change):
 MACHINE = engine.Machine(
     model=Project, states=ProjectState, moves=MOVES, prefix="project", noun="项目",
     roles=actor_roles, conditions=(check_window,),
-    guards=GUARDS, stamp=_stamp,
+    guards=GUARDS, locks=LOCKS, stamp=_stamp,
     audience=lambda project, change: audience(project, AUDIENCE.get(change.move.name, [])), message=_message,
     related=("batch__owner", "organization", "unit"),
 )

@@ -2,6 +2,13 @@
 
 The 回避 rule lives here and only here; services call it before every assignment and every score,
 and selectors apply the same rule as a query, so neither a page, the admin nor an import can pass it.
+It reads every role the reviewer holds, not only the 评审专家 one: the branch's own 支部书记, or staff
+of its 二级党组织, is the very person whose work is judged.
+
+The 评审专家库 (pool) of a round: a 评审专家 role sits on an organization, and a round draws on the experts
+whose role lies in its batch owner's sub-tree (its own) or on an organization above the owner (the
+province's, the ministry's). So a school's round never draws another school's experts, and a province's
+round draws on its schools but never on another province's. `in_pool` is the rule, `pool_q` its query.
 
 A round belongs to its batch's owner (主办单位): 组织部 staff manage it only when they run that owner
 (`branches.access.runs`), here as `may_manage_round` for one round and `managed_rounds` as a queryset
@@ -19,15 +26,20 @@ from .models import ConflictDeclaration, Round
 
 
 def reviewer_units(user):
-    """The 二级党组织 of the user's 评审专家 roles (an organization that is itself a unit counts as one)."""
+    """The 二级党组织 the user belongs to through any of their roles (评审专家, 支部书记, 二级党组织 staff...;
+    an organization that is itself a unit counts as one). A school-level role has no unit."""
     units = []
     for assignment in access.assignments(user):
-        if assignment.role == Role.REVIEWER:
-            organization = assignment.organization
-            unit_id = organization.unit_id or (organization.pk if organization.is_secondary else None)
-            if unit_id and unit_id not in units:
-                units.append(unit_id)
+        organization = assignment.organization
+        unit_id = organization.unit_id or (organization.pk if organization.is_secondary else None)
+        if unit_id and unit_id not in units:
+            units.append(unit_id)
     return units
+
+
+def held_organization_ids(user):
+    """The organizations the user serves in a role other than 评审专家 (their branch, their unit...)."""
+    return {a.organization_id for a in access.assignments(user) if a.role != Role.REVIEWER}
 
 
 def is_reviewer(user):
@@ -49,12 +61,8 @@ def forget(user):
 
 
 def reviewer_above_ids(user):
-    """The organizations a reviewer's 评审专家 roles lie in or under (their unit, school, province...)."""
-    ids = set()
-    for assignment in access.assignments(user):
-        if assignment.role == Role.REVIEWER:
-            ids |= {*assignment.organization.ancestor_ids, assignment.organization_id}
-    return ids
+    """The organizations any of the reviewer's roles lie in or under (their unit, school, province...)."""
+    return access.above_ids(user)
 
 
 def school_paths(user):
@@ -72,6 +80,11 @@ def school_paths(user):
 def conflict_reason(reviewer, project):
     """Why the reviewer may not review the project (回避), or None. `project.organization` and
     `project.batch` must be loaded."""
+    for assignment in access.assignments(reviewer):
+        if assignment.role != Role.REVIEWER and assignment.organization_id in (project.organization_id,
+                                                                               project.unit_id):
+            return (f"评审专家是{assignment.organization.name}的{assignment.get_role_display()}，"
+                    "按回避规则不能评审")
     if project.unit_id in reviewer_units(reviewer):
         return "评审专家与该党支部属于同一二级党组织，按回避规则不能评审"
     if project.batch.level != Level.SCHOOL and any(
@@ -88,18 +101,41 @@ def conflicted_projects_q(reviewer, prefix=""):
     part is a subquery, so the condition costs no query of its own."""
     own_school = Exists(Organization.objects.filter(holds_q(OuterRef(f"{prefix}organization__path")),
                                                     pk__in=reviewer_above_ids(reviewer), kind=OrgKind.SCHOOL))
+    held = held_organization_ids(reviewer)
     return (Q(**{f"{prefix}unit_id__in": reviewer_units(reviewer)})
+            | Q(**{f"{prefix}organization_id__in": held}) | Q(**{f"{prefix}unit_id__in": held})
             | subtree_q(declared_paths(reviewer), f"{prefix}organization__")
             | (own_school & ~Q(**{f"{prefix}batch__level": Level.SCHOOL})))
 
 
+def in_pool(reviewer, owner):
+    """Whether a 评审专家 role of the reviewer lies in the sub-tree of `owner` (a batch's 主办单位) or on an
+    organization above it: the round's 评审专家库."""
+    return any(a.role == Role.REVIEWER and (in_subtree(a.organization.path, owner.path)
+                                            or in_subtree(owner.path, a.organization.path))
+               for a in access.assignments(reviewer))
+
+
+def pool_q(owner, prefix=""):
+    """The same rule as a condition on organizations (or on rows whose organization is at `prefix`,
+    e.g. a role assignment's "organization__")."""
+    return subtree_q([owner.path], prefix) | Q(**{f"{prefix}pk__in": owner.ancestor_ids})
+
+
+def pool_problem(reviewer, owner):
+    if in_pool(reviewer, owner):
+        return None
+    return (f"不在本轮的评审专家库中：本轮批次由{owner.name}主办，只能选派{owner.name}及其下属组织、"
+            "上级组织的评审专家")
+
+
 def assignable_problem(reviewer, project):
-    """Why the user cannot be assigned the project at all, or None."""
+    """Why the user cannot be assigned the project at all, or None. `project.batch.owner` is read."""
     if not reviewer.is_active:
         return "该用户已停用"
     if not is_reviewer(reviewer):
         return f"{reviewer.get_full_name() or reviewer.username}不是评审专家"
-    return conflict_reason(reviewer, project)
+    return pool_problem(reviewer, project.batch.owner) or conflict_reason(reviewer, project)
 
 
 def may_manage(user):

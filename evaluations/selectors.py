@@ -96,11 +96,16 @@ def next_sheet(user, *, after=None):
     return sheets.order_by("round__deadline", "-state", "project_id").first()
 
 
-def reviewers():
-    """Everyone who may be assigned, with their role assignments read in the same query."""
+def reviewers(round_=None):
+    """Who may be assigned in the round: the active 评审专家 of its 评审专家库 (`rules.pool_q`; the round's
+    `batch.owner` should be loaded), with their role assignments read in the same query. Without a round,
+    every active 评审专家: only for checking a posted choice, which the services then hold to the pool."""
     from branches.models import RoleAssignment
 
-    ids = RoleAssignment.objects.filter(role=Role.REVIEWER).values("user_id")
+    assignments = RoleAssignment.objects.filter(role=Role.REVIEWER)
+    if round_ is not None:
+        assignments = assignments.filter(rules.pool_q(round_.batch.owner, "organization__"))
+    ids = assignments.values("user_id")
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username"))
     attach_reviewer_context(users)
     return users

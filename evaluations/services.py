@@ -339,6 +339,7 @@ def _assign(*, round_, project, reviewer, actor):
         raise MoveRefused(f"{project.organization.name}不属于本轮评估的批次")
     if project.state not in selectors.ROUND_STATES[round_.phase]:
         raise MoveRefused(f"{project.organization.name}尚未提交{RoundPhase(round_.phase).label}材料，不能分配评审")
+    project.batch = round_.batch  # the same row (checked above), its owner loaded: the pool asks it
     problem = rules.assignable_problem(reviewer, project)
     if problem:
         raise MoveRefused(f"{person(reviewer)}：{problem}（{project.organization.name}）")
@@ -385,9 +386,10 @@ def assignments_auto(*, round_, actor):
     require_round_staff(actor, locked)
     if locked.state != RoundState.OPEN:
         raise MoveRefused("评审已结束，不能再分配评审专家")
-    candidates = selectors.reviewers()
+    candidates = selectors.reviewers(locked)
     if not candidates:
-        raise MoveRefused("系统中还没有评审专家，请先在后台为专家授予“评审专家”角色")
+        raise MoveRefused(f"本轮的评审专家库中还没有评审专家：请先在后台为{locked.batch.owner.name}或其下属组织、"
+                          "上级组织的专家授予“评审专家”角色")
     live = list(ScoreSheet.objects.filter(round=locked, state__in=ACTIVE_SHEET_STATES).values_list(
         "project_id", "reviewer_id"))
     load = {user.pk: 0 for user in candidates}

@@ -301,7 +301,7 @@ def _reviewer_filter(request, reviewers):
 @login_required
 def round_detail(request, pk):
     round_ = _staff_round(request, pk)
-    reviewers = selectors.reviewers()
+    reviewers = selectors.reviewers(round_)
     projects = list(selectors.round_projects(round_))
     pending_for = _reviewer_filter(request, reviewers)
     page = paginate(request, selectors.round_panel(round_, pending_for=pending_for))

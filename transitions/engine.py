@@ -2,7 +2,8 @@
 
 An app declares its states (TextChoices) and its moves (a dict of `Move`) as data in its enums.py,
 and one `Machine` saying which model moves, who the actor is to a row, which guards each move has
-and who hears of it. What must be the same everywhere is written here once: lock the row, refuse a
+(and which further rows they count across) and who hears of it. What must be the same everywhere is
+written here once: lock the row (and those further rows), refuse a
 stale form, check role, state, reason and guards, compare-and-swap on (state, version), record the
 event with Chinese labels and notify, all in one transaction.
 """
@@ -55,6 +56,10 @@ class Machine:
     # {actor kind} the user is to the row; a move needs one of its `actors` among them.
     roles: Callable
     guards: dict = field(default_factory=dict)
+    # {move name: [lock(row)]}: further rows a move's guards count across (the batch a quota is counted
+    # in), locked by `run` right after the row and before any check, so of two such moves at once the
+    # second counts after the first has written. Not run by `problem`, which changes nothing.
+    locks: dict = field(default_factory=dict)
     # Checks that decide whether a move is offered at all (a phase window), run before the guards.
     conditions: tuple = ()
     # Who hears of a move (the mover is never told), and what they read: (title, body, url).
@@ -142,6 +147,8 @@ def run(machine, row, name, *, actor, reason="", expected_version=None, fields=N
                     today=today or timezone.localdate(), fields=dict(fields or {}), writes=dict(writes or {}),
                     data=dict(data or {}))
     locked = machine.lock(row)
+    for lock in machine.locks.get(name, ()):
+        lock(locked)
     if expected_version not in (None, "") and locked.version != int(expected_version):
         raise MoveRefused(f"该{machine.noun}已被他人更新，请刷新页面查看最新情况后再操作")
     check(machine, locked, change)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from branches.enums import Role
-from branches.models import Event
+from branches.models import Event, RoleAssignment
 from cultivation.workflow import MoveRefused
 from evaluations import rules, selectors, services
 from evaluations.enums import SheetState
@@ -162,3 +162,36 @@ def test_withdrawn_assignments_can_be_made_again(panel):
     again = services.assignment_add(round_=panel.round, project=panel.project_a, reviewer=panel.reviewer_b,
                                     actor=panel.tree.staff)
     assert again.pk == sheet.pk and again.state == SheetState.ASSIGNED
+
+
+# A reviewer's other roles count for 回避 as much as their 评审专家 role: the branch's own 支部书记, or staff
+# of its 二级党组织, is the very person whose work is being judged.
+OTHER_ROLES = [(Role.SECRETARY, "branch_a1"), (Role.SECRETARY, "branch_a2"), (Role.UNIT_STAFF, "unit_a"),
+               (Role.UNIT_STAFF, "general")]
+
+
+@pytest.mark.parametrize("role, where", OTHER_ROLES)
+def test_a_reviewer_who_serves_the_branch_or_its_unit_in_another_role_is_refused(panel, role, where):
+    RoleAssignment.objects.create(user=panel.reviewer_c, role=role, organization=getattr(panel.tree, where))
+    rules.forget(panel.reviewer_c)
+    with pytest.raises(MoveRefused, match="回避"):
+        services.assignment_add(round_=panel.round, project=panel.project_a, reviewer=panel.reviewer_c,
+                                actor=panel.tree.staff)
+    assert not ScoreSheet.objects.exists()
+    # ...and a sheet forced in around the services never reaches them.
+    ScoreSheet.objects.create(round=panel.round, project=panel.project_a, reviewer=panel.reviewer_c)
+    assert not selectors.reviewer_sheets(panel.reviewer_c).exists()
+
+
+def test_the_refusal_names_the_role_the_reviewer_holds_on_the_branch(panel):
+    RoleAssignment.objects.create(user=panel.reviewer_c, role=Role.SECRETARY, organization=panel.tree.branch_a1)
+    assert "支部书记" in rules.conflict_reason(panel.reviewer_c, panel.project_a)
+
+
+def test_automatic_assignment_skips_a_reviewer_who_serves_the_branch_in_another_role(panel):
+    RoleAssignment.objects.create(user=panel.reviewer_c, role=Role.SECRETARY, organization=panel.tree.branch_a1)
+    RoleAssignment.objects.create(user=panel.reviewer_d, role=Role.UNIT_STAFF, organization=panel.tree.unit_a)
+    made, shortfalls = services.assignments_auto(round_=panel.round, actor=panel.tree.staff)
+    panel_a = set(ScoreSheet.objects.filter(project=panel.project_a).values_list("reviewer__username", flat=True))
+    assert panel_a == {"reviewer", "expert_c2"}
+    assert [(p.pk, n) for p, n in shortfalls] == [(panel.project_a.pk, 1)]

@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from branches import access
 from branches.enums import OrgKind, Role
-from branches.models import Event
+from branches.models import Event, RoleAssignment
 from cultivation.models import Notice
 from evaluations import rules, selectors, services, sheets
 from evaluations.enums import RoundState, SheetState
@@ -41,7 +42,14 @@ class Schools:
         self.second_unit = OrganizationFactory(name="第二大学文学院党委", parent=self.second)
         self.second_branch = BranchFactory(name="文学院第一党支部", parent=self.second_unit)
         self.second_staff = user_with_role(Role.ORG_STAFF, self.second, username="staff_second")
-        self.extra_reviewer = reviewer_in(self.second_unit, username="expert_second")
+        # An expert of the first school's pool (评审专家库), with no sheet yet.
+        self.extra_reviewer = reviewer_in(OrganizationFactory(name="丙学院党委", parent=tree.school),
+                                          username="expert_c")
+        # The Tree's reviewer is also one of the second school's experts (a role in each pool), so one
+        # person holds a sheet in each school's round.
+        RoleAssignment.objects.create(user=tree.reviewer, role=Role.REVIEWER,
+                                      organization=OrganizationFactory(name="第二大学理学院党委", parent=self.second))
+        access.forget(tree.reviewer)
         self.round = RoundFactory(batch=BatchFactory(owner=tree.school), name="测试大学中期评估")
         self.project = round_project(tree.branch_a1, self.round)
         self.sheet = submitted_sheet(self.round, self.project, tree.reviewer, staff=self.staff)
@@ -293,15 +301,16 @@ def test_a_schools_staff_cannot_withdraw_sheets_of_a_round_run_above_them(tree):
     branch = BranchFactory(name="第三大学第一党支部", parent=OrganizationFactory(name="第三大学理学院党委", parent=school))
     province_staff = user_with_role(Role.ORG_STAFF, province, username="staff_province")
     school_staff = user_with_role(Role.ORG_STAFF, school, username="staff_third")
+    expert = reviewer_in(province, username="expert_province")  # of the province's pool
     round_ = RoundFactory(batch=BatchFactory(owner=province), name="全省中期评估")
-    sheet = services.assignment_add(round_=round_, project=round_project(branch, round_), reviewer=tree.reviewer,
+    sheet = services.assignment_add(round_=round_, project=round_project(branch, round_), reviewer=expert,
                                     actor=province_staff)
     with pytest.raises(MoveRefused, match="某省委教育工委主办"):
-        services.conflict_declare(reviewer=tree.reviewer, organization=branch, reason="近亲属在该支部",
+        services.conflict_declare(reviewer=expert, organization=branch, reason="近亲属在该支部",
                                   actor=school_staff)
     assert ScoreSheet.objects.get(pk=sheet.pk).state == SheetState.ASSIGNED
     with pytest.raises(MoveRefused, match=SCOPE):
         services.assignment_add(round_=round_, project=sheet.project, reviewer=reviewer_in(school), actor=school_staff)
-    services.conflict_declare(reviewer=tree.reviewer, organization=branch, reason="近亲属在该支部",
+    services.conflict_declare(reviewer=expert, organization=branch, reason="近亲属在该支部",
                               actor=province_staff)
     assert ScoreSheet.objects.get(pk=sheet.pk).state == SheetState.WITHDRAWN
