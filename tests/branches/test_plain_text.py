@@ -7,8 +7,11 @@ import pytest
 from django import forms
 
 from branches.plain_text import MESSAGE, PlainTextForm, PlainTextMixin
+from tests.test_architecture import APPS, ROOT, app_modules
 
-FORM_MODULES = ["branches.forms", "cultivation.forms", "cultivation.reports.forms", "evaluations.forms", "evaluations.admin"]
+# Every forms module of the apps, found rather than listed (planning's and dissemination's were missing).
+FORM_MODULES = sorted({".".join(path.relative_to(ROOT).with_suffix("").parts) for app in APPS
+                       for path in app_modules(app) if path.stem.endswith("forms")} | {"evaluations.admin"})
 
 
 class NoteForm(PlainTextForm):
