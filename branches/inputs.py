@@ -1,9 +1,15 @@
-"""One place that reads numbers a person did not type into a form field: ids, versions, page numbers.
+"""One place that reads what a person did not type into a form field: ids, versions, page numbers, the
+query string's filters and the buttons a form was sent with.
 
 Python's int() takes "١٢" and "１２" and str.isdigit() says yes to "²", which int() then refuses: both
 turned a tampered hidden field or query string into a 500. Everything here takes ASCII digits only,
 bounded to what the database holds, and answers None (or drops the value) for anything else, so the
 caller can answer 404 or a Chinese message.
+
+Views read `request.GET` and `request.POST` only through a form or the `query_*` / `posted_*` functions
+below (tests/security/test_request_inputs.py fails otherwise): a value read past them reached the
+database with a NUL byte (PostgreSQL refuses it: a 500) or without a length limit. Text from here is a
+bounded single line without control characters; anything else reads as absent.
 """
 
 import datetime
@@ -15,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .converters import LARGEST_ID
+from .plain_text import control_characters
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 STALE_PAGE = "页面已过期，请刷新后再操作"
@@ -100,6 +107,88 @@ def posted_version(request):
     if not form.is_valid():
         return None, False
     return form.cleaned_data["version"], True
+
+
+# The longest query or button value read as text; a filter value, a year or a file name is far shorter.
+QUERY_TEXT_MAX = 200
+# The most values one repeated parameter (?batches=1&batches=2) gives.
+QUERY_VALUES_MAX = 50
+
+
+def _line(value, max_length):
+    """`value` stripped, or "" when it is no string, is longer than `max_length` or holds a control character."""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if len(value) > max_length or control_characters(value):
+        return ""
+    return value
+
+
+def query_text(request, name, *, max_length=QUERY_TEXT_MAX):
+    """?name= as a bounded line of text ("" when absent or malformed), for a filter the caller checks."""
+    return _line(request.GET.get(name), max_length)
+
+
+def query_texts(request, name, *, limit=QUERY_VALUES_MAX, max_length=QUERY_TEXT_MAX):
+    """The non-empty values of a repeated ?name=, each a bounded line, at most `limit` of them."""
+    values = (_line(value, max_length) for value in request.GET.getlist(name)[:limit])
+    return [value for value in values if value]
+
+
+def query_choice(request, name, choices, default=None):
+    """?name= if it is one of `choices` (a mapping's keys or a collection), else `default`."""
+    value = query_text(request, name)
+    return value if value in choices else default
+
+
+def query_flag(request, name):
+    """Whether ?name=1 was given (a filter's check box)."""
+    return query_text(request, name) == "1"
+
+
+def query_id(request, name):
+    """?name= as an id (see parse_id), or None."""
+    return parse_id(query_text(request, name))
+
+
+def query_ids(request, name, *, limit):
+    """The well-formed ids of a repeated ?name=, in order, without repeats, at most `limit`."""
+    return parse_ids(request.GET.getlist(name)[:QUERY_VALUES_MAX], limit=limit)
+
+
+def query_count(request, name):
+    """?name= as a non-negative integer (a page number), or None."""
+    return parse_count(query_text(request, name))
+
+
+def query_without(request, *names):
+    """This page's query string without `names` (the page number), for links that change only those."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def posted_text(request, name, *, max_length=QUERY_TEXT_MAX):
+    """A posted hidden value or button as a bounded line of text ("" when absent or malformed)."""
+    return _line(request.POST.get(name), max_length)
+
+
+def posted_choice(request, name, choices, default=None):
+    """A posted value (the button pressed, a hidden choice) if it is one of `choices`, else `default`."""
+    value = posted_text(request, name)
+    return value if value in choices else default
+
+
+def pressed(request, name):
+    """Whether the form was sent with the button (or check box) called `name`."""
+    return name in request.POST
+
+
+def posted_next(request):
+    """The page to go back to from a posted hidden `next` (see next_path), or None."""
+    return next_path(request, request.POST.get("next"))
 
 
 def next_path(request, value):

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 
-from .inputs import parse_count
+from .inputs import query_count, query_without
 
 PER_PAGE = 30
 
@@ -11,10 +11,8 @@ def paginate(request, queryset, per_page=PER_PAGE):
     The number is read by the one parser of branches/inputs.py (ASCII digits, bounded), so ?page=²
     or a 30-digit page never reaches int() or the database as an OFFSET.
     """
-    return Paginator(queryset, per_page).get_page(parse_count(request.GET.get("page")))
+    return Paginator(queryset, per_page).get_page(query_count(request, "page"))
 
 
 def query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    return query_without(request, "page")

@@ -3,16 +3,20 @@
 An escape or bell character pasted into a comment broke the Excel exports and means nothing on any
 page. Every form of the apps derives from `PlainTextForm` or `PlainTextModelForm` (a test checks it),
 so every text field is checked in one place: a single-line field refuses every C0 control character
-(and DEL); a multi-line field (a textarea) keeps line breaks and tabs and refuses the rest.
+(and DEL); a multi-line field (a textarea) keeps line breaks and tabs and refuses the rest. A NUL byte,
+which Django's own validator catches first with a message that reads as if the field were empty
+("不允许是用空字符串"), gets the same message as the other control characters.
 """
 
 import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MESSAGE = "不能包含控制字符（如退格、响铃、转义等不可见字符），请删除后重试"
+NO_NUL = ProhibitNullCharactersValidator(message=MESSAGE)
 
 
 def control_characters(text, *, multiline=False):
@@ -30,6 +34,12 @@ def _texts(value):
 
 class PlainTextMixin:
     """Checks every text value once its field has cleaned it, before the form's own `clean`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # each form's own copies: the class's fields stay as they are
+            field.validators = [NO_NUL if isinstance(validator, ProhibitNullCharactersValidator) else validator
+                                for validator in field.validators]
 
     def _clean_fields(self):
         super()._clean_fields()

@@ -126,7 +126,9 @@ IMPORT_BLANK_ROWS = 100  # blank lines tolerated between data rows, beyond the r
 # is a few MB of XML; shared strings are loaded whole by openpyxl, so a bomb of them must stop here.
 MAX_PARTS = 500
 SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
-CELL_REF = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?$")
+# ASCII only: \d took "²", which int() then refused with an English message shown to the user.
+CELL_REF = re.compile(r"^\$?([A-Z]{1,3})?\$?([0-9]{1,7})?$")
+ROW_NUMBER = re.compile(r"[0-9]{1,7}")
 TOO_MANY_ROWS = "文件超过单次导入上限 {limit} 行，请拆分后分批导入"
 
 
@@ -153,10 +155,16 @@ def _extent(ref):
     return rows, columns
 
 
+def _too_wide(max_columns):
+    return ValueError(f"文件超过 {max_columns} 列的上限，请删除多余的列后再导入")
+
+
 def _check_sheet_part(archive, entry, *, data_rows, max_columns):
-    """Refuse a worksheet that declares or holds more rows than allowed, reading rows only up to that cap.
-    openpyxl trusts a sheet's <dimension> and fills in missing rows, so both the declared size and the
-    real rows (by count and by their stated numbers) are bounded here, before it opens the file."""
+    """Refuse a worksheet that declares or holds more rows or columns than allowed, reading rows only up to
+    that cap. openpyxl trusts a sheet's <dimension> and fills in missing rows, and without one it makes
+    every row as wide as the farthest cell (one at XFD: 16,384 cells a row), so both the declared size and
+    the real rows and cells (their count and stated places) are bounded here, before it opens the file.
+    A row or cell place that is not ASCII digits and letters is a damaged file."""
     seen, max_rows = 0, import_row_cap(data_rows)
     with archive.open(entry) as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
@@ -166,12 +174,20 @@ def _check_sheet_part(archive, entry, *, data_rows, max_columns):
                 if rows > max_rows:
                     raise ValueError(TOO_MANY_ROWS.format(limit=data_rows))
                 if columns > max_columns:
-                    raise ValueError(f"文件超过 {max_columns} 列的上限，请删除多余的列后再导入")
+                    raise _too_wide(max_columns)
             elif event == "start" and tag == "row":
                 seen += 1
                 number = element.get("r", "")
-                if seen > max_rows or (number.isdigit() and int(number) > max_rows):
+                if number and not ROW_NUMBER.fullmatch(number):
+                    raise ValueError(DAMAGED_MESSAGE)
+                if seen > max_rows or (number and int(number) > max_rows):
                     raise ValueError(TOO_MANY_ROWS.format(limit=data_rows))
+            elif event == "start" and tag == "c" and element.get("r"):
+                match = CELL_REF.match(element.get("r").upper())
+                if not match or not all(match.groups()):
+                    raise ValueError(DAMAGED_MESSAGE)
+                if column_index_from_string(match.group(1)) > max_columns:
+                    raise _too_wide(max_columns)
             elif event == "end" and tag == "row":
                 element.clear()
 

@@ -38,8 +38,12 @@ logger = logging.getLogger("branches.uploads")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # About 50 megapixels: any phone photo passes; a decompression bomb does not.
 DEFAULT_MAX_PIXELS = 50_000_000
-# An OOXML file may not unpack to more than this (a zip bomb is small on the wire).
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+# An OOXML file may not unpack to more than this (a zip bomb is small on the wire). Pictures inside a
+# document are stored already compressed and unpack to about their size; its text is XML, which packs
+# some tenfold. So a document within the 20 MB upload limit unpacks to a few tens of MB at most, and
+# 100 MB leaves room while refusing the 450 MB a hostile 2 MB .docx held (every reader that opens it,
+# a reviewer's Word included, would have to inflate that).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 CHUNK = 64 * 1024
 

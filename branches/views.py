@@ -15,6 +15,7 @@ from . import access, excel, exports, listings, registry, roster, selectors, ser
 from .audit import action_label, data_rows
 from .enums import Role
 from .forms import DeclarationForm, RosterImportForm
+from .inputs import query_text
 from .middleware import keep_session_off_database
 from .pagination import paginate, query_without_page
 from .rules import eligibility_problems
@@ -200,7 +201,7 @@ def export_file(request, name):
     # store_upload's uuid4 hex: nothing else was ever written there.
     if not GENERATED_NAME.fullmatch(name) or not media.exists(path):
         access.refuse(request.user, f"export {name}")
-    download_name = request.GET.get("name", "")
+    download_name = query_text(request, "name")
     if not download_name.endswith(".xlsx"):
         download_name = "导出.xlsx"
     return attachment_response(path, download_name=download_name,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from branches import access
 from branches.enums import Role
-from branches.inputs import parse_count, parse_id
+from branches.inputs import parse_count, parse_id, query_count, query_text, query_texts, query_without
 from cultivation.models import Batch
 
 from . import statistics, summary
@@ -32,7 +32,7 @@ def _visible_batches(user):
 
 
 def _year(request, problems):
-    raw = request.GET.get("year", "").strip()
+    raw = query_text(request, "year")
     if not raw:
         return None
     year = parse_count(raw)
@@ -66,14 +66,14 @@ def statistics_page(request):
     user = request.user
     _require_statistics_role(user)
     problems = []
-    by = request.GET.get("by", "")
+    by = query_text(request, "by")
     if by and by not in statistics.GROUPINGS:
         problems.append("统计口径无效，已按默认口径显示")
     if by not in statistics.GROUPINGS:
         by = _default_grouping(user)
     year = _year(request, problems)
     batch = None
-    raw_batch = request.GET.get("batch", "").strip()
+    raw_batch = query_text(request, "batch")
     if raw_batch:
         batch_id = parse_id(raw_batch)
         batch = _visible_batches(user).filter(pk=batch_id).first() if batch_id else None
@@ -81,15 +81,13 @@ def statistics_page(request):
             access.refuse(user, f"statistics of batch {raw_batch[:20]}")
     batches = list(_visible_batches(user))
     table = statistics.statistics(user, by=by, batches=[batch] if batch else None, year=year)
-    page = Paginator(table.groups, GROUPS_PER_PAGE).get_page(parse_count(request.GET.get("page")))
+    page = Paginator(table.groups, GROUPS_PER_PAGE).get_page(query_count(request, "page"))
     managed = set(Batch.objects.managed_by(user).filter(pk__in=[b.pk for b in batches]).values_list("pk", flat=True))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "dashboards/statistics.html", {
         "problems": problems, "by": by, "groupings": statistics.GROUPINGS.items(), "year": year,
         "years": _years(batches), "batch": batch, "batches": batches, "table": table, "page": page,
         "sections": _sections(table, page.object_list), "counted_label": statistics.COUNTED_REPORT_LABEL,
-        "managed_batches": [b for b in batches if b.pk in managed], "query": params.urlencode(),
+        "managed_batches": [b for b in batches if b.pk in managed], "query": query_without(request, "page"),
     })
 
 
@@ -106,7 +104,7 @@ def statistics_compare(request):
     _require_statistics_role(user)
     problems = []
     year = _year(request, problems)
-    raw = [value.strip() for value in request.GET.getlist("batches") if value.strip()]
+    raw = query_texts(request, "batches")
     ids = []
     for value in raw:
         batch_id = parse_id(value)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from branches.access import refuse
+from branches.inputs import query_choice
 from branches.pagination import paginate, query_without_page
 from branches.uploads import inline_image_response
 from cultivation.reports.thumbnails import thumbnail_path
@@ -38,7 +39,7 @@ def picture(request, pk):
     attachment = showcase.public_pictures().filter(pk=pk).first()
     if attachment is None:
         refuse(request.user, f"showcase picture {pk}")
-    small = thumbnail_path(attachment) if request.GET.get("size") == "small" else None
+    small = thumbnail_path(attachment) if query_choice(request, "size", {"small"}) else None
     if small is not None:  # the cards' copy, once the background task has made it
         return inline_image_response(small, content_type="image/jpeg", name=attachment.original_name)
     return inline_image_response(attachment.path, content_type=attachment.content_type,

@@ -180,6 +180,17 @@ class ReasonForm(PlainTextForm):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
+class RoundCloseForm(PlainTextForm):
+    """The close button: the page's version only (no reason is shown, so none is read)."""
+
+    version = VersionField(required=False)
+
+
+class RoundReopenForm(RoundCloseForm):
+    reason = forms.CharField(label="重新开放的原因", required=False, max_length=500,
+                             error_messages={"max_length": "不能超过500字"})
+
+
 class PublishForm(PlainTextForm):
     title = forms.CharField(label="公示标题", max_length=150)
     body = forms.CharField(label="公示说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from branches import access
 from branches.enums import Role
 from branches.exports import xlsx_response
-from branches.inputs import STALE_PAGE, parse_id, posted_version
+from branches.inputs import STALE_PAGE, posted_choice, posted_version, query_choice, query_id
 from branches.pagination import paginate, query_without_page
 from cultivation.views.common import flash_refusal, project_panels
 from cultivation import workflow
@@ -26,8 +26,8 @@ from transitions.refusals import MoveRefused
 
 from . import exports, rules, scoring, selectors, services, sheets
 from .enums import RoundState, SheetState
-from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundForm, RoundSettingsForm,
-                    SelfEvaluationForm, SheetForm)
+from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundCloseForm, RoundForm,
+                    RoundReopenForm, RoundSettingsForm, SelfEvaluationForm, SheetForm)
 from .models import Round
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,8 +67,7 @@ def _staff_round(request, pk):
 @login_required
 def queue(request):
     _require_reviewer(request.user)
-    status = request.GET.get("status", "")
-    status = status if status in selectors.QUEUE_FILTERS else ""
+    status = query_choice(request, "status", selectors.QUEUE_FILTERS, default="")
     page = paginate(request, selectors.queue(request.user, status=status))
     return render(request, "evaluations/queue.html", {
         "page": page, "status_label": selectors.QUEUE_FILTERS.get(status, ""), "query": query_without_page(request), "progress": selectors.queue_progress(request.user),
@@ -98,7 +97,7 @@ def sheet(request, round_pk, project_pk):
     if request.method == "POST" and not locked:
         form = SheetForm(request.POST, criteria=criteria)
         if form.is_valid():
-            submit = request.POST.get("action") == "submit"
+            submit = posted_choice(request, "action", {"save", "submit"}) == "submit"
             try:
                 services.sheet_save(sheet=sheet, actor=request.user, values=form.values(),
                                     comment=form.cleaned_data["comment"],
@@ -173,7 +172,7 @@ def self_evaluation(request, round_pk, project_pk):
     if request.method == "POST" and not locked:
         form = SelfEvaluationForm(request.POST, criteria=criteria)
         if form.is_valid():
-            submit = request.POST.get("action") == "submit"
+            submit = posted_choice(request, "action", {"save", "submit"}) == "submit"
             try:
                 services.self_evaluation_save(round_=round_, project=project, actor=request.user,
                                               narrative=form.cleaned_data["narrative"], values=form.values(),
@@ -294,7 +293,7 @@ def round_edit(request, pk):
 
 def _reviewer_filter(request, reviewers):
     """The reviewer named by ?reviewer= among those who may be assigned, else None (every project)."""
-    pk = parse_id(request.GET.get("reviewer", ""))
+    pk = query_id(request, "reviewer")
     return next((reviewer for reviewer in reviewers if reviewer.pk == pk), None) if pk else None
 
 
@@ -363,13 +362,13 @@ def round_reopen(request, pk):
 
 def _round_move(request, pk, name):
     round_ = _staff_round(request, pk)
-    version, version_ok = posted_version(request)
-    if not version_ok:
-        messages.error(request, STALE_PAGE)
+    form = (RoundCloseForm if name == "close" else RoundReopenForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, STALE_PAGE if "version" in form.errors else f"重新开放的原因{form.errors['reason'][0]}")
         return redirect("evaluations:round_detail", pk=round_.pk)
     try:
-        services.round_move(round_=round_, name=name, actor=request.user, reason=request.POST.get("reason", ""),
-                            expected_version=version)
+        services.round_move(round_=round_, name=name, actor=request.user, reason=form.cleaned_data.get("reason", ""),
+                            expected_version=form.cleaned_data["version"])
     except MoveRefused as refused:
         flash_refusal(request, refused)
     else:

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
+from branches.inputs import posted_text, query_flag
 from branches.pagination import paginate, query_without_page
 
 from . import selectors, services
@@ -16,7 +17,7 @@ from .models import Notification
 @login_required
 @require_GET
 def inbox_list(request):
-    unread_only = request.GET.get("unread") == "1"
+    unread_only = query_flag(request, "unread")
     page = paginate(request, selectors.inbox(request.user, unread_only=unread_only))
     return render(request, "notifications/notification_list.html", {
         "page": page, "query": query_without_page(request), "unread_only": unread_only,
@@ -32,7 +33,7 @@ def inbox_read(request, pk):
     services.notification_read(notification=notification, user=request.user)
     target = notification.url
     # Only a link into this site is followed, so a notification cannot send anyone elsewhere.
-    if request.POST.get("open") and target and url_has_allowed_host_and_scheme(
+    if posted_text(request, "open") and target and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("notifications:inbox_list")

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from branches import access
 from branches.enums import Role
 from branches.exports import Column, xlsx_response
-from branches.inputs import parse_count
+from branches.inputs import parse_count, posted_text, query_choice, query_text
 from branches.pagination import paginate, query_without_page
 from transitions.refusals import MoveRefused
 
 from . import appraisal
+from .appraisal_forms import AppraisalForm
 from .models import AppraisalResult
 
 LEVELS = {"branch": "党支部书记", "unit": "二级党组织书记"}
@@ -42,9 +43,10 @@ def _require_reader(user):
         access.refuse(user, "appraisal records", not_found=False)
 
 
-def _year(request):
-    """?year= if it is a plain year, else the year a 评议 looks back on (with a note when one was given)."""
-    raw = request.GET.get("year") or request.POST.get("year")
+def _year(request, posted=""):
+    """?year= (or the posted year) if it is a plain year, else the year a 评议 looks back on (with a note
+    when one was given)."""
+    raw = query_text(request, "year") or posted
     year = parse_count(raw) if raw else None
     this_year = timezone.localdate().year
     if year is None or not 2000 <= year <= this_year:
@@ -55,8 +57,7 @@ def _year(request):
 
 
 def _listing(request):
-    level = request.GET.get("level")
-    level = level if level in LEVELS else "branch"
+    level = query_choice(request, "level", LEVELS, default="branch")
     year = _year(request)
     branches, units = appraisal.records(request.user, year)
     return level, year, branches if level == "branch" else units
@@ -101,10 +102,14 @@ def appraisal_save(request, pk):
     organization = access.visible_organization_or_404(request.user, pk)
     if not appraisal.may_record(request.user, organization):
         access.refuse(request.user, f"recording the appraisal of {pk}", not_found=False)
-    year = _year(request)
+    year = _year(request, posted_text(request, "year"))
+    form = AppraisalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(reverse("planning:appraisal_detail", args=[organization.pk]) + f"?year={year}")
     try:
         appraisal.appraisal_record(organization=organization, year=year, actor=request.user,
-                                   result=request.POST.get("result", ""), note=request.POST.get("note", ""))
+                                   result=form.cleaned_data["result"], note=form.cleaned_data["note"])
     except MoveRefused as refused:
         messages.error(request, str(refused))
     else:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.audit import action_label
+from branches.inputs import query_choice
 from branches.models import Event
 from branches.pagination import paginate
 from cultivation.enums import Actor
@@ -122,9 +123,7 @@ def review_queue(request):
     if not tabs:
         access.refuse(request.user, "task book queue", not_found=False)
     # 组织部 staff open on what waits for their confirmation; an unknown tab reads as the default.
-    tab = request.GET.get("tab")
-    if tab not in tabs:
-        tab = tabs[-1]
+    tab = query_choice(request, "tab", tabs, default=tabs[-1])
     counts = selectors.queue_counts(request.user, tabs)
     return render(request, "planning/review_queue.html", {
         "tab": tab, "tab_label": selectors.QUEUE_TABS[tab],

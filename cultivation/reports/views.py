@@ -18,6 +18,7 @@ from branches import access
 from branches.audit import action_label
 from branches.enums import Role
 from branches.exports import xlsx_response
+from branches.inputs import parse_id, posted_choice, posted_text, pressed
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.registry import declared
@@ -223,19 +224,20 @@ def report_detail(request, pk):
     })
 
 
-def _edit_action(post):
+def _edit_action(request):
     """What the report page's one form was sent to do: ("save"|"submit"|"add"|"delete", detail).
 
     Every button of the page sits in one form, so the typed report travels with any of them: uploading
     a file or deleting an item first saves the draft, and nothing typed is lost.
     """
-    if "submit" in post:
+    if pressed(request, "submit"):
         return "submit", None
-    if post.get("add") in EvidenceKind.values:
-        return "add", post["add"]
-    kind, _, item = (post.get("delete") or "").partition(":")
-    if kind in EvidenceKind.values and item.isascii() and item.isdigit() and len(item) <= 18:
-        return "delete", (kind, int(item))
+    added = posted_choice(request, "add", EvidenceKind.values)
+    if added:
+        return "add", added
+    kind, _, item = posted_text(request, "delete").partition(":")
+    if kind in EvidenceKind.values and parse_id(item) is not None:
+        return "delete", (kind, parse_id(item))
     return "save", None
 
 
@@ -290,7 +292,7 @@ def report_edit(request, pk):
     recorded = report_selectors.activity_progress(report)  # the activities in order, each with its row or None
     progress = {row.activity_id: row for activity, row in recorded if row}
     activities = [activity for activity, row in recorded]
-    action, detail = _edit_action(request.POST) if request.method == "POST" else ("", None)
+    action, detail = _edit_action(request) if request.method == "POST" else ("", None)
     form = ReportForm(request.POST or None, instance=report, activities=activities, progress=progress,
                       draft=action in ("add", "delete"))
     evidence_forms = _evidence_forms(report, request.POST, request.FILES, bound=detail if action == "add" else None)

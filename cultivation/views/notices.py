@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.exports import xlsx_response
-from branches.inputs import parse_id
+from branches.inputs import posted_choice, query_choice, query_flag, query_id
 from branches.pagination import paginate, query_without_page
 
 from .. import notices as notice_services
@@ -22,9 +22,9 @@ from .common import form_errors, managed_batch_or_404, require_staff, run
 def _filtered_notices(request, today):
     """The notice list's filters (?batch=, ?open=1, ?pending=1) and the notices they select: one place
     for the page and its export."""
-    pk = parse_id(request.GET.get("batch", ""))
+    pk = query_id(request, "batch")
     batch = Batch.objects.managed_by(request.user).filter(pk=pk).first() if pk else None
-    is_open, pending = request.GET.get("open") == "1", request.GET.get("pending") == "1"
+    is_open, pending = query_flag(request, "open"), query_flag(request, "pending")
     notices = selectors.staff_notices(request.user, batch=batch, open_on=today if is_open else None, pending=pending)
     return batch, is_open, pending, notices
 
@@ -51,9 +51,8 @@ def notice_export(request):
 def notice_create(request, pk):
     require_staff(request.user)
     batch = managed_batch_or_404(request.user, pk)
-    kind = request.POST.get("kind") or request.GET.get("kind") or NoticeKind.RECOGNITION
-    if kind not in NoticeKind.values:
-        kind = NoticeKind.RECOGNITION
+    kind = (posted_choice(request, "kind", NoticeKind.values) or query_choice(request, "kind", NoticeKind.values)
+            or NoticeKind.RECOGNITION)
     candidates = selectors.projects_for(request.user).filter(
         notice_services.eligible(kind), batch=batch).order_by("unit__code", "nomination_rank", "id")
     today = timezone.localdate()

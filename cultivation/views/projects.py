@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.exports import xlsx_response
-from branches.inputs import STALE_PAGE, next_path, posted_version
+from branches.inputs import STALE_PAGE, posted_next, posted_version, pressed
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
@@ -188,7 +188,7 @@ def project_edit(request, pk):
 
 def back(request, project):
     """Back to the page the form was on (a list of nominations, say), or to the project."""
-    target = next_path(request, request.POST.get("next"))
+    target = posted_next(request)
     return redirect(target) if target else to_project(project)
 
 
@@ -223,7 +223,7 @@ def project_recommend(request, pk):
     require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
     form = RecommendForm(request.POST)
     if form.is_valid():
-        nominate = "nominate" in request.POST
+        nominate = pressed(request, "nominate")
         _, ok = run(request, lambda: services.project_recommend(
             project=project, actor=request.user, rank=form.cleaned_data["rank"],
             recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],

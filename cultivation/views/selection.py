@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from branches import access
 from branches.exports import xlsx_response
 from branches.enums import BranchType, Role
-from branches.inputs import parse_ids
+from branches.inputs import query_ids
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 
@@ -88,7 +88,7 @@ def nominations_export(request, pk):
 def compare(request, pk):
     require_staff(request.user)
     batch = managed_batch_or_404(request.user, pk)
-    ids = parse_ids(request.GET.getlist("ids"), limit=COMPARE_MAX)
+    ids = query_ids(request, "ids", limit=COMPARE_MAX)
     projects = list(selectors.projects_with_activities(
         selectors.projects_for(request.user).filter(batch=batch, pk__in=ids)).order_by("unit__code", "nomination_rank"))
     elsewhere = selectors.elsewhere_by_organization(projects, batch)

@@ -210,3 +210,22 @@ def test_every_page_links_a_favicon_and_favicon_ico_answers(client, tree):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"] == "/static/img/favicon.ico"
     assert finders.find("img/favicon.ico") and finders.find("img/favicon.svg")
+
+
+def test_a_request_for_another_host_gets_the_chinese_400_page(client, settings):
+    # Django's own answer to a Host not in ALLOWED_HOSTS was an English "Bad Request (400)".
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/", HTTP_HOST="evil.example")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请求无效" in page and 'lang="zh-CN"' in page and "Bad Request" not in page
+
+
+@pytest.mark.parametrize("name", ["0" * 32, "f" * 32, "abc", "not-a-worker-file", "a" * 300])
+def test_a_worker_export_that_does_not_exist_answers_404_with_debug_off(client_for, tree, settings, name):
+    settings.DEBUG = False
+    client = client_for(tree.unit_staff)
+    client.raise_request_exception = False
+    response = client.get(reverse("branches:export_file", args=[name]), {"name": "名单.xlsx"})
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()

@@ -152,3 +152,25 @@ def test_a_score_sheet_longer_than_the_limit_is_refused_before_reading(panel):
     for data in (declared, gap, empty):
         result = sheets.check(upload(data), panel.round)
         assert [p.message for p in result.problems] == ["文件超过单次导入上限 2000 行，请拆分后分批导入"]
+
+
+def test_a_score_matrix_with_hostile_row_or_cell_places_is_refused_in_chinese(panel):
+    from branches.roster import DAMAGED_MESSAGE
+    from tests.branches.xlsx import inline_row, raw_xlsx
+
+    header = inline_row(1, sheets.FIXED)
+    damaged = sheets.check(upload(raw_xlsx([header, '<row r="²"/>'])), panel.round)
+    assert [p.message for p in damaged.problems] == [DAMAGED_MESSAGE]
+    far = [f'<row r="{n}"><c r="XFD{n}"><v>1</v></c></row>' for n in range(2, 200)]
+    wide = sheets.check(upload(raw_xlsx([header] + far)), panel.round)
+    assert [p.message for p in wide.problems] == [f"文件超过 {sheets.MAX_COLUMNS} 列的上限，请删除多余的列后再导入"]
+
+
+def test_a_twenty_digit_project_number_is_named_not_a_failure(panel, client_for):
+    # parse_id takes at most 18 digits: a larger number never reaches the database (bigint).
+    def spoil(sheet):
+        sheet.cell(row=2, column=1, value="12345678901234567890")
+    data = edited(exported(panel.round), spoil)
+    response = client_for(panel.tree.staff).post(reverse("evaluations:round_import", args=[panel.round.pk]),
+                                                 {"file": upload(data), "dry_run": "on"})
+    assert response.status_code == 200 and "找不到项目编号“12345678901234567890”" in response.content.decode()

@@ -158,3 +158,11 @@ def test_the_list_runs_the_same_queries_at_any_size(tree, client_for, django_ass
     # navbar's unread count
     with django_assert_num_queries(12):
         assert client.get(url).content.decode().count('data-testid="appraisal-row"') == size
+
+
+def test_an_appraisal_note_with_a_nul_byte_is_refused_and_changes_nothing(tree, client_for):
+    # PostgreSQL refuses a NUL in text: read past a form, the note answered a 500 there.
+    response = client_for(tree.unit_staff).post(
+        reverse("planning:appraisal_save", args=[tree.branch_a1.pk]),
+        {"year": timezone.localdate().year, "result": "good", "note": "落实\x00到位"}, follow=True)
+    assert "不能包含控制字符" in response.content.decode() and not Appraisal.objects.exists()

@@ -113,7 +113,17 @@ def round_assign(world):
 def round_reopen(world):
     round_ = scene(world, "own", closed=True)["round"]
     return (world.tree.staff, reverse("evaluations:round_reopen", args=[round_.pk]),
-            with_fields(form_payloads(ef.ReasonForm), version=VERSION), lambda: Round.objects.get(pk=round_.pk).version)
+            form_payloads(ef.RoundReopenForm, version=st.just(VERSION)),
+            lambda: Round.objects.get(pk=round_.pk).version)
+
+
+def round_close(world):
+    """The close button carries no reason: a hostile one posted anyway is never read."""
+    round_ = scene(world, "own")["round"]
+    payloads = st.tuples(form_payloads(ef.RoundCloseForm, version=st.just(VERSION)), hostile_text).map(
+        lambda parts: ({**parts[0][0], "reason": parts[1]}, parts[0][1]))
+    return (world.tree.staff, reverse("evaluations:round_close", args=[round_.pk]), payloads,
+            lambda: Round.objects.get(pk=round_.pk).version)
 
 
 def sheet_reopen(world):
@@ -172,7 +182,8 @@ def round_import(world):
     return world.tree.staff, reverse("evaluations:round_import", args=[found["round"].pk]), payloads, None
 
 
-CASES = [score_sheet, self_evaluation, conflicts, round_create, round_edit, round_assign, round_reopen, sheet_reopen,
+CASES = [score_sheet, self_evaluation, conflicts, round_create, round_edit, round_assign, round_reopen, round_close,
+         sheet_reopen,
          round_publish, round_import]
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from hypothesis import strategies as st
 
 from planning import forms as pf
+from planning.appraisal_forms import AppraisalForm
 from planning.models import TaskBook
 
 from .fuzz import form_payloads, fuzz_view
@@ -65,7 +66,15 @@ def report_tasks(world):
             form_payloads(pf.TaskProgressForm, task=tasks), None)
 
 
-CASES = [roadmap, task_add, task_edit, start, move, report_tasks]
+def appraisal(world):
+    """The 述职评议 result a 二级党组织 records for its branch: the note was read past a form (NUL: a 500)."""
+    years = st.one_of(st.integers(1990, 2100).map(str), st.text(max_size=30))
+    payloads = st.tuples(form_payloads(AppraisalForm), years).map(
+        lambda parts: ({**parts[0][0], "year": parts[1]}, parts[0][1]))
+    return (world.tree.unit_staff, reverse("planning:appraisal_save", args=[world.branch("own").pk]), payloads, None)
+
+
+CASES = [roadmap, task_add, task_edit, start, move, report_tasks, appraisal]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])

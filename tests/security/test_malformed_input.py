@@ -18,12 +18,13 @@ from branches.inputs import DateField, latest_date, next_path, parse_count, pars
 from cultivation.models import Project, Spending
 from evaluations.models import Round
 
+from tests.branches.test_plain_text import FORM_MODULES  # every forms module of the apps, found
+
 from . import matrix_cultivation as m
 from .matrix_evaluations import scene
 
 pytestmark = pytest.mark.django_db
 
-FORM_MODULES = ["branches.forms", "cultivation.forms", "cultivation.reports.forms", "evaluations.forms"]
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -160,6 +160,19 @@ def test_a_zip_bomb_is_refused(monkeypatch):
     assert "压缩内容过大" in refused(docx_bytes({"word/media/big.bin": b"\x00" * 20_000}), "a.docx")
 
 
+def test_a_docx_that_unpacks_to_450_mb_is_refused():
+    # 2 MB on the wire: within the upload limit, yet no real document unpacks to anything like it.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        with archive.open("word/media/big.bin", "w", force_zip64=True) as big:
+            for _ in range(27):
+                big.write(bytes(16 * 1024 * 1024))
+    assert len(buffer.getvalue()) < uploads.DEFAULT_MAX_BYTES
+    assert "压缩内容过大" in refused(buffer.getvalue(), "a.docx")
+
+
 def test_size_limits_and_empty_files():
     assert "文件是空的" in refused(b"", "a.pdf")
     assert "超过上限" in refused(PDF, "a.pdf", max_bytes=len(PDF) - 1)
