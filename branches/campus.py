@@ -9,7 +9,8 @@ second way into their accounts that the campus cannot revoke.
 
 Where the user goes next is decided here, not by django-cas-ng: with CAS_LOGIN_NEXT_PAGE unset it follows
 ?next= (and, without one, the Referer) unchecked, after login and logout alike. Every target must be a
-page of this site by Django's url_has_allowed_host_and_scheme; anything else goes to the home page.
+path of this site (inputs.next_path, by Django's url_has_allowed_host_and_scheme); anything else goes to
+the home page.
 """
 
 from django.conf import settings
@@ -18,13 +19,13 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_cas_ng import views as cas_views
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.utils import get_cas_client
 
+from .inputs import next_path
 from .models import CampusIdentity
 from .signin import AdministratorLoginForm
 
@@ -67,11 +68,9 @@ def _refuse(request, reason, campus_id=""):
 
 
 def safe_next(request, target):
-    """target when it is a page of this site (same host, no //host, no other scheme), else the home page."""
-    if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    """target when it is a path of this site (inputs.next_path: url_has_allowed_host_and_scheme, no //host,
+    no other scheme), else the home page."""
+    return next_path(request, target) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_safe_next(request):
