@@ -6,18 +6,26 @@ on the way in: an unknown number, an account switched off or a ticket the server
 refused with a page saying so. While CAS is on, password login is for the system's administrators
 alone, at /login/local/: a campus's staff sign in once, centrally, and a password kept here would be a
 second way into their accounts that the campus cannot revoke.
+
+Where the user goes next is decided here, not by django-cas-ng: with CAS_LOGIN_NEXT_PAGE unset it follows
+?next= (and, without one, the Referer) unchecked, after login and logout alike. Every target must be a
+path of this site (inputs.next_path, by Django's url_has_allowed_host_and_scheme); anything else goes to
+the home page.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_cas_ng import views as cas_views
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.utils import get_cas_client
 
+from .inputs import next_path
 from .models import CampusIdentity
 from .signin import AdministratorLoginForm
 
@@ -59,6 +67,23 @@ def _refuse(request, reason, campus_id=""):
     return None
 
 
+def safe_next(request, target):
+    """target when it is a path of this site (inputs.next_path: url_has_allowed_host_and_scheme, no //host,
+    no other scheme), else the home page."""
+    return next_path(request, target) or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_safe_next(request):
+    # django-cas-ng reads "next" from request.GET in several places (the service URL, the page after login
+    # or logout) and falls back to the Referer when it is missing: one checked value, always present,
+    # is the only input it gets. The same value comes back from the CAS server inside the service URL.
+    request.GET = request.GET.copy()
+    request.GET["next"] = safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    if "next" in request.POST:
+        request.POST = request.POST.copy()
+        request.POST["next"] = request.GET["next"]
+
+
 class CampusLoginView(cas_views.LoginView):
     def get(self, request):
         try:
@@ -67,10 +92,28 @@ class CampusLoginView(cas_views.LoginView):
             message = getattr(request, "campus_refusal", REFUSALS["ticket"])
             return render(request, "registration/campus_refused.html", {"message": message}, status=403)
 
+    def post(self, request):
+        if "logoutRequest" not in request.POST:
+            return super().post(request)
+        # Single sign-out: the CAS server ends the session its ticket opened here. It gets a plain answer,
+        # not django-cas-ng's redirect, which its HTTP client would follow round our login page back to
+        # itself; a request that is not SAML (get_saml_slos answers None) ends nothing and is no 500.
+        client = get_cas_client(request=request)
+        if client.get_saml_slos(request.POST["logoutRequest"]) is not None:
+            cas_views.clean_sessions(client, request)
+        return HttpResponse("ok\n", content_type="text/plain")
 
+
+@csrf_exempt
 def login(request):
-    """/login/: through the campus CAS server when it is configured, else the password form."""
+    """/login/: through the campus CAS server when it is configured, else the password form.
+
+    Exempt from the CSRF check because the CAS server POSTs its single sign-out (a SAML logoutRequest)
+    here, the service URL, without a token. The password form keeps its check: Django's LoginView
+    applies csrf_protect itself.
+    """
     if enabled():
+        _with_safe_next(request)
         return CampusLoginView.as_view()(request)
     return auth_views.LoginView.as_view(redirect_authenticated_user=True)(request)
 
@@ -79,6 +122,7 @@ def login(request):
 def logout(request):
     """/logout/ (a POST, as Django's): ends the CAS session too when CAS is on (CAS_LOGOUT_COMPLETELY)."""
     if enabled():
+        _with_safe_next(request)
         view = cas_views.LogoutView()
         view.setup(request)
         return view.get(request)

@@ -115,6 +115,7 @@ CAS_LOGOUT_COMPLETELY = True
 CAS_LOGIN_MSG = None
 CAS_LOGGED_MSG = None
 CAS_REDIRECT_URL = "/"
+CAS_IGNORE_REFERER = True  # the page after login/logout is only ever a checked ?next= (branches/campus.py)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "branches.signin.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

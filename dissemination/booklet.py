@@ -2,8 +2,10 @@
 
 典型经验 comes from the acceptance materials: the project's "四个一" deliverable 一套可复制推广的典型经验
 (FinalDeliverable of kind experience: its title and description), falling back to the 经验 written in the
-application when none was filed; the 工作总结报告 (FinalReport.summary) follows it. Outcomes are the
-reports' Outcome rows, pictures the image attachments. Compiled in a constant number of queries.
+application when none was filed; the 工作总结报告 (FinalReport.summary) follows it. Outcomes and pictures are
+those the public showcase shows (showcase.py decides: never a draft or sent-back report's), since the
+booklet is published too. Compiled in a constant number of queries; the print page, the .docx and the
+.docx the worker builds all read it.
 """
 
 from dataclasses import dataclass, field
@@ -11,10 +13,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from cultivation.enums import ProjectState
-from cultivation.models import Attachment, Project
+from cultivation.models import Project
 from cultivation.models.reviews import DeliverableKind, FinalDeliverable
-from branches.uploads import INLINE_IMAGE_TYPES
 from planning.selectors import published_commendations_of
+
+from .showcase import public_outcomes, public_pictures
 
 
 def pieces_of(projects):
@@ -49,9 +52,8 @@ def compile_booklet(batch):
         Project.objects.filter(batch=batch, state=ProjectState.ACCEPTED)
         .select_related("organization", "final_report")
         .prefetch_related(
-            "outcomes",
-            Prefetch("attachments", queryset=Attachment.objects.filter(content_type__in=list(INLINE_IMAGE_TYPES))
-                     .order_by("created_at", "id"), to_attr="pictures"),
+            Prefetch("outcomes", queryset=public_outcomes()),
+            Prefetch("attachments", queryset=public_pictures().order_by("created_at", "id"), to_attr="pictures"),
             Prefetch("deliverables", queryset=FinalDeliverable.objects.filter(kind=DeliverableKind.EXPERIENCE),
                      to_attr="experience_items"),
         )

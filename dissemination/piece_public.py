@@ -42,10 +42,23 @@ def piece_picture(request, pk, picture):
     return inline_image_response(found.path, content_type=found.content_type, name=found.original_name)
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are plain text (type="text").
+
+    Django writes every summary as type="html": a reader then renders the piece's text, escaped only once
+    for XML, as markup, so a <script> or <img onerror> typed into a piece would run in the reader.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class PieceFeed(Feed):
     """The approved pieces, newest first, as Atom: each entry links to its public page."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "样板党支部建设宣传稿件"
     subtitle = "经二级党组织和组织部审核通过的创建纪实报道、新闻简稿和工作专报"
 

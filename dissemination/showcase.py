@@ -39,6 +39,11 @@ def handed_in_q():
     return Q(report__isnull=True) | Q(report__state__in=HANDED_IN_STATES)
 
 
+def public_outcomes():
+    """The outcomes the showcase (and the booklet) may show."""
+    return Outcome.objects.filter(handed_in_q(), project__state__in=SHOWCASED_STATES)
+
+
 def public_pictures():
     """The raster image attachments the showcase may show (and serve, without logging in)."""
     return Attachment.objects.filter(handed_in_q(), project__state__in=SHOWCASED_STATES,
@@ -110,7 +115,7 @@ def showcase_project(pk):
         showcased_projects().filter(pk=pk)
         .select_related("organization__unit", "batch__owner", "final_report", "micro_video")
         .prefetch_related(
-            Prefetch("outcomes", queryset=Outcome.objects.filter(handed_in_q()).order_by("achieved_on", "id"),
+            Prefetch("outcomes", queryset=public_outcomes().order_by("achieved_on", "id"),
                      to_attr="public_outcomes"),
             _pictures_prefetch(),
             Prefetch("deliverables", queryset=FinalDeliverable.objects.filter(kind=DeliverableKind.EXPERIENCE)

@@ -12,11 +12,14 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
+from django_cas_ng.models import SessionTicket
 
 from branches.models import CampusIdentity
 
@@ -43,9 +46,10 @@ class CasServer:
         self.process.stdin.close()
         self.process.wait(timeout=10)
 
-    def sign_in(self, login_url, campus_id):
+    def sign_in(self, login_url, campus_id, browser=None):
         """What the user's browser does at the CAS login page: type the campus password, come back with a ticket."""
-        browser = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        browser = browser or urllib.request.build_opener(
+            NoRedirect, urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         form = browser.open(login_url).read().decode()
         data = urlencode({"username": campus_id, "password": "campus-pass",
                           "csrfmiddlewaretoken": CSRF.search(form).group(1)}).encode()
@@ -73,10 +77,16 @@ def cas(settings, cas_server):
     return cas_server
 
 
-def back_from_cas(client, cas, campus_id, next_page="/"):
-    response = client.get(reverse("login") + f"?next={next_page}")
+def back_from_cas(client, cas, campus_id, next_page="/", **headers):
+    response = client.get(reverse("login") + f"?next={quote(next_page, safe='')}", headers=headers)
     assert response.status_code == 302 and response["Location"].startswith(cas.url + "login?")
     return client.get(cas.sign_in(response["Location"], campus_id).replace("http://testserver", ""))
+
+
+# Every way a "next" could leave the site: another host, a scheme-relative //host, a scheme without
+# slashes that browsers still read as a host, a backslash browsers turn into a slash, another scheme.
+OFF_SITE = ["https://evil.example/", "//evil.example/", "https:evil.example", "/\\evil.example",
+            "javascript:alert(1)", "http://testserver.evil.example/"]
 
 
 def test_a_known_campus_id_opens_its_account(client, tree, cas):
@@ -132,6 +142,95 @@ def test_logout_ends_the_cas_session_too(client, tree, cas):
     assert response.status_code == 302 and response["Location"].startswith(cas.url + "logout")
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
     assert client.get(reverse("logout")).status_code == 405  # a link cannot log anyone out
+
+
+@pytest.mark.parametrize("next_page", OFF_SITE)
+def test_cas_login_never_sends_anyone_off_site(client, tree, cas, next_page):
+    CampusIdentity.objects.create(user=tree.secretary, campus_id="20230017")
+    # The way in: the next page comes back from the CAS server inside the service URL.
+    assert back_from_cas(client, cas, "20230017", next_page)["Location"] == "/"
+    # Signed in already: /login/ answers at once, without asking the CAS server.
+    again = client.get(reverse("login"), {"next": next_page})
+    assert again.status_code == 302 and again["Location"] == "/"
+
+
+def test_cas_login_ignores_the_referer_and_keeps_a_next_page_on_the_site(client, tree, cas):
+    CampusIdentity.objects.create(user=tree.secretary, campus_id="20230017")
+    response = back_from_cas(client, cas, "20230017", "", referer="https://evil.example/phish")
+    assert response["Location"] == "/"
+    client.logout()
+    inbox = reverse("notifications:inbox_list")
+    assert back_from_cas(client, cas, "20230017", f"{inbox}?page=2")["Location"] == f"{inbox}?page=2"
+
+
+@pytest.mark.parametrize("next_page", [*OFF_SITE, ""])
+def test_cas_logout_returns_to_this_site_only(client, tree, cas, next_page):
+    CampusIdentity.objects.create(user=tree.secretary, campus_id="20230017")
+    back_from_cas(client, cas, "20230017")
+    response = client.post(reverse("logout") + f"?next={quote(next_page, safe='')}",
+                           {"next": next_page}, headers={"referer": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"].startswith(cas.url + "logout")
+    assert parse_qs(urlsplit(response["Location"]).query)["service"] == ["http://testserver/"]
+
+
+@pytest.mark.parametrize("next_page", OFF_SITE)
+def test_password_login_and_logout_never_send_anyone_off_site(client, tree, settings, next_page):
+    settings.CAS_SERVER_URL = ""
+    tree.staff.set_password("Staff-pass-2026")
+    tree.staff.save()
+    signed_in = client.post(reverse("login"), {"username": "staff", "password": "Staff-pass-2026", "next": next_page})
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("home")
+    again = client.get(reverse("login"), {"next": next_page})
+    assert again.status_code == 302 and again["Location"] == reverse("home")
+    signed_out = client.post(reverse("logout"), {"next": next_page}, headers={"referer": "https://evil.example/"})
+    assert signed_out.status_code == 302 and signed_out["Location"] == reverse("login")
+
+
+def test_without_cas_the_password_form_still_needs_its_csrf_token(tree, settings):
+    settings.CAS_SERVER_URL = ""
+    tree.staff.set_password("Staff-pass-2026")
+    tree.staff.save()
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("login"), {"username": "staff", "password": "Staff-pass-2026"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_campus_logout_ends_the_session_here_too(live_server, cas, django_user_model):
+    """Single sign-out, end to end: the user signs out at the CAS server, which POSTs a SAML logoutRequest
+    to the service URL (this site's /login/, served live); the session that ticket opened must end."""
+    user = django_user_model.objects.create_user("campus-user")
+    CampusIdentity.objects.create(user=user, campus_id="20230017")
+    cookies = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(cookies))
+
+    def visit(url):
+        try:
+            return browser.open(url)
+        except urllib.error.HTTPError as answer:
+            if answer.code in (301, 302):
+                return answer
+            raise
+
+    to_cas = visit(live_server.url + reverse("login") + "?next=/")
+    assert to_cas.headers["Location"].startswith(cas.url + "login?")
+    returned = cas.sign_in(to_cas.headers["Location"], "20230017", browser)
+    assert visit(returned).headers["Location"] == "/"
+    assert visit(live_server.url + reverse("home")).status == 200
+    assert SessionTicket.objects.count() == 1 and Session.objects.count() == 1
+
+    visit(cas.url + "logout")  # mama-cas sends the logoutRequest before it answers
+
+    assert SessionTicket.objects.count() == 0 and Session.objects.count() == 0
+    home = visit(live_server.url + reverse("home"))
+    assert home.status == 302 and home.headers["Location"].startswith(reverse("login"))
+
+
+def test_a_logout_request_that_is_not_saml_ends_nothing(client, tree, cas):
+    CampusIdentity.objects.create(user=tree.secretary, campus_id="20230017")
+    back_from_cas(client, cas, "20230017")
+    response = Client().post(reverse("login"), {"logoutRequest": "<not-saml"})
+    assert response.status_code == 200
+    assert client.get(reverse("home")).wsgi_request.user == tree.secretary
 
 
 def test_password_login_is_for_administrators_while_cas_is_on(client, tree, cas, django_user_model):

@@ -19,6 +19,7 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP
                                                  "django.template.context_processors.request"]}}]
 USE_TZ = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # a test server: fast logins
-# The app under test is the one service; it receives the employee number as an attribute as well.
-MAMA_CAS_SERVICES = [{"SERVICE": r"^http://testserver/", "CALLBACKS": ["tests.cas_server.serve.employee_number"],
+# The app under test is the one service (the test client, or the live server for single sign-out); it
+# receives the employee number as an attribute as well, and a logoutRequest when the user signs out here.
+MAMA_CAS_SERVICES = [{"SERVICE": r"^http://(testserver|localhost:\d+)/", "CALLBACKS": ["tests.cas_server.serve.employee_number"],
                       "LOGOUT_ALLOW": True}]

@@ -85,3 +85,44 @@ def test_booklet_shows_the_published_commendations_of_each_chapter(tree, client_
     document = Document(io.BytesIO(client.get(reverse("dissemination:booklet_docx", args=[batch.pk])).content))
     texts = [p.text for p in document.paragraphs]
     assert line in texts and "尚未发布的表彰" not in "".join(texts)
+
+
+def test_booklet_leaves_out_what_the_showcase_does_in_every_build(tree, client_for):
+    """A draft (or sent back) progress report's outcome and picture are not public: not in the showcase, so
+    not in the booklet either: its print page, its .docx and the .docx the task builds all follow one rule."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cultivation.models import Outcome, Project
+    from cultivation.reports.evidence import attachment_add
+    from notifications.models import Notification
+    from tests.dissemination.booklet_helpers import png_bytes
+    from cultivation.reports.selectors import periods_of
+    from tests.factories import progress_report
+
+    batch, (project,) = accepted_projects(tree, 1)
+    secretary = project.organization.role_assignments.first().user
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.RECOGNIZED)
+    for state, period in zip(["draft", "returned"], periods_of(project)):
+        report = progress_report(project, due=period.due, state=state, narrative="草稿机密")
+        attachment_add(project=project, actor=secretary, report=report, caption=f"草稿机密{state}",
+                       file=SimpleUploadedFile("草稿.png", png_bytes()))
+        Outcome.objects.create(project=project, report=report, kind="system", title=f"草稿机密成果{state}",
+                               created_by=secretary)
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)
+    showcase = client_for(tree.staff).get(reverse("showcase:project", args=[project.pk])).content.decode()
+    assert "工作法0" in showcase and "草稿机密" not in showcase
+
+    client = client_for(tree.staff)
+    page = client.get(reverse("dissemination:booklet", args=[batch.pk])).content.decode()
+    assert "工作法0" in page and "草稿机密" not in page and page.count("<img ") == 1
+    for docx in [client.get(reverse("dissemination:booklet_docx", args=[batch.pk])).content,
+                 _built_by_the_task(client, batch, tree.staff, Notification)]:
+        document = Document(io.BytesIO(docx))
+        texts = "".join(p.text for p in document.paragraphs)
+        assert "工作法0" in texts and "草稿机密" not in texts and len(document.inline_shapes) == 1
+
+
+def _built_by_the_task(client, batch, user, notifications):
+    assert client.post(reverse("dissemination:booklet_request", args=[batch.pk])).status_code == 302
+    download = client.get(notifications.objects.filter(user=user).latest("id").url)
+    return b"".join(download.streaming_content)

@@ -153,6 +153,34 @@ def test_feed_is_atom_of_the_approved_pieces_newest_first(tree, client):
     assert "未审核的稿件" not in response.content.decode()
 
 
+def _elements_a_reader_renders(text_construct):
+    """The HTML elements a feed reader builds from an Atom text construct (RFC 4287 3.1): "html" is markup
+    escaped once, "xhtml" a div of elements, "text" (the default) plain text with none."""
+    from html.parser import HTMLParser
+
+    kind = text_construct.get("type", "text")
+    if kind == "xhtml":
+        return [element.tag for element in text_construct.iter()][1:]
+    if kind != "html":
+        return []
+    tags = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append(tag)
+    parser.feed(text_construct.text or "")
+    return tags
+
+
+def test_feed_shows_a_pieces_text_as_text_never_as_markup(tree, client):
+    body = '<script>alert(1)</script><img src=x onerror="alert(2)"> 支部 &lt;b&gt;同频共振'
+    approved(tree, title="<b>把支部</b>建在学科上", body=body)
+    root = ET.fromstring(client.get(reverse("showcase:feed")).content)
+    entry = root.find(f"{ATOM}entry")
+    summary, title = entry.find(f"{ATOM}summary"), entry.find(f"{ATOM}title")
+    assert summary.get("type") == "text" and title.get("type", "text") == "text"
+    assert _elements_a_reader_renders(summary) == [] and _elements_a_reader_renders(title) == []
+    assert body in summary.text  # shown as typed, not dropped
+
+
 @pytest.mark.parametrize("count", [1, 4])
 def test_pieces_list_query_count_is_constant(tree, client_for, django_assert_num_queries, count):
     project = cultivating_project(tree.branch_a1)
