@@ -25,7 +25,7 @@ from django_cas_ng import views as cas_views
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.utils import get_cas_client
 
-from .inputs import next_path
+from .inputs import pin_next, posted_logout_request
 from .models import CampusIdentity
 from .signin import AdministratorLoginForm
 
@@ -67,23 +67,6 @@ def _refuse(request, reason, campus_id=""):
     return None
 
 
-def safe_next(request, target):
-    """target when it is a path of this site (inputs.next_path: url_has_allowed_host_and_scheme, no //host,
-    no other scheme), else the home page."""
-    return next_path(request, target) or resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def _with_safe_next(request):
-    # django-cas-ng reads "next" from request.GET in several places (the service URL, the page after login
-    # or logout) and falls back to the Referer when it is missing: one checked value, always present,
-    # is the only input it gets. The same value comes back from the CAS server inside the service URL.
-    request.GET = request.GET.copy()
-    request.GET["next"] = safe_next(request, request.GET.get("next") or request.POST.get("next"))
-    if "next" in request.POST:
-        request.POST = request.POST.copy()
-        request.POST["next"] = request.GET["next"]
-
-
 class CampusLoginView(cas_views.LoginView):
     def get(self, request):
         try:
@@ -93,13 +76,14 @@ class CampusLoginView(cas_views.LoginView):
             return render(request, "registration/campus_refused.html", {"message": message}, status=403)
 
     def post(self, request):
-        if "logoutRequest" not in request.POST:
+        logout_request = posted_logout_request(request)
+        if logout_request is None:
             return super().post(request)
         # Single sign-out: the CAS server ends the session its ticket opened here. It gets a plain answer,
         # not django-cas-ng's redirect, which its HTTP client would follow round our login page back to
         # itself; a request that is not SAML (get_saml_slos answers None) ends nothing and is no 500.
         client = get_cas_client(request=request)
-        if client.get_saml_slos(request.POST["logoutRequest"]) is not None:
+        if client.get_saml_slos(logout_request) is not None:
             cas_views.clean_sessions(client, request)
         return HttpResponse("ok\n", content_type="text/plain")
 
@@ -113,7 +97,7 @@ def login(request):
     applies csrf_protect itself.
     """
     if enabled():
-        _with_safe_next(request)
+        pin_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
         return CampusLoginView.as_view()(request)
     return auth_views.LoginView.as_view(redirect_authenticated_user=True)(request)
 
@@ -122,7 +106,7 @@ def login(request):
 def logout(request):
     """/logout/ (a POST, as Django's): ends the CAS session too when CAS is on (CAS_LOGOUT_COMPLETELY)."""
     if enabled():
-        _with_safe_next(request)
+        pin_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
         view = cas_views.LogoutView()
         view.setup(request)
         return view.get(request)

@@ -207,6 +207,30 @@ def next_path(request, value):
     return value
 
 
+def pin_next(request, default):
+    """Make `next` in the query (and in the form, when one was posted) the one checked value: the page of
+    this site it names (next_path), else `default`. For django-cas-ng, which reads "next" from request.GET
+    in several places (the service URL, the page after login or logout) and falls back to the Referer when
+    it is missing: one checked value, always present, is the only input it gets."""
+    target = next_path(request, request.GET.get("next") or request.POST.get("next")) or default
+    request.GET = request.GET.copy()
+    request.GET["next"] = target
+    if "next" in request.POST:
+        request.POST = request.POST.copy()
+        request.POST["next"] = target
+    return target
+
+
+SAML_MAX_CHARS = 64 * 1024  # a CAS logoutRequest is a few hundred characters
+
+
+def posted_logout_request(request):
+    """The SAML logoutRequest a CAS server posts for single sign-out (cut to SAML_MAX_CHARS: what is cut
+    no longer parses, so it ends nothing), or None when none was posted."""
+    value = request.POST.get("logoutRequest")
+    return value[:SAML_MAX_CHARS] if isinstance(value, str) else None
+
+
 # Dates a person enters: programme dates (batch phases, reports, spending, milestones, notices,
 # acceptance visits, evidence). The school's 样板党支部 work began well after 2000, and nothing is
 # planned more than a few years ahead (a batch runs about three), so 2000-01-01 .. today + 10 years

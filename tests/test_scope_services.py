@@ -40,11 +40,14 @@ NO_USER_COMMANDS = {
     "cultivation.make_thumbnails": "makes thumbnails of stored images",
     "notifications.send_outbox": "sends queued mail",
     "notifications.send_reminders": "sends the due reminders of settings.REMINDER_JOBS",
+    "notifications.task_worker": "runs queued tasks; each checks its user's access again when it runs",
 }
 
 
 # Public functions that write without taking `actor`: none of them writes an organization-owned row for a user.
 NO_ACTOR = {
+    "cultivation.challenge.spend": "marks an anonymous visitor's 验证题 used: no organization's row",
+    "notifications.worker.reap": "fails or re-queues what a dead worker left; the task checks its user again",
     "branches.audit.action_labels": "a dict's update: builds the labels, writes nothing",
     "branches.exports.response": "saves a workbook into the HTTP response",
     "branches.roster.export_workbook": "saves a workbook",
