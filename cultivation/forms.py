@@ -289,6 +289,8 @@ class ObjectionForm(PlainTextForm):
     def ask(self, challenge):
         """Shows a new question in place of the posted one, keeping everything else that was typed."""
         self.fields["answer"].label = challenge.question
+        # Validation has already made the bound field, which took the old label then: it is what renders.
+        self["answer"].label = challenge.question
         self.data = self.data.copy()
         self.data["challenge"], self.data["answer"] = challenge.token, ""
 

@@ -116,6 +116,8 @@ def test_after_a_wrong_answer_a_new_question_is_asked_and_what_was_typed_stays(c
     assert "教师1" in page and "请核实该支部的推荐材料" in page and "已换一道新题" in page
     token, answer = posted_question(page)
     assert token != data["challenge"] and 'name="answer" value="8"' not in page
+    # The question a person reads is the one the new token asks (the browser journey answers the label).
+    assert challenge.read(token)[0].question in re.search(r'for="id_answer"[^>]*>([^<]*)<', page).group(1)
     assert lodge(client, notice, {**data, "challenge": token, "answer": str(answer)}).status_code == 302
     assert Objection.objects.get().name == "教师1"
 
