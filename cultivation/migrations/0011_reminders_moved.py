@@ -40,6 +40,21 @@ def keys_to_reminders(apps, schema_editor):
     keys.delete()
 
 
+def let_go_of_projects(apps, schema_editor):
+    """The kept table no longer holds projects in place: Django does not know it any more, so its foreign key
+    would stop `flush` (TRUNCATE) and the deletion of a project. The old release's INSERTs need none of it."""
+    connection = schema_editor.connection
+    if connection.vendor != 'postgresql':
+        return  # SQLite empties tables with DELETE, and cannot drop a constraint in place
+    with connection.cursor() as cursor:
+        if 'cultivation_reminder' not in connection.introspection.table_names(cursor):
+            return
+        constraints = connection.introspection.get_constraints(cursor, 'cultivation_reminder')
+    for name, constraint in constraints.items():
+        if constraint['foreign_key']:
+            schema_editor.execute(f'ALTER TABLE cultivation_reminder DROP CONSTRAINT {schema_editor.quote_name(name)}')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -49,6 +64,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(reminders_to_keys, keys_to_reminders),
-        migrations.SeparateDatabaseAndState(state_operations=[migrations.DeleteModel(name='Reminder')],
-                                            database_operations=[]),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name='Reminder')],
+            database_operations=[migrations.RunPython(let_go_of_projects, migrations.RunPython.noop)]),
     ]
