@@ -209,6 +209,8 @@ def crawl(port, password, pages=None):
             continue
         home = request(port, "GET", "/", cookies=cookies)
         answers[home.status] += 1
+        if home.status >= 500:
+            failures.append(f"{username} /：{home.status}")
         if username not in pages:
             pages[username] = links_of(home.text)[:PAGES_PER_ROLE]
         for path in pages[username]:
