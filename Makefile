@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate clean bench bench-scales cluster-check
+.PHONY: run test install migrate clean bench bench-scales cluster-check upgrade-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,10 @@ bench-scales: $(BENCH_STAMP)
 # leaves PostgreSQL alone. docs/deploy.md §10 shows its output.
 cluster-check: install
 	$(BIN)/python deploy/cluster_check.py $(CLUSTER_ARGS)
+
+# The upgrade from FROM (a tag or commit) with the old release serving while this code migrates, then this
+# code serving the same database (deploy/upgrade_check.py; its own database upg_check, dropped afterwards).
+# UPGRADE_ARGS=--write puts the report into docs/upgrades.md.
+FROM ?= f089801  # v2026.11, until its tag exists
+upgrade-check: install
+	$(BIN)/python deploy/upgrade_check.py $(FROM) $(UPGRADE_ARGS)

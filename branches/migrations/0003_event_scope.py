@@ -3,6 +3,8 @@ Rows written before are given theirs by following their object the way branches.
 
 from django.db import migrations, models
 
+from branches.expand import add_field_with_db_default
+
 STEPS = ("organization", "project", "owner", "batch", "round", "notice", "report")
 
 
@@ -39,10 +41,10 @@ class Migration(migrations.Migration):
                     ("evaluations", "0002_seven_capabilities"), ("contenttypes", "0002_remove_content_type_name")]
 
     operations = [
-        migrations.AddField(
-            model_name="event",
-            name="scope",
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=255, verbose_name="所属范围"),
-        ),
+        # The release before this one logs events without a scope: its INSERTs take the table's DEFAULT.
+        add_field_with_db_default(
+            "event", "scope",
+            models.CharField(blank=True, db_index=True, editable=False, max_length=255, verbose_name="所属范围"),
+            db_default=""),
         migrations.RunPython(give_scopes, migrations.RunPython.noop),
     ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from branches.expand import add_field_with_db_default
+
 
 class Migration(migrations.Migration):
 
@@ -15,9 +17,5 @@ class Migration(migrations.Migration):
             name='claimed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='领取时间'),
         ),
-        migrations.AddField(
-            model_name='outboundemail',
-            name='claimed_by',
-            field=models.CharField(blank=True, max_length=32, verbose_name='发送进程'),
-        ),
+        add_field_with_db_default('outboundemail', 'claimed_by', models.CharField(blank=True, max_length=32, verbose_name='发送进程'), db_default=''),
     ]

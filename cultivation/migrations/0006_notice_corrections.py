@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from branches.expand import add_field_with_db_default
+
 
 class Migration(migrations.Migration):
 
@@ -33,31 +35,15 @@ class Migration(migrations.Migration):
             name='corrected_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='更正时间'),
         ),
-        migrations.AddField(
-            model_name='notice',
-            name='correction_reason',
-            field=models.TextField(blank=True, max_length=1000, verbose_name='更正理由'),
-        ),
-        migrations.AddField(
-            model_name='notice',
-            name='withdrawal_reason',
-            field=models.TextField(blank=True, max_length=1000, verbose_name='撤销理由'),
-        ),
+        add_field_with_db_default('notice', 'correction_reason', models.TextField(blank=True, max_length=1000, verbose_name='更正理由'), db_default=''),
+        add_field_with_db_default('notice', 'withdrawal_reason', models.TextField(blank=True, max_length=1000, verbose_name='撤销理由'), db_default=''),
         migrations.AddField(
             model_name='notice',
             name='withdrawn_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='撤销时间'),
         ),
-        migrations.AddField(
-            model_name='objection',
-            name='challenge',
-            field=models.CharField(blank=True, max_length=32, verbose_name='验证题编号'),
-        ),
-        migrations.AddField(
-            model_name='objection',
-            name='identity',
-            field=models.CharField(blank=True, db_index=True, max_length=64, verbose_name='提出人标识'),
-        ),
+        add_field_with_db_default('objection', 'challenge', models.CharField(blank=True, max_length=32, verbose_name='验证题编号'), db_default=''),
+        add_field_with_db_default('objection', 'identity', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='提出人标识'), db_default=''),
         migrations.AddConstraint(
             model_name='objection',
             constraint=models.UniqueConstraint(condition=models.Q(('challenge', ''), _negated=True), fields=('challenge',), name='unique_objection_challenge'),

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from branches.expand import add_field_with_db_default
+
 
 class Migration(migrations.Migration):
 
@@ -10,9 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='batch',
-            name='one_project_per_branch',
-            field=models.BooleanField(default=True, help_text='勾选后，已在同类型、同级别的其他批次列入培育的组织不能在本批次申报、推荐或认定；不勾选则只提示', verbose_name='每个组织限一个在培项目'),
-        ),
+        add_field_with_db_default('batch', 'one_project_per_branch', models.BooleanField(default=True, help_text='勾选后，已在同类型、同级别的其他批次列入培育的组织不能在本批次申报、推荐或认定；不勾选则只提示', verbose_name='每个组织限一个在培项目'), db_default=True),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from branches.expand import add_field_with_db_default
+
 
 class Migration(migrations.Migration):
 
@@ -23,9 +25,5 @@ class Migration(migrations.Migration):
             name='override_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理意见填写人'),
         ),
-        migrations.AddField(
-            model_name='acceptancerecord',
-            name='override_reason',
-            field=models.TextField(blank=True, help_text='有整改意见核查为“未整改到位”而仍拟通过验收时，须写明理由', max_length=2000, verbose_name='未整改到位事项的处理意见'),
-        ),
+        add_field_with_db_default('acceptancerecord', 'override_reason', models.TextField(blank=True, help_text='有整改意见核查为“未整改到位”而仍拟通过验收时，须写明理由', max_length=2000, verbose_name='未整改到位事项的处理意见'), db_default=''),
     ]

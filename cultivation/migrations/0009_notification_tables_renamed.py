@@ -2,8 +2,12 @@
 # the names they will have there, while cultivation still owns them, so that at every step every model
 # in the migration state names a table that exists (and `migrate cultivation 0008` undoes it cleanly).
 # Step 2 is notifications/0001_initial, step 3 cultivation/0010_notifications_moved.
+# The release still serving during the upgrade reads and writes the old names: on PostgreSQL they stay,
+# as views of the renamed tables, until the next release drops them (branches.expand).
 
 from django.db import migrations
+
+from branches.expand import RenameTableKeepingOldName
 
 
 class Migration(migrations.Migration):
@@ -13,8 +17,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelTable(name='notification', table='notifications_notification'),
-        migrations.AlterModelTable(name='outboundemail', table='notifications_outboundemail'),
+        RenameTableKeepingOldName(name='notification', table='notifications_notification'),
+        RenameTableKeepingOldName(name='outboundemail', table='notifications_outboundemail'),
         # The names Django derives from the new table names, so notifications' models match the indexes.
         migrations.RenameIndex(model_name='notification', new_name='notificatio_user_id_47e85c_idx',
                                old_name='cultivation_user_id_960382_idx'),

@@ -1,6 +1,7 @@
 # Report reminders become keys of notifications.Reminder ("report/<project id>/<due date>/<kind>", as
 # cultivation.reports.reminder_key writes them), so a reminder sent before the move is not sent again
-# after it; then the old table goes.
+# after it. Cultivation lets go of the model; the table stays for the release still serving (its daily
+# send_reminders and admin read it) and goes in the next release.
 
 import datetime
 
@@ -24,6 +25,8 @@ def keys_to_reminders(apps, schema_editor):
     Old = apps.get_model('cultivation', 'Reminder')
     New = apps.get_model('notifications', 'Reminder')
     Project = apps.get_model('cultivation', 'Project')
+    if Old._meta.db_table not in schema_editor.connection.introspection.table_names():
+        return  # dropped by this migration as it was first written; the keys stay the only record
     keys = New.objects.using(db).filter(key__startswith=PREFIX)
     projects = set(Project.objects.using(db).values_list('pk', flat=True))
     for reminder in keys.order_by('pk').iterator():
@@ -37,6 +40,21 @@ def keys_to_reminders(apps, schema_editor):
     keys.delete()
 
 
+def let_go_of_projects(apps, schema_editor):
+    """The kept table no longer holds projects in place: Django does not know it any more, so its foreign key
+    would stop `flush` (TRUNCATE) and the deletion of a project. The old release's INSERTs need none of it."""
+    connection = schema_editor.connection
+    if connection.vendor != 'postgresql':
+        return  # SQLite empties tables with DELETE, and cannot drop a constraint in place
+    with connection.cursor() as cursor:
+        if 'cultivation_reminder' not in connection.introspection.table_names(cursor):
+            return
+        constraints = connection.introspection.get_constraints(cursor, 'cultivation_reminder')
+    for name, constraint in constraints.items():
+        if constraint['foreign_key']:
+            schema_editor.execute(f'ALTER TABLE cultivation_reminder DROP CONSTRAINT {schema_editor.quote_name(name)}')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,5 +64,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(reminders_to_keys, keys_to_reminders),
-        migrations.DeleteModel(name='Reminder'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name='Reminder')],
+            database_operations=[migrations.RunPython(let_go_of_projects, migrations.RunPython.noop)]),
     ]

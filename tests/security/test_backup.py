@@ -1,12 +1,16 @@
 """backup → change everything → restore gives back the same rows and the same files (SQLite and PostgreSQL)."""
 
 import hashlib
+import importlib
 import io
 import json
 import tarfile
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -175,3 +179,80 @@ def test_a_missing_archive_is_reported_in_chinese(db, tmp_path):
 def test_transient_files_are_left_out(site, media_root, tmp_path):
     (Path(media_root) / "evidence" / ".upload-abc.part").write_bytes(b"half an upload")
     assert all(".upload-" not in name for name in read_manifest(backup(tmp_path))["media"])
+
+
+# ---- rollback after an upgrade, and a new installation (issue 23, item 2) ---------------------------
+
+def seed_like_migrate():
+    """What `migrate` writes into an empty database besides bookkeeping: the 七个有力 rubric."""
+    seven = importlib.import_module("evaluations.migrations.0002_seven_capabilities")
+    seven.load(django_apps, None)
+
+
+def drop_every_table():
+    with connection.constraint_checks_disabled(), connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cascade = " CASCADE" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}{cascade}")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_forced_restore_onto_an_upgraded_database_puts_the_old_schema_back(site, media_root, tmp_path):
+    archive = backup(tmp_path)
+    manifest = read_manifest(archive)
+    # What an upgrade adds: a table pointing at the backup's tables, a view of one of them.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE upg_newer_release (id bigint PRIMARY KEY, "
+                       "organization_id bigint NOT NULL REFERENCES branches_organization (id))")
+        cursor.execute("INSERT INTO upg_newer_release SELECT id, id FROM branches_organization")
+        cursor.execute("CREATE VIEW upg_newer_view AS SELECT * FROM branches_organization")
+    services.organization_create(actor=site.staff, code="LATE", name="升级后新建党委", kind=OrgKind.COMMITTEE,
+                                 parent=site.school)
+
+    try:
+        report = restore(archive, force=True)
+    finally:  # whatever happened, the next test's flush must not meet the extra table
+        with connection.cursor() as cursor:
+            present = set(connection.introspection.table_names(cursor))
+            cursor.execute("DROP TABLE IF EXISTS upg_newer_release CASCADE")
+
+    assert "恢复完成" in report and "upg_newer_release" not in present
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_views WHERE viewname = 'upg_newer_view'")
+        assert cursor.fetchone()[0] == 0
+    assert Organization.objects.count() == manifest["tables"]["branches_organization"]
+
+
+def test_a_restore_onto_a_freshly_migrated_installation_needs_no_force(site, media_root, tmp_path, settings):
+    archive = backup(tmp_path)
+    manifest = read_manifest(archive)
+    call_command("flush", interactive=False, verbosity=0)
+    for relative, path in media_files(media_root):
+        path.unlink()
+    # docs/deploy.md steps 1–5 on a new server: migrate (the rubric), createcachetable, the first administrator.
+    seed_like_migrate()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "upg_cache"}}
+    call_command("createcachetable", verbosity=0)
+    caches["default"].set("warm", "yes")
+    User.objects.create_superuser("first-admin", "admin@example.edu.cn", "x" * 20)
+
+    restore(archive)
+
+    assert Organization.objects.count() == manifest["tables"]["branches_organization"]
+    assert not User.objects.filter(username="first-admin").exists()  # the backup's accounts replace it
+    caches["default"].set("after", "still works")  # the cache table is there after the restore
+    assert caches["default"].get("after") == "still works"
+
+
+def test_a_restore_onto_a_database_without_tables_needs_no_force(site, media_root, tmp_path):
+    archive = backup(tmp_path)
+    manifest = read_manifest(archive)
+    for relative, path in media_files(media_root):
+        path.unlink()
+    drop_every_table()
+
+    restore(archive)
+
+    assert Organization.objects.count() == manifest["tables"]["branches_organization"]
+    assert media_state(media_root) == manifest["media"]

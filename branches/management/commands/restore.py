@@ -1,7 +1,8 @@
 """python manage.py restore ARCHIVE [--force]: put back the database and the uploaded files of a backup.
 
 The archive is checked against its manifest before anything is touched; a database or media folder
-that already holds data is only overwritten with --force; afterwards every table's row count and
+that already holds data is only overwritten with --force (a new installation's rubric, cache and first
+administrator are not data); afterwards every table's row count and
 every file's SHA-256 are compared with the manifest and the comparison is printed.
 Stop the web service first: requests made during a restore would see a half-restored site.
 """
@@ -15,7 +16,9 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -29,6 +32,41 @@ from .backup import (
 
 # Filled by `migrate` on any installation, so they do not make a database "not empty".
 BOOKKEEPING_TABLES = {"django_migrations", "django_content_type", "auth_permission", "django_session"}
+# What `migrate` itself puts into an empty database (evaluations/migrations/0002_seven_capabilities: the
+# 七个有力 rubric): a new installation holds exactly these rows, and they are no reason to ask for --force.
+SEEDED_BY_MIGRATE = {"evaluations_rubric": 1, "evaluations_criterion": 7}
+# Drops every table and view of the schema the dump restores into, whatever a later release added and
+# whatever depends on what: --clean only drops what the dump itself holds, and stops at a newer table's
+# foreign key into one of them. Run in the same transaction as the restore.
+DROP_EVERYTHING = """
+DO $$
+DECLARE relation record;
+BEGIN
+  FOR relation IN SELECT viewname AS name FROM pg_views WHERE schemaname = 'public' LOOP
+    EXECUTE format('DROP VIEW IF EXISTS public.%I CASCADE', relation.name);
+  END LOOP;
+  FOR relation IN SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' LOOP
+    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', relation.name);
+  END LOOP;
+END
+$$;
+"""
+
+
+def cache_tables():
+    return {cache["LOCATION"] for cache in settings.CACHES.values()
+            if cache.get("BACKEND") == "django.core.cache.backends.db.DatabaseCache"}
+
+
+def holds_data(counts):
+    """The tables that make this database more than a new installation (deploy.md steps 1–5: migrate,
+    createcachetable, the first administrator)."""
+    administrators_only = counts.get("auth_user") and \
+        User.objects.filter(is_superuser=True).count() == counts["auth_user"]
+    return sorted(table for table, count in counts.items()
+                  if count and table not in BOOKKEEPING_TABLES and table not in cache_tables()
+                  and count != SEEDED_BY_MIGRATE.get(table)
+                  and not (table == "auth_user" and administrators_only))
 
 
 class Command(BaseCommand):
@@ -59,6 +97,8 @@ class Command(BaseCommand):
         finally:
             shutil.rmtree(work, ignore_errors=True)
         ContentType.objects.clear_cache()
+        # The backup may come from a site without the database cache this one is configured for.
+        call_command("createcachetable", verbosity=0)
         problems = self.compare(manifest, media_root)
         if problems:
             raise CommandError("恢复后核对不一致：" + "；".join(problems))
@@ -100,8 +140,7 @@ class Command(BaseCommand):
         return manifest
 
     def refuse_to_overwrite(self, media_root):
-        counts = table_counts()
-        filled = sorted(table for table, count in counts.items() if count and table not in BOOKKEEPING_TABLES)
+        filled = holds_data(table_counts())
         files = media_files(media_root) if media.in_directory() else []
         if filled or files:
             what = []
@@ -124,12 +163,16 @@ class Command(BaseCommand):
             finally:
                 source.close()
             return
-        # pg_restore needs the tables free of this process's locks; one transaction, so a failure
-        # leaves the database as it was.
+        # psql needs the tables free of this process's locks. Everything is dropped and the dump loaded
+        # in one transaction, so a failure leaves the database as it was.
         connection.close()
-        run_tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                  "--exit-on-error", f"--dbname={connection.settings_dict['NAME']}", str(database_file)],
-                 environment=postgres_environment(connection.settings_dict))
+        environment = postgres_environment(connection.settings_dict)
+        script = database_file.with_suffix(".sql")
+        run_tool(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(database_file)],
+                 environment=environment)
+        run_tool(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+                  f"--dbname={connection.settings_dict['NAME']}", f"--command={DROP_EVERYTHING}",
+                  f"--file={script}"], environment=environment)
 
     def restore_media(self, restored, media_root, work):
         restored.mkdir(exist_ok=True)
