@@ -44,15 +44,26 @@ def let_go_of_projects(apps, schema_editor):
     """The kept table no longer holds projects in place: Django does not know it any more, so its foreign key
     would stop `flush` (TRUNCATE) and the deletion of a project. The old release's INSERTs need none of it."""
     connection = schema_editor.connection
+    Old = apps.get_model('cultivation', 'Reminder')
+    if Old._meta.db_table not in connection.introspection.table_names():
+        return
     if connection.vendor != 'postgresql':
-        return  # SQLite empties tables with DELETE, and cannot drop a constraint in place
+        # SQLite cannot drop a constraint in place, and no older release serves from it while it migrates
+        # (development and tests): the table goes, as this migration first did.
+        schema_editor.delete_model(Old)
+        return
     with connection.cursor() as cursor:
-        if 'cultivation_reminder' not in connection.introspection.table_names(cursor):
-            return
-        constraints = connection.introspection.get_constraints(cursor, 'cultivation_reminder')
+        constraints = connection.introspection.get_constraints(cursor, Old._meta.db_table)
     for name, constraint in constraints.items():
         if constraint['foreign_key']:
             schema_editor.execute(f'ALTER TABLE cultivation_reminder DROP CONSTRAINT {schema_editor.quote_name(name)}')
+
+
+def take_back(apps, schema_editor):
+    """Going back: the table is there again for cultivation (SQLite dropped it; PostgreSQL kept it)."""
+    Old = apps.get_model('cultivation', 'Reminder')
+    if Old._meta.db_table not in schema_editor.connection.introspection.table_names():
+        schema_editor.create_model(Old)
 
 
 class Migration(migrations.Migration):
@@ -66,5 +77,5 @@ class Migration(migrations.Migration):
         migrations.RunPython(reminders_to_keys, keys_to_reminders),
         migrations.SeparateDatabaseAndState(
             state_operations=[migrations.DeleteModel(name='Reminder')],
-            database_operations=[migrations.RunPython(let_go_of_projects, migrations.RunPython.noop)]),
+            database_operations=[migrations.RunPython(let_go_of_projects, take_back)]),
     ]
