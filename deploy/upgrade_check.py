@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cluster_check import PG, form_post, request  # noqa: E402 - deploy/ is not a package
+from cluster_check import PG, form_post, request, wait_for  # noqa: E402 - deploy/ is not a package
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "upg_check"
@@ -152,18 +152,6 @@ def serve(python, tree, env, port, log):
                             stdout=log, stderr=subprocess.STDOUT)
 
 
-def wait_for(port, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if request(port, "GET", "/healthz").status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"端口 {port} 上的服务未能启动")
-
-
 def stop(process):
     if process is not None and process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -274,7 +262,7 @@ def run(options, folder):
     old_server = serve(python, old_tree, old_env, OLD_PORT, open(old_log, "w"))
     new_server = None
     try:
-        wait_for(OLD_PORT)
+        wait_for(OLD_PORT, seconds=60)
         say(f"   旧版本 gunicorn 127.0.0.1:{OLD_PORT}（2 个工作进程），准备用时 {time.monotonic() - began:.0f} 秒")
 
         say("== a. 旧版本照常工作")
@@ -323,7 +311,7 @@ def run(options, folder):
         say("== d. 新版本在同一个数据库上服务")
         stop(old_server)
         new_server = serve(sys.executable, new_tree, new_env, NEW_PORT, open(folder / "gunicorn-new.log", "w"))
-        wait_for(NEW_PORT)
+        wait_for(NEW_PORT, seconds=60)
         health = request(NEW_PORT, "GET", "/healthz")
         record("/healthz", health.status == 200, health.text.strip())
         answers, _, failures = crawl(NEW_PORT, password)

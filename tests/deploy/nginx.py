@@ -29,6 +29,19 @@ def require_nginx():
         pytest.skip(f"{NGINX} not found: the tests through nginx are skipped (apt-get install nginx to run them)")
 
 
+def wait_for_port(port, process, *, seconds, what):
+    """Until `port` on loopback accepts a connection; fails with the process's stderr if it exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start: {process.stderr.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def running_nginx(folder, app_port):
     """nginx on a free loopback port proxying to `app_port`, serving `folder`/media as /protected/."""
@@ -42,15 +55,7 @@ def running_nginx(folder, app_port):
     process = subprocess.Popen([NGINX, "-p", str(folder / "nginx"), "-c", str(config), "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"nginx did not start: {process.stderr.read().decode(errors='replace')}")
-                time.sleep(0.05)
+        wait_for_port(port, process, seconds=10, what="nginx")
         yield port
     finally:
         process.send_signal(signal.SIGQUIT)

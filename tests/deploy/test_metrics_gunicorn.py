@@ -2,16 +2,14 @@
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.deploy.nginx import free_port
+from tests.deploy.nginx import free_port, wait_for_port
 from tests.deploy.test_worker_lost import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,14 +32,7 @@ def test_metrics_add_up_the_requests_of_every_gunicorn_worker(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()[-2000:]
-                time.sleep(0.2)
+        wait_for_port(port, server, seconds=60, what="gunicorn")
         for _ in range(30):
             assert get(port, "/healthz")[0] == 200
         status, body = get(port, "/metrics")

@@ -8,7 +8,6 @@ builds its filter form) is how it is meant to be read; taking a value out of it 
 """
 
 import ast
-from pathlib import Path
 
 from tests.test_architecture import APPS, ROOT, app_modules
 
