@@ -292,6 +292,11 @@ TASKS = {"default": {"BACKEND": {
 # machine a dead worker is noticed at once): queued again once, then failed, its user told either way
 # (notifications/worker.py). Longer than the slowest real task: a large batch's booklet takes minutes.
 TASK_TIMEOUT_MINUTES = env.int("TASK_TIMEOUT_MINUTES", default=60)
+# `migrate` on PostgreSQL gives way to the release still serving: an atomic migration waits for a lock at most
+# this long (under deadlock_timeout's 1 s, so PostgreSQL never cancels a page instead), then rolls back and
+# runs again, up to MIGRATE_LOCK_ATTEMPTS times (branches/management/commands/migrate.py). 0 turns it off.
+MIGRATE_LOCK_TIMEOUT_MS = env.int("MIGRATE_LOCK_TIMEOUT_MS", default=200)
+MIGRATE_LOCK_ATTEMPTS = env.int("MIGRATE_LOCK_ATTEMPTS", default=60)
 # What a user is told a lost task was, by the task's path.
 TASK_LABELS = {
     "branches.tasks.build_export": "导出 Excel",

@@ -290,8 +290,11 @@ def run(options, folder):
             during["其中升级前已有的 500"] += len([failure for failure in found if failure in known])
             rounds += 1
         took = time.monotonic() - started
-        applied = len(re.findall(r"Applying ", migrate_log.read_text()))
-        record(f"migrate 完成（{applied} 个迁移，用时 {took:.1f} 秒）", migration.returncode == 0,
+        output = migrate_log.read_text()
+        applied = len(set(re.findall(r"Applying (\S+?)\.\.\.", output)))
+        gave_way = output.count("让正在服务的请求先完成")
+        record(f"migrate 完成（{applied} 个迁移，用时 {took:.1f} 秒，为旧版本的请求让步重试 {gave_way} 次）",
+               migration.returncode == 0,
                "" if migration.returncode == 0 else migrate_log.read_text()[-500:])
         record(f"迁移期间旧版本的回答（{rounds} 轮，每轮全部角色登录并浏览）没有 5xx",
                not server_errors(during, during["其中升级前已有的 500"]),
