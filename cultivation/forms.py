@@ -4,6 +4,7 @@ from django import forms
 
 from branches import access
 from branches.enums import OWNER_KINDS, BranchCategory, BranchType
+from branches.forms import DecisionField
 from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
@@ -148,7 +149,7 @@ class ScreeningNoteForm(VersionForm):
 
 class MoveForm(VersionForm):
     reason = forms.CharField(label="原因", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    grade = forms.ChoiceField(label="评定等次", choices=[("", "请选择")] + Grade.choices, required=False)
+    grade = DecisionField(label="评定等次", choices=Grade.choices, required=False)
 
 
 class ExtendForm(PlainTextForm):
@@ -192,8 +193,8 @@ class FeedbackResponseForm(PlainTextForm):
 
 
 class FeedbackVerifyForm(PlainTextForm):
-    verified = forms.TypedChoiceField(label="核查结论", choices=[("yes", "整改到位"), ("no", "未整改到位")],
-                                      coerce=lambda value: value == "yes")
+    verified = DecisionField(label="核查结论", choices=[("yes", "整改到位"), ("no", "未整改到位")],
+                             coerce=lambda value: value == "yes")
     note = forms.CharField(label="核查说明", max_length=1000, required=False)
 
 
@@ -323,7 +324,7 @@ class NoticeCorrectForm(PlainTextForm):
 
 
 class ObjectionAnswerForm(PlainTextForm):
-    outcome = forms.ChoiceField(label="处理结果", choices=ObjectionOutcome.choices)
+    outcome = DecisionField(label="处理结果", choices=ObjectionOutcome.choices)
     response = forms.CharField(label="处理情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
