@@ -10,7 +10,7 @@ from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
-from . import selectors
+from . import selectors, services, workflow
 from .enums import Grade, Level, Phase, ProjectState
 from .models import AcceptanceRecord, Batch, FinalDeliverable, Notice, Project
 from .models.notices import NoticeKind, ObjectionOutcome
@@ -82,10 +82,21 @@ class RecommendUpForm(PlainTextForm):
     rank = forms.IntegerField(label="推荐排序", min_value=1, max_value=999)
     recommendation = forms.CharField(label="推荐意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args, projects, batch, **kwargs):
         super().__init__(*args, **kwargs)
+        self.batch = batch
         self.fields["source"].queryset = projects
         self.fields["source"].label_from_instance = lambda p: f"{p.organization.name}（{p.batch.name}，{p.get_state_display()}）"
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source")
+        if source is not None and cleaned.get("rank") is not None:
+            refused = services.rank_refusal(batch=self.batch, unit=workflow.recommender_of(self.batch, source.organization),
+                                            rank=cleaned["rank"])
+            if refused is not None:
+                self.add_error("rank", refused.text)
+        return cleaned
 
 
 class ApplicationForm(PlainTextModelForm):
@@ -141,6 +152,19 @@ class RecommendForm(VersionForm):
     rank = forms.IntegerField(label="推荐排序", min_value=1, max_value=999, required=False)
     recommendation = forms.CharField(label="推荐意见", max_length=2000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_rank(self):
+        rank = self.cleaned_data.get("rank")
+        if self.project is not None and rank is not None and rank != self.project.nomination_rank:
+            refused = services.rank_refusal(batch=self.project.batch, unit=self.project.unit, rank=rank,
+                                            exclude=self.project)
+            if refused is not None:
+                raise forms.ValidationError(refused.text)
+        return rank
 
 
 class ScreeningNoteForm(VersionForm):

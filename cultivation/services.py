@@ -235,6 +235,26 @@ def recommendation_open(project):
     return project.state == ProjectState.NOMINATED and not project.screening_note.strip()
 
 
+# A rank stays held while its application is in the running; a withdrawn or 未入选 one lets it go.
+RANK_RELEASED_STATES = {ProjectState.WITHDRAWN, ProjectState.REJECTED}
+
+
+def rank_refusal(*, batch, unit, rank, exclude=None):
+    """The refusal of `rank` for an application of `unit` (its recommender) in the batch when another of
+    the recommender's applications holds it already, else None. Forms ask it to show the error beside
+    the field; project_recommend asks again under the batch's lock, where it decides."""
+    if rank is None:
+        return None
+    holder = (Project.objects.filter(batch=batch, unit=unit, nomination_rank=rank)
+              .exclude(state__in=RANK_RELEASED_STATES).exclude(pk=getattr(exclude, "pk", None))
+              .select_related("organization", "batch").first())
+    if holder is None:
+        return None
+    return MoveRefused(f"推荐排序第{rank}位已给了{holder.organization.name}的申报，同一推荐单位在本批次内的推荐排序不能重复，"
+                       "请改用其他排序或先修改该申报的排序：",
+                       offenders=[workflow.offender(holder, ProjectState(holder.state).label)])
+
+
 @transaction.atomic
 def project_recommend(*, project, actor, rank, recommendation, expected_version=None, nominate=False, today=None):
     """The 二级党组织 ranks a submitted application among its own and writes its 推荐意见; with
@@ -248,6 +268,13 @@ def project_recommend(*, project, actor, rank, recommendation, expected_version=
         raise MoveRefused(f"当前状态为“{ProjectState(locked.state).label}”，推荐排序和推荐意见不能再修改")
     if rank is not None and rank < 1:
         raise MoveRefused("推荐排序应为正整数")
+    if rank is not None and rank != locked.nomination_rank:
+        # Two staff ranking two applications lock two project rows; the batch's row puts them in turn
+        # (after the project row, in the order the engine locks them), so one rank is given once.
+        Batch.objects.select_for_update(of=("self",)).filter(pk=locked.batch_id).first()
+        refused = rank_refusal(batch=locked.batch, unit=locked.unit, rank=rank, exclude=locked)
+        if refused is not None:
+            raise refused
     recommendation = (recommendation or "").strip()
     if locked.state == ProjectState.NOMINATED or nominate:
         # A nomination always carries both; it cannot be emptied once forwarded.

@@ -141,7 +141,7 @@ def recommend_up(request, pk):
     batch = batch_or_404(request.user, pk)
     if not workflow.recommends_into(request.user, batch):
         access.refuse(request.user, f"recommending into batch {pk}", not_found=False)
-    form = RecommendUpForm(request.POST or None, projects=services.recommendable(request.user, batch))
+    form = RecommendUpForm(request.POST or None, projects=services.recommendable(request.user, batch), batch=batch)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         project, ok = run(request, lambda: services.project_recommend_up(
