@@ -62,6 +62,16 @@ class BatchForm(PlainTextModelForm):
         return self.cleaned_data.get("owner") or self.only_owner
 
 
+class BatchEditForm(BatchForm):
+    """The settings of an existing batch: a change of dates that affects projects is shown first and then
+    confirmed with a reason (cultivation.batch_dates)."""
+
+    change_reason = forms.CharField(label="修改原因", max_length=500, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}), help_text="记入事件日志，并随批次的修改记录显示")
+    # The digest of the effects the page showed; rendered by the template on the confirmation step only.
+    confirmed = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
 class UnitQuotaForm(PlainTextForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(),
                                   widget=forms.Select(attrs={"data-searchable": "true"}))

@@ -1,5 +1,7 @@
 """Writes to applications and their featured activities (state changes live in workflow.py)."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -18,7 +20,7 @@ from .models import (
     AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project,
     ReviewAttachment, ReviewStage, UnitQuota,
 )
-from . import selectors, workflow
+from . import batch_dates, selectors, workflow
 from .workflow import actor_roles
 
 APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
@@ -182,16 +184,31 @@ def batch_create(*, actor, **fields):
 
 
 @transaction.atomic
-def batch_update(*, actor, batch, **fields):
+def batch_update(*, actor, batch, change_reason="", confirmed="", today=None, **fields):
+    """Change a batch's settings. A change of dates that affects projects (their report periods or the
+    window of the phase they are in) is saved only when `confirmed` names the effects the user was shown
+    (batch_dates.DateChange.digest) and a reason is given, which the event keeps; one that would end a
+    phase a project still waits in is refused, naming each."""
     batch = Batch.objects.select_for_update().select_related("owner").get(pk=batch.pk)
     _require_runs(actor, batch.owner)
     _require_runs(actor, fields.get("owner", batch.owner))
     before = {name: getattr(batch, name) for name in BATCH_FIELDS}
+    previous = copy.copy(batch)
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.full_clean()
+    change = batch_dates.effects(previous, batch, today=today or timezone.localdate())
+    if change.stranded:
+        raise batch_dates.refusal(change)
+    reason = (change_reason or "").strip()
+    if change.projects and confirmed != change.digest:
+        raise batch_dates.Unconfirmed(change, "此次修改会影响本批次的项目，请核对下列变化，填写修改原因后确认")
+    if change.projects and not reason:
+        raise batch_dates.Unconfirmed(change, "请填写修改原因：此次修改会影响本批次的项目，原因记入事件日志")
     batch.save()
     changes = _changes(before, {name: getattr(batch, name) for name in BATCH_FIELDS})
+    if changes and change.projects:
+        changes.update({"原因": reason, "影响": "；".join(change.lines)})
     if changes:
         log_event(actor=actor, action="batch.updated", target=batch, data=changes)
     return batch
