@@ -78,7 +78,7 @@ def effects(before, after, *, today):
         change.lines.append("新增报告期：" + "、".join(
             new_schedule[due] + (f"（截止{_day(due)}，已逾期{(today - due).days}天）" if due < today else f"（截止{_day(due)}）")
             for due in added))
-        touched.update((project.pk, project) for project in reporting)
+        touched |= {project.pk: project for project in reporting}
     if reporting and dropped:
         held = {}
         for project_id, due in ProgressReport.objects.filter(
@@ -92,7 +92,7 @@ def effects(before, after, *, today):
                 change.lines.append(f"保留报告期：{old_schedule[due]}（{_names(keepers)}已有报告，作为历史记录保留）")
             if others:
                 cancelled.setdefault(others, []).append(old_schedule[due])
-            touched.update((project.pk, project) for project in others)
+            touched |= {project.pk: project for project in others}
         for others, titles in cancelled.items():
             change.lines.append(f"取消报告期：{'、'.join(titles)}（{_names(list(others))}不再需要提交）")
     extensions = {}
@@ -107,7 +107,7 @@ def effects(before, after, *, today):
         (old_start, old_end), (new_start, new_end) = before.window(phase), after.window(phase)
         change.lines.append(f"{phase.label}阶段：{_day(old_start)}至{_day(old_end)} 改为 {_day(new_start)}至{_day(new_end)}"
                             f"（{_names(waiting)}尚在此阶段）")
-        touched.update((project.pk, project) for project in waiting)
+        touched |= {project.pk: project for project in waiting}
         for project in waiting:
             extended = extensions.get((project.pk, phase), datetime.date.min)
             if max(new_end, extended) < today <= max(old_end, extended):

@@ -267,8 +267,7 @@ def rank_refusal(*, batch, unit, rank, exclude=None):
               .select_related("organization", "batch").first())
     if holder is None:
         return None
-    return MoveRefused(f"推荐排序第{rank}位已给了{holder.organization.name}的申报，同一推荐单位在本批次内的推荐排序不能重复，"
-                       "请改用其他排序或先修改该申报的排序：",
+    return MoveRefused(f"同一推荐单位在本批次内的推荐排序不能重复，请改用其他排序或先修改另一份申报的排序。推荐排序第{rank}位已给了：",
                        offenders=[workflow.offender(holder, ProjectState(holder.state).label)])
 
 
