@@ -64,6 +64,10 @@ def test_a_period_holding_a_report_stays_in_the_record_when_the_dates_drop_it(tr
     assert batch.cultivation_end == later.start - DAY
     record = client.get(reverse("cultivation:report_project", args=[project.pk])).content.decode()
     assert later.title in record and reverse("cultivation:report_detail", args=[report.pk]) in record
+    # Every reader of the schedule (the record, 述职评议's count of periods) sees the kept period.
+    project.refresh_from_db()
+    kept = [period for period in periods_of(project, reports=[report]) if period.due == later.due]
+    assert len(kept) == 1 and kept[0].report == report and kept[0].title == later.title
     event = Event.objects.get(action="batch.updated")
     assert event.data["原因"] == "省里统一调整培育周期" and "保留报告期" in str(event.data["影响"])
 
