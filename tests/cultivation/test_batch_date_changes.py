@@ -108,3 +108,17 @@ def test_ending_recognition_while_a_project_is_shortlisted_is_refused_with_its_n
     assert response.status_code == 200 and tree.branch_a1.name in page and "认定" in page
     assert "无法继续办理" in page and 'name="confirmed"' not in page
     assert Batch.objects.get(pk=batch.pk).recognition_end == batch.recognition_end
+
+
+def test_the_admin_does_not_walk_around_the_confirmation(tree, client_for):
+    tree.staff.is_staff = tree.staff.is_superuser = True
+    tree.staff.save()
+    project = cultivating_project(tree.branch_a1)
+    batch = project.batch
+    data = {**form_data(batch, report_due_day=10), "one_project_per_branch": "on",
+            "unit_quotas-TOTAL_FORMS": 0, "unit_quotas-INITIAL_FORMS": 0,
+            "unit_quotas-MIN_NUM_FORMS": 0, "unit_quotas-MAX_NUM_FORMS": 1000}
+    response = client_for(tree.staff).post(reverse("admin:cultivation_batch_change", args=[batch.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "修改设置" in page and tree.branch_a1.name in page
+    assert Batch.objects.get(pk=batch.pk).report_due_day == batch.report_due_day
