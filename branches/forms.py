@@ -5,6 +5,17 @@ from .enums import BranchCategory, BranchType, OrgKind
 from .inputs import DateField
 from .plain_text import PlainTextForm
 
+class DecisionField(forms.TypedChoiceField):
+    """A choice that records someone's decision (a result, a conclusion, a grade): it starts at 请选择 and
+    must be chosen, so nobody records a decision by leaving a preselected default untouched."""
+
+    def __init__(self, *, label, choices, required=True, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"请选择{label}")
+        kwargs["error_messages"].setdefault("invalid_choice", f"请选择{label}")
+        super().__init__(label=label, choices=[("", "请选择"), *choices], required=required, initial=None, **kwargs)
+
+
 STATUS_CHOICES = [("", "全部状态"), ("active", "正常"), ("dissolved", "已撤销")]
 
 

@@ -1,12 +1,16 @@
 """Django admin for cultivation. State is read-only; moves are admin actions calling the workflow,
 and batch writes go through the same services as the staff pages, so the event log sees them."""
 
+import copy
+
+from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from branches.admin import ReadOnlyAdmin
 from transitions.refusals import MoveRefused
 
-from . import services, workflow
+from . import batch_dates, services, workflow
 from .holidays import OFFICIAL_YEARS, official_name
 from .models import (AcceptanceRecord, Attachment, Batch, Exemplar, FeaturedActivity, FeedbackItem, FinalDeliverable,
                      Holiday, HolidayYear, Notice, NoticeItem, NoticeRevision, Objection, Outcome, ProgressReport, Project,
@@ -20,8 +24,31 @@ class UnitQuotaInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class BatchAdminForm(forms.ModelForm):
+    """The admin saves without the confirmation step of 修改设置: a change of dates that affects projects
+    is sent there, where its effects are shown and a reason is asked (cultivation.batch_dates)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        before = Batch.objects.get(pk=self.instance.pk)
+        after = copy.copy(before)
+        for name, value in cleaned.items():
+            if name in services.BATCH_FIELDS:
+                setattr(after, name, value)
+        change = batch_dates.effects(before, after, today=timezone.localdate())
+        if change.stranded:
+            raise forms.ValidationError(batch_dates.refusal(change).text)
+        if change.projects:
+            raise forms.ValidationError("此修改会影响本批次的项目，请在批次页面的“修改设置”中修改：核对影响并填写修改原因。"
+                                        + "；".join(change.lines))
+        return cleaned
+
+
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
+    form = BatchAdminForm
     list_display = ["name", "owner", "kind", "level", "year", "quota_total", "selection_start", "harvest_end"]
     list_filter = ["kind", "level", "year"]
     search_fields = ["name"]

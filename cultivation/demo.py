@@ -403,6 +403,7 @@ def build(context):
                              S.NOMINATED]))
     selection_projects = [builder.create(selection, branch) for branch, _ in plan]
     day = today
+    ranks = {}  # each unit ranks its own nominations 1, 2, …: a rank is given once per unit
     for project, (_, target) in zip(selection_projects, plan):
         if target != S.DRAFT:
             workflow.move(project=project, name="submit", actor=builder.secretary(project.organization), today=day)
@@ -410,8 +411,9 @@ def build(context):
             workflow.move(project=project, name="return_application", actor=builder.unit_staff(project.unit), today=day,
                           reason="请补充特色活动的经费测算依据。")
         if target == S.NOMINATED:
-            services.project_recommend(project=project, actor=builder.unit_staff(project.unit), rank=1,
-                                       recommendation="同意推荐。")
+            ranks[project.unit_id] = ranks.get(project.unit_id, 0) + 1
+            services.project_recommend(project=project, actor=builder.unit_staff(project.unit),
+                                       rank=ranks[project.unit_id], recommendation="同意推荐。")
             workflow.move(project=project, name="nominate", actor=builder.unit_staff(project.unit), today=day)
 
     context["batches"] = {"finished": finished, "midterm": midterm, "cultivating": cultivating,

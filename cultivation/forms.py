@@ -4,12 +4,13 @@ from django import forms
 
 from branches import access
 from branches.enums import OWNER_KINDS, BranchCategory, BranchType
+from branches.forms import DecisionField
 from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
-from . import selectors
+from . import selectors, services, workflow
 from .enums import Grade, Level, Phase, ProjectState
 from .models import AcceptanceRecord, Batch, FinalDeliverable, Notice, Project
 from .models.notices import NoticeKind, ObjectionOutcome
@@ -61,6 +62,16 @@ class BatchForm(PlainTextModelForm):
         return self.cleaned_data.get("owner") or self.only_owner
 
 
+class BatchEditForm(BatchForm):
+    """The settings of an existing batch: a change of dates that affects projects is shown first and then
+    confirmed with a reason (cultivation.batch_dates)."""
+
+    change_reason = forms.CharField(label="修改原因", max_length=500, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}), help_text="记入事件日志，并随批次的修改记录显示")
+    # The digest of the effects the page showed; rendered by the template on the confirmation step only.
+    confirmed = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
 class UnitQuotaForm(PlainTextForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(),
                                   widget=forms.Select(attrs={"data-searchable": "true"}))
@@ -81,10 +92,21 @@ class RecommendUpForm(PlainTextForm):
     rank = forms.IntegerField(label="推荐排序", min_value=1, max_value=999)
     recommendation = forms.CharField(label="推荐意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args, projects, batch, **kwargs):
         super().__init__(*args, **kwargs)
+        self.batch = batch
         self.fields["source"].queryset = projects
         self.fields["source"].label_from_instance = lambda p: f"{p.organization.name}（{p.batch.name}，{p.get_state_display()}）"
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source")
+        if source is not None and cleaned.get("rank") is not None:
+            refused = services.rank_refusal(batch=self.batch, unit=workflow.recommender_of(self.batch, source.organization),
+                                            rank=cleaned["rank"])
+            if refused is not None:
+                self.add_error("rank", refused.text)
+        return cleaned
 
 
 class ApplicationForm(PlainTextModelForm):
@@ -141,6 +163,19 @@ class RecommendForm(VersionForm):
     recommendation = forms.CharField(label="推荐意见", max_length=2000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_rank(self):
+        rank = self.cleaned_data.get("rank")
+        if self.project is not None and rank is not None and rank != self.project.nomination_rank:
+            refused = services.rank_refusal(batch=self.project.batch, unit=self.project.unit, rank=rank,
+                                            exclude=self.project)
+            if refused is not None:
+                raise forms.ValidationError(refused.text)
+        return rank
+
 
 class ScreeningNoteForm(VersionForm):
     note = forms.CharField(label="筛选意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -148,7 +183,7 @@ class ScreeningNoteForm(VersionForm):
 
 class MoveForm(VersionForm):
     reason = forms.CharField(label="原因", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    grade = forms.ChoiceField(label="评定等次", choices=[("", "请选择")] + Grade.choices, required=False)
+    grade = DecisionField(label="评定等次", choices=Grade.choices, required=False)
 
 
 class ExtendForm(PlainTextForm):
@@ -192,8 +227,8 @@ class FeedbackResponseForm(PlainTextForm):
 
 
 class FeedbackVerifyForm(PlainTextForm):
-    verified = forms.TypedChoiceField(label="核查结论", choices=[("yes", "整改到位"), ("no", "未整改到位")],
-                                      coerce=lambda value: value == "yes")
+    verified = DecisionField(label="核查结论", choices=[("yes", "整改到位"), ("no", "未整改到位")],
+                             coerce=lambda value: value == "yes")
     note = forms.CharField(label="核查说明", max_length=1000, required=False)
 
 
@@ -323,7 +358,7 @@ class NoticeCorrectForm(PlainTextForm):
 
 
 class ObjectionAnswerForm(PlainTextForm):
-    outcome = forms.ChoiceField(label="处理结果", choices=ObjectionOutcome.choices)
+    outcome = DecisionField(label="处理结果", choices=ObjectionOutcome.choices)
     response = forms.CharField(label="处理情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -1,5 +1,7 @@
 """Writes to applications and their featured activities (state changes live in workflow.py)."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -18,7 +20,7 @@ from .models import (
     AcceptanceRecord, Batch, FeaturedActivity, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Project,
     ReviewAttachment, ReviewStage, UnitQuota,
 )
-from . import selectors, workflow
+from . import batch_dates, selectors, workflow
 from .workflow import actor_roles
 
 APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
@@ -182,16 +184,31 @@ def batch_create(*, actor, **fields):
 
 
 @transaction.atomic
-def batch_update(*, actor, batch, **fields):
+def batch_update(*, actor, batch, change_reason="", confirmed="", today=None, **fields):
+    """Change a batch's settings. A change of dates that affects projects (their report periods or the
+    window of the phase they are in) is saved only when `confirmed` names the effects the user was shown
+    (batch_dates.DateChange.digest) and a reason is given, which the event keeps; one that would end a
+    phase a project still waits in is refused, naming each."""
     batch = Batch.objects.select_for_update().select_related("owner").get(pk=batch.pk)
     _require_runs(actor, batch.owner)
     _require_runs(actor, fields.get("owner", batch.owner))
     before = {name: getattr(batch, name) for name in BATCH_FIELDS}
+    previous = copy.copy(batch)
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.full_clean()
+    change = batch_dates.effects(previous, batch, today=today or timezone.localdate())
+    if change.stranded:
+        raise batch_dates.refusal(change)
+    reason = (change_reason or "").strip()
+    if change.projects and confirmed != change.digest:
+        raise batch_dates.Unconfirmed(change, "此次修改会影响本批次的项目，请核对下列变化，填写修改原因后确认")
+    if change.projects and not reason:
+        raise batch_dates.Unconfirmed(change, "请填写修改原因：此次修改会影响本批次的项目，原因记入事件日志")
     batch.save()
     changes = _changes(before, {name: getattr(batch, name) for name in BATCH_FIELDS})
+    if changes and change.projects:
+        changes.update({"原因": reason, "影响": "；".join(change.lines)})
     if changes:
         log_event(actor=actor, action="batch.updated", target=batch, data=changes)
     return batch
@@ -235,6 +252,25 @@ def recommendation_open(project):
     return project.state == ProjectState.NOMINATED and not project.screening_note.strip()
 
 
+# A rank stays held while its application is in the running; a withdrawn or 未入选 one lets it go.
+RANK_RELEASED_STATES = {ProjectState.WITHDRAWN, ProjectState.REJECTED}
+
+
+def rank_refusal(*, batch, unit, rank, exclude=None):
+    """The refusal of `rank` for an application of `unit` (its recommender) in the batch when another of
+    the recommender's applications holds it already, else None. Forms ask it to show the error beside
+    the field; project_recommend asks again under the batch's lock, where it decides."""
+    if rank is None:
+        return None
+    holder = (Project.objects.filter(batch=batch, unit=unit, nomination_rank=rank)
+              .exclude(state__in=RANK_RELEASED_STATES).exclude(pk=getattr(exclude, "pk", None))
+              .select_related("organization", "batch").first())
+    if holder is None:
+        return None
+    return MoveRefused(f"同一推荐单位在本批次内的推荐排序不能重复，请改用其他排序或先修改另一份申报的排序。推荐排序第{rank}位已给了：",
+                       offenders=[workflow.offender(holder, ProjectState(holder.state).label)])
+
+
 @transaction.atomic
 def project_recommend(*, project, actor, rank, recommendation, expected_version=None, nominate=False, today=None):
     """The 二级党组织 ranks a submitted application among its own and writes its 推荐意见; with
@@ -248,6 +284,13 @@ def project_recommend(*, project, actor, rank, recommendation, expected_version=
         raise MoveRefused(f"当前状态为“{ProjectState(locked.state).label}”，推荐排序和推荐意见不能再修改")
     if rank is not None and rank < 1:
         raise MoveRefused("推荐排序应为正整数")
+    if rank is not None and rank != locked.nomination_rank:
+        # Two staff ranking two applications lock two project rows; the batch's row puts them in turn
+        # (after the project row, in the order the engine locks them), so one rank is given once.
+        Batch.objects.select_for_update(of=("self",)).filter(pk=locked.batch_id).first()
+        refused = rank_refusal(batch=locked.batch, unit=locked.unit, rank=rank, exclude=locked)
+        if refused is not None:
+            raise refused
     recommendation = (recommendation or "").strip()
     if locked.state == ProjectState.NOMINATED or nominate:
         # A nomination always carries both; it cannot be emptied once forwarded.

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from branches.forms import DecisionField
 from branches.plain_text import PlainTextForm
 
 from .models_appraisal import AppraisalResult
@@ -10,7 +11,7 @@ NOTE_MAX = 3000
 
 
 class AppraisalForm(PlainTextForm):
-    result = forms.ChoiceField(label="评议结果", choices=AppraisalResult.choices, error_messages={
+    result = DecisionField(label="评议结果", choices=AppraisalResult.choices, error_messages={
         "required": "请选择评议结果（好、较好、一般、差）", "invalid_choice": "请选择评议结果（好、较好、一般、差）"})
     note = forms.CharField(label="评议意见", required=False, max_length=NOTE_MAX, widget=forms.Textarea,
                            error_messages={"max_length": f"不能超过{NOTE_MAX}字"})

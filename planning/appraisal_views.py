@@ -17,7 +17,6 @@ from transitions.refusals import MoveRefused
 
 from . import appraisal
 from .appraisal_forms import AppraisalForm
-from .models import AppraisalResult
 
 LEVELS = {"branch": "党支部书记", "unit": "二级党组织书记"}
 COLUMNS = [
@@ -92,7 +91,7 @@ def appraisal_detail(request, pk):
     record = appraisal.record_of(request.user, organization, year)
     return render(request, "planning/appraisal/detail.html", {
         "organization": organization, "year": year, "record": record,
-        "results": AppraisalResult.choices, "may_record": appraisal.may_record(request.user, organization),
+        "results": AppraisalForm.base_fields["result"].choices, "may_record": appraisal.may_record(request.user, organization),
         "grade_labels": appraisal.GRADE_LABELS})
 
 

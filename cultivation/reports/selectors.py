@@ -48,6 +48,8 @@ class Period:
     title: str
     milestone: bool = False
     report: object = None
+    # A period the batch's dates no longer give, kept because it holds a report (periods_of).
+    kept: bool = False
 
     def status(self, today):
         """'handed_in', 'returned', 'closed' (the project no longer reports), 'overdue', 'due' (the current
@@ -139,10 +141,17 @@ def _dated(batch, milestones=()):
 
 
 def periods_of(project, milestones=(), reports=()):
-    """The project's periods in date order, each with its report (if begun)."""
+    """The project's periods in date order, each with its report (if begun).
+
+    A period that holds a report is history: when the batch's dates have changed since and no longer
+    give it, it is kept with the span and title its report was written for, so no report ever drops
+    out of the record (the reports need `period_start` and `title` loaded)."""
     by_due = {report.period_due: report for report in reports}
-    return [Period(project, start, due, title, is_milestone, by_due.get(due))
-            for start, due, title, is_milestone in _dated(project.batch, milestones)]
+    periods = [Period(project, start, due, title, is_milestone, by_due.pop(due, None))
+               for start, due, title, is_milestone in _dated(project.batch, milestones)]
+    periods += [Period(project, report.period_start, due, report.title, report=report, kept=True)
+                for due, report in by_due.items()]
+    return sorted(periods, key=lambda period: period.due)
 
 
 def period_for(project, due):
@@ -264,8 +273,9 @@ def iter_pending_periods(user, *, today, statuses, batch=None, chunk=100):
         "pk", "project_id", "period_due", "state", "title", "period_start"), chunk)
     names, rows, shared = {}, [], {}
     for project in projects.order_by("pk").iterator(chunk_size=chunk):
+        # A kept period (off the schedule) is the record's, not a to-do: the page's list has none either.
         pending = [period for period in periods_of(project, milestones.take(project.pk), reports.take(project.pk))
-                   if period.status(today) in statuses]
+                   if not period.kept and period.status(today) in statuses]
         if pending:
             names[project.pk] = _ProjectNames(project.pk, project.state, _Named(project.organization.name),
                                               _Named(project.unit.name if project.unit_id else ""),

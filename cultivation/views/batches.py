@@ -12,9 +12,9 @@ from branches.enums import Role
 from branches.pagination import paginate
 from transitions.refusals import MoveRefused
 
-from .. import selectors, services, workflow
+from .. import batch_dates, selectors, services, workflow
 from ..enums import Phase, ProjectState
-from ..forms import BatchForm, RecommendUpForm, UnitQuotaForm
+from ..forms import BatchEditForm, BatchForm, RecommendUpForm, UnitQuotaForm
 from ..models import Notice, Project
 from .common import batch_or_404, form_errors, managed_batch_or_404, require_staff, run
 
@@ -39,8 +39,12 @@ def _save(request, form, batch=None):
     except ValidationError as error:
         for field, messages_ in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages_)
+    except batch_dates.Unconfirmed as unconfirmed:
+        # Not an error of the input: the page shows the effects and asks for the reason and a second click.
+        form.date_change = unconfirmed.change
+        form.date_change_message = unconfirmed.message
     except MoveRefused as refused:
-        form.add_error(None, refused.message)
+        form.add_error(None, refused.text)
     return None
 
 
@@ -60,14 +64,16 @@ def batch_create(request):
 def batch_edit(request, pk):
     require_staff(request.user)
     batch = managed_batch_or_404(request.user, pk)
-    form = BatchForm(request.POST or None, instance=batch, user=request.user)
+    form = BatchEditForm(request.POST or None, instance=batch, user=request.user)
     if request.method == "POST" and form.is_valid():
         # The ModelForm already copied the input onto `batch`; the service re-reads and writes it.
         saved = _save(request, form, batch=managed_batch_or_404(request.user, pk))
         if saved:
             messages.success(request, "已保存批次设置")
             return redirect("cultivation:batch_detail", pk=saved.pk)
-    return render(request, "cultivation/batch_form.html", {"form": form, "batch": batch})
+    return render(request, "cultivation/batch_form.html", {
+        "form": form, "batch": batch, "date_change": getattr(form, "date_change", None),
+        "date_change_message": getattr(form, "date_change_message", "")})
 
 
 def timeline(batch, today):
@@ -141,7 +147,7 @@ def recommend_up(request, pk):
     batch = batch_or_404(request.user, pk)
     if not workflow.recommends_into(request.user, batch):
         access.refuse(request.user, f"recommending into batch {pk}", not_found=False)
-    form = RecommendUpForm(request.POST or None, projects=services.recommendable(request.user, batch))
+    form = RecommendUpForm(request.POST or None, projects=services.recommendable(request.user, batch), batch=batch)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         project, ok = run(request, lambda: services.project_recommend_up(

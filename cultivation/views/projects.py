@@ -221,7 +221,7 @@ def project_move(request, pk, name):
 def project_recommend(request, pk):
     project = project_or_404(request.user, pk)
     require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
-    form = RecommendForm(request.POST)
+    form = RecommendForm(request.POST, project=project)
     if form.is_valid():
         nominate = pressed(request, "nominate")
         _, ok = run(request, lambda: services.project_recommend(

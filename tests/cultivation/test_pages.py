@@ -72,7 +72,7 @@ def test_quotas_are_set_shown_and_enforced_when_forwarding(tree, client):
     nominate = {"rank": 1, "recommendation": "同意推荐", "nominate": "1"}
     client.post(reverse("cultivation:project_recommend", args=[first.pk]), {"version": first.version, **nominate})
     response = client.post(reverse("cultivation:project_recommend", args=[second.pk]),
-                           {"version": second.version, **nominate}, follow=True)
+                           {"version": second.version, **nominate, "rank": 2}, follow=True)
     assert "推荐名额为 1 个" in flashed(response)
     # The refusal names the nomination that took the place, with a link to it.
     assert f'<a href="/cultivation/projects/{first.pk}/">甲一党支部</a>' in response.content.decode()
