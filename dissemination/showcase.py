@@ -6,7 +6,8 @@ rejected, withdrawn or failed (未通过验收) one.
 
 Of a shown project, only what was handed in: the application's 创建主题 and 经验 (submitted before it was
 recognized); outcomes and pictures registered on the project itself or in a progress report that was
-handed in (never one still in draft or sent back); the acceptance deliverables (典型经验) and the
+handed in (never one still in draft or sent back), and of the pictures and the micro-video only those the
+二级党组织 and the 组织部 agreed to publish (cultivation.reports.publication); the acceptance deliverables (典型经验) and the
 工作总结报告 once the project passed acceptance, since before the verdict they may still change. Never
 contact details, grades or scores, review comments, objections: the pages read only the fields named here.
 """

@@ -117,9 +117,9 @@ def publication_moves(noun):
         Move("approve", "同意公开并发布", (S.ENDORSED,), S.PUBLIC, (Actor.SCHOOL,),
              done="已经组织部同意，现已公开", event=f"组织部同意公开{noun}"),
         Move("decline_requested", "不同意公开", (S.REQUESTED,), S.PRIVATE, (Actor.UNIT, Actor.SCHOOL),
-             needs_reason=True, done="未获同意公开", event=f"不同意公开{noun}"),
+             needs_reason=True, done="未获二级党组织同意公开", event=f"二级党组织不同意公开{noun}"),
         Move("decline_endorsed", "不同意公开", (S.ENDORSED,), S.PRIVATE, (Actor.SCHOOL,),
-             needs_reason=True, done="未获同意公开", event=f"不同意公开{noun}"),
+             needs_reason=True, done="未获组织部同意公开", event=f"组织部不同意公开{noun}"),
         # The branch may take back its request or its material; the 组织部 may take down what it published.
         Move("withdraw", "撤回公开", (S.REQUESTED, S.ENDORSED, S.PUBLIC), S.PRIVATE, (Actor.SECRETARY,),
              done="已由支部撤回公开", event=f"撤回公开{noun}"),
