@@ -54,6 +54,9 @@ def test_a_picture_reaches_the_showcase_and_the_booklet_only_after_review(transa
     _click(secretary, record, "申请公开")
     unit = new_page()
     login(unit, "unit")
+    unit.goto(record)
+    unit.locator("#attachments").scroll_into_view_if_needed()
+    screenshot(unit, "picture-review-unit")
     _click(unit, record, "同意公开")
     assert not _on_showcase(visitor, project) and not _in_booklet(staff, project)  # the 组织部 has yet to agree
 
