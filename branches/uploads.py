@@ -427,6 +427,33 @@ def attachment_response(path, *, download_name, content_type=None):
     return response
 
 
+def inline_pdf_response(path, *, download_name):
+    """Serve a stored PDF to open in the browser's own viewer (Content-Disposition: inline), or 404 when the
+    stored bytes are not a PDF. The upload check judged it by its content; its signature is read again here,
+    and nosniff stays, so no other file is ever shown inline as a PDF."""
+    pdf_type = TYPES["pdf"][2]
+    if not media.in_directory():
+        if PurePosixPath(str(path)).suffix.lower() != ".pdf" or not media.exists(path):
+            raise Http404("文件不存在或已被删除")
+        if not media.head(path, 5).startswith(b"%PDF-"):
+            logger.error("attachment %r is not the PDF it was recorded as", path)
+            raise Http404("文件不存在或已被删除")
+        return media.redirect(path, content_type=pdf_type)
+    root = Path(settings.MEDIA_ROOT).resolve()
+    full = (root / str(path)).resolve()
+    if root not in full.parents or not full.is_file() or full.suffix.lower() != ".pdf":
+        logger.error("attachment %r is missing, outside MEDIA_ROOT or not stored as a PDF", path)
+        raise Http404("文件不存在或已被删除")
+    with open(full, "rb") as handle:
+        if not handle.read(5).startswith(b"%PDF-"):
+            logger.error("attachment %r is not the PDF it was recorded as", path)
+            raise Http404("文件不存在或已被删除")
+    response = file_response(full, content_type=pdf_type)
+    response["Content-Disposition"] = content_disposition_header(False, _safe_download_name(download_name, full))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # Content types a browser may show inline: raster images that check_upload opened and verified with Pillow.
 # Never SVG, HTML or PDF: those can carry script or open as a page.
 INLINE_IMAGE_TYPES = {content_type: detected for detected, (kind, _, content_type) in TYPES.items() if kind == "image"}

@@ -346,6 +346,7 @@ EVENT_LABELS = [
     "planning.guidance.EVENT_LABELS",
     "planning.appraisal.EVENT_LABELS",
     "dissemination.video.EVENT_LABELS",
+    "dissemination.video_publication.EVENT_LABELS",
     "dissemination.pieces.EVENT_LABELS",
 ]
 # Demo builders run after the organization tree demo, in order: build(context).

@@ -7,6 +7,7 @@ A piece goes 草稿 → 已提交（待二级党组织审核）→ 二级党组�
 from django.db import models
 
 from cultivation.enums import CULTIVATED_STATES, Actor, ProjectState
+from cultivation.reports.enums import publication_moves
 from transitions.moves import Move
 
 
@@ -46,3 +47,6 @@ EDITABLE_PIECE_STATES = {P.DRAFT, P.RETURNED}
 # A piece tells of a cultivation target's work: from recognition (培育中) to 通过验收; a project that
 # failed its acceptance has nothing to publicise.
 PIECE_PROJECT_STATES = CULTIVATED_STATES - {ProjectState.FAILED}
+
+# The micro-video's review before publication: the same moves as the evidence pictures (its own table).
+VIDEO_PUBLICATION_MOVES = publication_moves("示范建设微视频")

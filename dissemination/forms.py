@@ -7,6 +7,16 @@ from branches.inputs import VersionField
 from branches.plain_text import PlainTextForm
 
 from .enums import PieceKind
+from .video import max_bytes
+
+# Said where the branch uploads, so it knows before uploading what may become public.
+VIDEO_PUBLIC_HELP = ("上传后仅本项目的书记、二级党组织和党委组织部可见；书记“申请公开”并经二级党组织和组织部同意后，"
+                     "才在公开的成果展示中播放；更换视频或链接后须重新申请")
+
+
+def size_limit_text():
+    """The largest MP4 accepted, as the setting that enforces it (MICRO_VIDEO_MAX_BYTES) says."""
+    return f"{round(max_bytes() / (1024 * 1024), 1):g} MB"
 
 
 class PieceForm(PlainTextForm):
@@ -39,10 +49,15 @@ class VideoUploadForm(PlainTextForm):
     poster = forms.FileField(label="封面图片（可选）", required=False, help_text="PNG、JPEG、GIF 或 WebP 图片",
                              error_messages={"empty": "封面文件是空的，请重新选择文件。"})
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"H.264 编码的 MP4 文件，不超过 {size_limit_text()}。{VIDEO_PUBLIC_HELP}"
+
 
 class VideoLinkForm(PlainTextForm):
     title = forms.CharField(label="视频标题", max_length=150, error_messages={"required": "请填写视频标题"})
-    url = forms.CharField(label="外部视频链接", max_length=500, help_text="以 https:// 开头，如学习强国、微信视频号的视频页面",
+    url = forms.CharField(label="外部视频链接", max_length=500,
+                          help_text=f"以 https:// 开头，如学习强国、微信视频号的视频页面。{VIDEO_PUBLIC_HELP}",
                           error_messages={"required": "请填写外部视频链接"})
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from branches import access
 from branches.audit import action_label
@@ -17,14 +17,16 @@ from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from cultivation.enums import Actor
 from cultivation.models import Project
+from cultivation.reports.enums import PublicationState
 from cultivation.workflow import actor_roles
 from transitions.views import run as _run
 
 from . import pieces as piece_services
-from . import selectors
-from .enums import PIECE_MOVES, PIECE_PROJECT_STATES
+from . import selectors, video_publication
+from .enums import PIECE_MOVES, PIECE_PROJECT_STATES, VIDEO_PUBLICATION_MOVES
 from .forms import MoveForm, PieceForm, VideoLinkForm, VideoUploadForm, error_text
-from .video import MicroVideo, video_link, video_upload
+from .showcase import SHOWCASED_STATES
+from .video import MicroVideo, serve_video, video_link, video_upload
 
 
 def _project(user, pk):
@@ -178,8 +180,11 @@ def piece_queue(request):
 
 def _video_page(request, project, upload_form=None, link_form=None):
     video = MicroVideo.objects.filter(project=project).first()
+    roles = actor_roles(request.user, project)
     return render(request, "dissemination/video_manage.html", {
-        "project": project, "video": video,
+        "project": project, "video": video, "is_secretary": Actor.SECRETARY in roles,
+        "publication_moves": video_publication.offered(roles, video) if video else [],
+        "is_public": bool(video) and video.state == PublicationState.PUBLIC and project.state in SHOWCASED_STATES,
         "upload_form": upload_form or VideoUploadForm(initial={"title": video.title if video else ""}),
         "link_form": link_form or VideoLinkForm(initial={"title": video.title if video else "",
                                                          "url": video.external_url if video else ""}),
@@ -188,11 +193,12 @@ def _video_page(request, project, upload_form=None, link_form=None):
 
 @login_required
 def video_manage(request, pk):
-    """The secretary's page for the project's micro-video: upload (or replace) the MP4 and its poster."""
+    """The project's micro-video: its player and review for whoever sees the project (the 二级党组织 and the
+    组织部 decide its publication here); the secretary also uploads (or replaces) the MP4 and its poster."""
     project = _project(request.user, pk)
-    _secretary_only(request.user, project, "the micro-video")
     if request.method != "POST":
         return _video_page(request, project)
+    _secretary_only(request.user, project, "the micro-video")
     form = VideoUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, error_text(form))
@@ -217,3 +223,39 @@ def video_link_set(request, pk):
                                         title=form.cleaned_data["title"]), success="已设置外部视频链接"):
         return redirect("dissemination:video_manage", pk=project.pk)
     return _video_page(request, project, link_form=form)
+
+
+def _video(user, pk):
+    project = _project(user, pk)
+    video = MicroVideo.objects.filter(project=project).select_related(
+        "project__organization", "project__batch__owner", "project__unit").first()
+    if video is None:
+        access.refuse(user, f"micro-video of project {pk}")
+    return video
+
+
+@login_required
+@require_POST
+def video_publication_move(request, pk, name):
+    """申请公开, 同意公开, 不同意公开, 撤回, 撤下: the video's review before publication."""
+    if name not in VIDEO_PUBLICATION_MOVES:
+        raise Http404("未找到该页面")
+    video = _video(request.user, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        _run(request, lambda: video_publication.video_move(
+            video=video, name=name, actor=request.user, comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"]), success=f"微视频{VIDEO_PUBLICATION_MOVES[name].done}")
+    return redirect("dissemination:video_manage", pk=video.project_id)
+
+
+@login_required
+@require_safe  # HEAD too: the player asks the size first
+def video_stream(request, pk):
+    """The stored MP4 for the page's own player, public or not, to whoever sees the project."""
+    video = _video(request.user, pk)
+    if not video.is_file:
+        raise Http404("该视频是外部链接")
+    return serve_video(request, video)

@@ -6,7 +6,8 @@ rejected, withdrawn or failed (未通过验收) one.
 
 Of a shown project, only what was handed in: the application's 创建主题 and 经验 (submitted before it was
 recognized); outcomes and pictures registered on the project itself or in a progress report that was
-handed in (never one still in draft or sent back); the acceptance deliverables (典型经验) and the
+handed in (never one still in draft or sent back), and of the pictures and the micro-video only those the
+二级党组织 and the 组织部 agreed to publish (cultivation.reports.publication); the acceptance deliverables (典型经验) and the
 工作总结报告 once the project passed acceptance, since before the verdict they may still change. Never
 contact details, grades or scores, review comments, objections: the pages read only the fields named here.
 """
@@ -20,10 +21,10 @@ from branches.uploads import INLINE_IMAGE_TYPES
 from cultivation.enums import CULTIVATED_STATES, ProjectState
 from cultivation.models import Attachment, Batch, Outcome, Project
 from cultivation.models.reviews import DeliverableKind, FinalDeliverable
-from cultivation.reports.enums import HANDED_IN_STATES, OutcomeType
+from cultivation.reports.enums import HANDED_IN_STATES, OutcomeType, PublicationState
 from planning.selectors import published_commendations_of
 
-from .models import PublicityPiece
+from .models import MicroVideo, PublicityPiece
 
 SHOWCASED_STATES = frozenset(CULTIVATED_STATES - {ProjectState.FAILED})
 SEARCH_MAX_LENGTH = 50
@@ -45,9 +46,15 @@ def public_outcomes():
 
 
 def public_pictures():
-    """The raster image attachments the showcase may show (and serve, without logging in)."""
+    """The raster image attachments the showcase may show (and serve, without logging in): only those the
+    二级党组织 and the 组织部 agreed to publish (cultivation.reports.publication)."""
     return Attachment.objects.filter(handed_in_q(), project__state__in=SHOWCASED_STATES,
-                                     content_type__in=list(INLINE_IMAGE_TYPES))
+                                     content_type__in=list(INLINE_IMAGE_TYPES), state=PublicationState.PUBLIC)
+
+
+def public_videos():
+    """The micro-videos anyone may watch: of a showcased project, and agreed to publish like the pictures."""
+    return MicroVideo.objects.filter(project__state__in=SHOWCASED_STATES, state=PublicationState.PUBLIC)
 
 
 def _pictures_prefetch():
@@ -103,6 +110,7 @@ class ShowcaseProject:
     pictures: list
     pieces: list = field(default_factory=list)
     commendations: list = field(default_factory=list)
+    video: MicroVideo | None = None
 
     @property
     def accepted(self):
@@ -134,7 +142,16 @@ def showcase_project(pk):
     return ShowcaseProject(project=project, experiences=experiences, summary=summary,
                            outcome_groups=_grouped(project.public_outcomes), pictures=project.public_pictures,
                            pieces=approved_pieces_of([project]).get(project.pk, []),
-                           commendations=published_commendations_of([project]).get(project.pk, []))
+                           commendations=published_commendations_of([project]).get(project.pk, []),
+                           video=_public_video(project))
+
+
+def _public_video(project):
+    try:
+        video = project.micro_video
+    except Project.micro_video.RelatedObjectDoesNotExist:
+        return None
+    return video if video.state == PublicationState.PUBLIC else None
 
 
 def _grouped(outcomes):

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 
+from cultivation.reports.enums import PublicationState
+
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"3gp4",
               b"3gp5", b"qt  "}
@@ -45,6 +47,12 @@ class MicroVideo(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
                                    related_name="+", null=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Public (the showcase, its own page) only after the 二级党组织 and the 组织部 agreed, moved by
+    # dissemination.video_publication. db_default: a video uploaded before the review, or by the older code
+    # while the migration runs, is private.
+    state = models.CharField("公开状态", max_length=12, choices=PublicationState.choices,
+                             default=PublicationState.PRIVATE, db_default=PublicationState.PRIVATE, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         app_label = "dissemination"
@@ -226,7 +234,8 @@ VIDEO_FOLDER = "videos"
 
 
 def video_upload(*, project, actor, file, title, poster=None):
-    """Check and store the branch's MP4 (and poster image), one per project; replacing logs an event.
+    """Check and store the branch's MP4 (and poster image), one per project; replacing logs an event, and a
+    video that was public or under review goes back to 不公开 (new content needs its own approval).
 
     Only the project's secretary, once the project is a cultivation target; a refused file leaves nothing.
     """
@@ -240,10 +249,12 @@ def video_upload(*, project, actor, file, title, poster=None):
     poster_checked = check_upload(poster, allowed=("image",)) if poster is not None else None
     path = _store(checked)
     poster_path = store_upload(poster_checked, folder=VIDEO_FOLDER) if poster_checked else ""
+    from .video_publication import withdraw_for_replacement
+
     with transaction.atomic():
         video = MicroVideo.objects.select_for_update().filter(project=project).first()
         replaced = video is not None
-        video = video or MicroVideo(project=project)
+        video = withdraw_for_replacement(video, actor=actor) if replaced else MicroVideo(project=project)
         video.title, video.path, video.size = title, path, checked.size
         video.display_name = getattr(file, "name", "") or "微视频.mp4"
         video.external_url = ""
@@ -290,8 +301,11 @@ def video_link(*, project, actor, url, title):
         raise MoveRefused("外部视频链接须是以 https:// 开头的完整网址") from None
     if len(url) > 500 or urlsplit(url).scheme != "https":
         raise MoveRefused("外部视频链接须是以 https:// 开头、不超过500个字符的网址")
+    from .video_publication import withdraw_for_replacement
+
     with transaction.atomic():
-        video = MicroVideo.objects.select_for_update().filter(project=project).first() or MicroVideo(project=project)
+        video = MicroVideo.objects.select_for_update().filter(project=project).first()
+        video = withdraw_for_replacement(video, actor=actor) if video else MicroVideo(project=project)
         video.title, video.external_url, video.updated_by = title, url, actor
         video.path, video.display_name, video.size, video.sha256 = "", "", 0, ""
         video.poster_path = video.poster_content_type = ""

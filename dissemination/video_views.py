@@ -1,4 +1,5 @@
-"""Public pages of the micro-video: anyone may watch the video of a showcased project (dissemination.showcase)."""
+"""Public pages of the micro-video: anyone may watch the video of a showcased project once the 二级党组织 and
+the 组织部 agreed to publish it (dissemination.showcase.public_videos)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -6,13 +7,13 @@ from django.views.decorators.http import require_GET, require_safe
 
 from branches.uploads import inline_image_response
 
-from .showcase import SHOWCASED_STATES
-from .video import MicroVideo, serve_video
+from .showcase import public_videos
+from .video import serve_video
 
 
 def _showcased(pk):
-    return get_object_or_404(MicroVideo.objects.select_related("project__organization", "project__batch"),
-                             pk=pk, project__state__in=SHOWCASED_STATES)
+    """A video agreed to publish, of a showcased project; any other is not found."""
+    return get_object_or_404(public_videos().select_related("project__organization", "project__batch"), pk=pk)
 
 
 @require_GET

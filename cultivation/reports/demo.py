@@ -127,8 +127,10 @@ def _own_branch(project, users, today):
              ("支部党员大会会议记录.pdf", _pdf((255, 255, 255)), report_for_files),
              ("特色活动经费使用说明.pdf", _pdf((250, 250, 245)), None)]
     for name, content, report in files:
-        report_evidence.attachment_add(project=project, actor=secretary, file=SimpleUploadedFile(name, content),
-                                       caption=name.rsplit(".", 1)[0], report=report)
+        attachment = report_evidence.attachment_add(project=project, actor=secretary, caption=name.rsplit(".", 1)[0],
+                                                    file=SimpleUploadedFile(name, content), report=report)
+        if attachment.can_preview and report is None:
+            publish_picture(attachment, secretary=secretary, unit=unit, school=staff)
     for n, (channel, title) in enumerate(PUBLICATIONS):
         report_evidence.evidence_add(evidence="publication", project=project, actor=secretary, channel=channel,
                                      title=title, link=f"https://news.bucm.edu.cn/demo/{n + 1}.html",
@@ -146,6 +148,13 @@ def _own_branch(project, users, today):
                 report_evidence.spending_add(activity=activity, actor=secretary, amount=amount,
                                              spent_on=today - datetime.timedelta(days=25 * (m + 1) + n),
                                              purpose=purpose, today=today)
+
+
+def publish_picture(attachment, *, secretary, unit, school):
+    """The whole review before a picture is public, as the people would make it: the showcase shows it then."""
+    for name, actor in [("request", secretary), ("endorse", unit), ("approve", school)]:
+        attachment = report_evidence.picture_move(attachment=attachment, name=name, actor=actor)
+    return attachment
 
 
 def _written(project, period, secretary, n):

@@ -92,3 +92,40 @@ class EvidenceKind(models.TextChoices):
     PUBLICATION = "publication", "宣传报道"
     OUTCOME = "outcome", "培育成果"
     EXEMPLAR = "exemplar", "先进典型"
+
+
+class PublicationState(models.TextChoices):
+    """Whether a picture or the micro-video a branch uploaded is public (the showcase, the booklet)."""
+
+    PRIVATE = "private", "不公开"
+    REQUESTED = "requested", "已申请公开，待二级党组织审核"
+    ENDORSED = "endorsed", "二级党组织已同意，待组织部审核"
+    PUBLIC = "public", "已公开"
+
+
+def publication_moves(noun):
+    """The review before publication, shared by the evidence pictures and the micro-video: 申请公开 by the
+    secretary, 同意 by the 二级党组织 and then by the 组织部, as for a publicity piece. Each caller gets its
+    own table (one table, one Machine) with events named for `noun`."""
+    S = PublicationState
+    return {move.name: move for move in [
+        Move("request", "申请公开", (S.PRIVATE,), S.REQUESTED, (Actor.SECRETARY,),
+             done="已申请公开", event=f"申请公开{noun}"),
+        # A 直属党支部 has no 二级党组织 staff above it, so 组织部 may take that step too (as for pieces).
+        Move("endorse", "同意公开", (S.REQUESTED,), S.ENDORSED, (Actor.UNIT, Actor.SCHOOL),
+             done="已经二级党组织同意公开", event=f"二级党组织同意公开{noun}"),
+        Move("approve", "同意公开并发布", (S.ENDORSED,), S.PUBLIC, (Actor.SCHOOL,),
+             done="已经组织部同意，现已公开", event=f"组织部同意公开{noun}"),
+        Move("decline_requested", "不同意公开", (S.REQUESTED,), S.PRIVATE, (Actor.UNIT, Actor.SCHOOL),
+             needs_reason=True, done="未获二级党组织同意公开", event=f"二级党组织不同意公开{noun}"),
+        Move("decline_endorsed", "不同意公开", (S.ENDORSED,), S.PRIVATE, (Actor.SCHOOL,),
+             needs_reason=True, done="未获组织部同意公开", event=f"组织部不同意公开{noun}"),
+        # The branch may take back its request or its material; the 组织部 may take down what it published.
+        Move("withdraw", "撤回公开", (S.REQUESTED, S.ENDORSED, S.PUBLIC), S.PRIVATE, (Actor.SECRETARY,),
+             done="已由支部撤回公开", event=f"撤回公开{noun}"),
+        Move("take_down", "撤下", (S.PUBLIC,), S.PRIVATE, (Actor.SCHOOL,), needs_reason=True,
+             done="已被组织部撤下，不再公开", event=f"撤下公开的{noun}"),
+    ]}
+
+
+ATTACHMENT_PUBLICATION_MOVES = publication_moves("佐证图片")

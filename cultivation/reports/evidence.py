@@ -19,15 +19,32 @@ from branches.uploads import INLINE_IMAGE_TYPES, check_upload, store_upload
 from notifications.services import notify
 from transitions.refusals import MoveRefused, NotAllowed
 
-from ..enums import CULTIVATED_STATES, Actor
+from ..enums import CULTIVATED_STATES, Actor, ProjectState
 from ..models import Attachment, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending
 from ..workflow import actor_roles, audience
-from .enums import EDITABLE_REPORT_STATES, EvidenceKind
+from . import publication
+from .enums import ATTACHMENT_PUBLICATION_MOVES, EDITABLE_REPORT_STATES, EvidenceKind
 from .tasks import thumbnail_after_commit
 
 logger = logging.getLogger(__name__)
 
+def _guard_picture(attachment, change):
+    # Only what the showcase can show (a verified raster image) is ever public; a PDF or a document is not.
+    if attachment.content_type not in INLINE_IMAGE_TYPES:
+        raise MoveRefused(f"“{attachment.original_name}”不是图片，只有图片可以申请公开（PDF、Office 文档只供审核查阅）")
+
+
+PICTURE_MACHINE = publication.publication_machine(
+    model=Attachment, moves=ATTACHMENT_PUBLICATION_MOVES, prefix="attachment", noun="佐证图片",
+    url=lambda attachment: f"/cultivation/projects/{attachment.project_id}/reports/#attachments",
+    title=lambda attachment: attachment.caption or attachment.original_name,
+    guards={"request": [_guard_picture]},
+)
+# The verdict of acceptance closes the record: what was accepted stays as it was (and on the showcase).
+ARCHIVED_PROJECT_STATES = {ProjectState.ACCEPTED, ProjectState.FAILED}
+
 EVENT_LABELS = {
+    **PICTURE_MACHINE.event_labels(),
     "attachment.uploaded": "上传佐证材料",
     "attachment.deleted": "删除佐证材料",
     "publication.created": "登记宣传报道",
@@ -137,6 +154,9 @@ def evidence_delete(*, kind, item, actor):
     """Remove a piece of evidence the secretary recorded, while its report is still editable."""
     locked = _locked_project(item.project)
     _require_contributor(actor, locked, f"删除{EvidenceKind(kind).label}")
+    if locked.state in ARCHIVED_PROJECT_STATES:
+        raise MoveRefused(f"项目已有验收结论（{ProjectState(locked.state).label}），培育记录已归档，"
+                          f"其中的{EvidenceKind(kind).label}不能删除")
     item = MODELS[kind].objects.select_for_update(of=("self",)).select_related("report").get(pk=item.pk)
     if item.report is not None and item.report.state not in EDITABLE_REPORT_STATES:
         raise MoveRefused("所属报告已提交，不能删除其中的材料")
@@ -145,6 +165,12 @@ def evidence_delete(*, kind, item, actor):
     item.delete()
     if path:
         transaction.on_commit(lambda: _remove_file(path))
+
+
+def picture_move(*, attachment, name, actor, comment="", expected_version=None):
+    """A move of the picture's publication review (申请公开, 同意公开…); MoveRefused in Chinese when not now."""
+    return publication.run_move(PICTURE_MACHINE, attachment, name, actor=actor, comment=comment,
+                                expected_version=expected_version)
 
 
 def _amount(value):

@@ -15,6 +15,7 @@ from branches.enums import BranchCategory
 from ..forms import active_filters
 from ..models import Batch
 from .models import Exemplar, Outcome, ProgressReport, Publication
+from .publication import UPLOAD_HELP
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -94,9 +95,10 @@ class ReportChoiceMixin:
 
 
 class AttachmentForm(ReportChoiceMixin, PlainTextForm):
-    file = forms.FileField(label="佐证材料", help_text="图片（PNG、JPEG、GIF、WebP）、PDF 或 Office 文档，单个不超过 20 MB",
+    file = forms.FileField(label="佐证材料", help_text="图片（PNG、JPEG、GIF、WebP）、PDF 或 Office 文档，单个不超过 20 MB。"
+                           + UPLOAD_HELP,
                            error_messages={"required": "请选择要上传的文件", "empty": "文件是空的，请重新选择文件。"})
-    caption = forms.CharField(label="说明", required=False, max_length=200)
+    caption = forms.CharField(label="说明", required=False, max_length=200, help_text="图片公开后，说明随图片一同公开")
     report = IdField(required=False)
 
     def __init__(self, *args, reports, **kwargs):

@@ -8,7 +8,7 @@ the app label `cultivation`; cultivation/models/__init__.py imports them from he
 from django.conf import settings
 from django.db import models
 
-from .enums import Channel, ExemplarKind, OutcomeType, ReportState
+from .enums import Channel, ExemplarKind, OutcomeType, PublicationState, ReportState
 
 USER = settings.AUTH_USER_MODEL
 
@@ -129,6 +129,12 @@ class Attachment(Evidence):
     size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
     caption = models.CharField("说明", max_length=200, blank=True)
+    # Whether the picture is public (showcase, booklet): only after the 二级党组织 and the 组织部 agreed, moved
+    # by cultivation.reports.evidence.PICTURE_MACHINE. db_default: rows from before the review, and those the
+    # older code inserts while the migration runs, are private.
+    state = models.CharField("公开状态", max_length=12, choices=PublicationState.choices,
+                             default=PublicationState.PRIVATE, db_default=PublicationState.PRIVATE, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta(Evidence.Meta):
         verbose_name = "佐证材料"

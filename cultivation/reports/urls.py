@@ -17,6 +17,8 @@ urlpatterns = [
     path("reports/<id:pk>/move/<slug:name>/", views.report_move, name="report_move"),
     path("reports/attachments/<id:pk>/", views.attachment_download, name="report_attachment_download"),
     path("reports/attachments/<id:pk>/preview/", views.attachment_preview, name="report_attachment_preview"),
+    path("reports/attachments/<id:pk>/publication/<slug:name>/", views.attachment_publication,
+         name="report_attachment_publication"),
     path("projects/<id:pk>/reports/", views.report_project, name="report_project"),
     path("projects/<id:pk>/reports/start/", views.report_start, name="report_start"),
     path("projects/<id:pk>/reports/milestones/", views.milestone_add, name="report_milestone_add"),

@@ -22,7 +22,7 @@ from branches.inputs import parse_id, posted_choice, posted_text, pressed
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from branches.registry import declared
-from branches.uploads import attachment_response, inline_image_response
+from branches.uploads import attachment_response, inline_image_response, inline_pdf_response
 from transitions.views import run as _run
 
 from ..enums import Actor
@@ -31,9 +31,12 @@ from ..workflow import actor_roles
 from . import evidence as report_evidence
 from . import exports as report_exports
 from . import listings as report_listings
+from . import publication
 from . import selectors as report_selectors
 from . import services as reports
-from .enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, EvidenceKind
+from .enums import (
+    ATTACHMENT_PUBLICATION_MOVES, EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES, REPORT_MOVES, EvidenceKind,
+)
 from .forms import (
     EVIDENCE_FORMS, AllocationForm, AttachmentForm, ExemplarForm, MilestoneForm, MoveForm, OutcomeForm,
     PublicationForm, ReportForm, SpendingForm, StartForm, error_text,
@@ -144,8 +147,11 @@ def report_project(request, pk):
     record = report_selectors.project_record(project, today=today)
     record["funding"] = report_selectors.funding_of(project, with_spendings=True)
     is_secretary = Actor.SECRETARY in roles
+    for item in record["attachments"]:
+        item.publication_moves = publication.offered(ATTACHMENT_PUBLICATION_MOVES, roles, item)
     context = {
         "project": project, "today": today, "record": record, "is_secretary": is_secretary,
+        "can_delete": is_secretary and project.state not in report_evidence.ARCHIVED_PROJECT_STATES,
         "is_school": Actor.SCHOOL in roles, "can_set_milestones": bool(roles & {Actor.UNIT, Actor.SCHOOL}),
         "milestones": list(project.milestones.all()),
     }
@@ -383,9 +389,31 @@ def _readable_attachment(user, pk):
 
 
 @login_required
+@require_POST
+def attachment_publication(request, pk, name):
+    """申请公开, 同意公开, 不同意公开, 撤回, 撤下: a picture's review before it may be shown publicly."""
+    if name not in ATTACHMENT_PUBLICATION_MOVES:
+        raise Http404("未找到该页面")
+    attachment = (Attachment.objects.filter(pk=pk, project__in=Project.objects.visible_to(request.user).values("pk"))
+                  .select_related("project").first())
+    if attachment is None:
+        access.refuse(request.user, f"attachment {pk}")
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+    else:
+        _run(request, lambda: report_evidence.picture_move(
+            attachment=attachment, name=name, actor=request.user, comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"]), success=f"佐证图片{ATTACHMENT_PUBLICATION_MOVES[name].done}")
+    return _back(attachment.project, anchor="attachments")
+
+
+@login_required
 @require_GET
 def attachment_download(request, pk):
     attachment = _readable_attachment(request.user, pk)
+    if attachment.content_type == "application/pdf":  # opens in the browser's PDF viewer
+        return inline_pdf_response(attachment.path, download_name=attachment.original_name)
     return attachment_response(attachment.path, download_name=attachment.original_name,
                                content_type=attachment.content_type)
 

@@ -110,11 +110,12 @@ def stored(tree):
 
 
 @pytest.mark.parametrize("who", ["secretary", "unit_staff", "staff"])
-def test_readers_download_the_file_as_an_attachment_with_its_chinese_name(tree, client_for, stored, who):
+def test_readers_open_a_pdf_in_the_browser_under_its_chinese_name(tree, client_for, stored, who):
+    # A PDF opens in the browser's viewer (issue 24, item 13); other files stay downloads (test below).
     response = client_for(getattr(tree, who)).get(reverse("cultivation:report_attachment_download", args=[stored.pk]))
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;") and quote("支部书记讲党课.pdf") in disposition
+    assert disposition.startswith("inline;") and quote("支部书记讲党课.pdf") in disposition
     assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
 

@@ -12,6 +12,7 @@ from PIL import Image
 
 from cultivation.enums import ProjectState
 from cultivation.models import Project
+from cultivation.reports.demo import publish_picture
 from cultivation.reports.evidence import attachment_add
 from cultivation.reports.thumbnails import THUMBNAIL_SIZE, make_thumbnail, thumbnail_path
 from tests.factories import cultivating_project
@@ -63,6 +64,7 @@ def test_a_pdf_gets_no_copy_and_a_broken_picture_breaks_nothing(tree, media):
 
 def test_the_showcase_cards_use_the_copy_and_fall_back_to_the_original(tree, client, media):
     attachment = upload(tree, photo())
+    publish_picture(attachment, secretary=tree.secretary, unit=tree.staff, school=tree.staff)
     Project.objects.filter(pk=attachment.project_id).update(state=ProjectState.ACCEPTED)
     index = client.get(reverse("showcase:index")).content.decode()
     small_url = reverse("showcase:picture", args=[attachment.pk]) + "?size=small"

@@ -66,7 +66,7 @@ def test_a_download_sent_by_nginx_keeps_the_security_headers_django_set(live_ser
         connection.close()
     assert response.status == 200 and body == PDF  # nginx sent it, from the media folder
     assert response.getheader("Content-Type") == "application/pdf"
-    assert response.getheader("Content-Disposition", "").startswith("attachment;")
+    assert response.getheader("Content-Disposition", "").startswith("inline;")  # a PDF opens in the browser
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert "default-src" in response.getheader("Content-Security-Policy", "")
     assert response.getheader("X-Frame-Options") == "DENY"

@@ -10,6 +10,7 @@ from branches.enums import Role
 from cultivation.enums import ProjectState
 from cultivation.models import Outcome, Project
 from cultivation.models.reviews import DeliverableKind, FinalDeliverable, FinalReport
+from cultivation.reports.demo import publish_picture
 from cultivation.reports.evidence import attachment_add
 from tests.dissemination.booklet_helpers import png_bytes
 from tests.factories import BranchFactory, ProjectFactory, cultivating_batch, cultivating_project, progress_report, \
@@ -32,12 +33,13 @@ class ShowcaseWorld:
 
 
 def showcased(tree, branch, *, batch, title, state=ProjectState.ACCEPTED, index=0):
-    """A project of `branch` in `state`, with an outcome, an experience deliverable and a picture."""
+    """A project of `branch` in `state`, with an outcome, an experience deliverable and a picture approved to publish."""
     secretary = user_with_role(Role.SECRETARY, branch, username=f"showcase_secretary_{batch.pk}_{branch.pk}_{index}",
                                email=SECRET_EMAIL)
     project = cultivating_project(branch, batch=batch, title=title)
     picture = attachment_add(project=project, actor=secretary, caption=f"主题党日{index}",
                              file=SimpleUploadedFile("活动.png", png_bytes()))
+    picture = publish_picture(picture, secretary=secretary, unit=tree.staff, school=tree.staff)
     Outcome.objects.create(project=project, kind="method", title=f"工作法{index}", created_by=secretary)
     Outcome.objects.create(project=project, kind="brand", title=f"育人品牌{index}", created_by=secretary)
     FinalDeliverable.objects.create(project=project, kind=DeliverableKind.EXPERIENCE, title=f"“三联三促”{index}",

@@ -141,6 +141,10 @@ def test_project_page_shows_the_micro_video(client, tree):
     sample = Path(__file__).parent / "sample.mp4"
     video = video_upload(project=growing, actor=tree.secretary, title="示范建设微视频",
                          file=SimpleUploadedFile("v.mp4", sample.read_bytes()))
+    assert 'data-testid="micro-video"' not in page(client, reverse("showcase:project", args=[growing.pk]))
+    from tests.dissemination.test_video_views import approve
+
+    approve(video)
     html = page(client, reverse("showcase:project", args=[growing.pk]))
     assert reverse("showcase:video_file", args=[video.pk]) in html and 'data-testid="micro-video"' in html
     video_page = page(client, reverse("showcase:video", args=[video.pk]))

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cultivation.enums import ProjectState
 from cultivation.models import Project
 from dissemination.video import video_upload
+from dissemination.video_publication import video_move
 from tests.factories import Tree, cultivating_project
 
 SAMPLE = Path(__file__).parent.parent / "dissemination" / "sample.mp4"
@@ -16,6 +17,8 @@ def test_video_plays_and_seeks(transactional_db, new_page):
     project = cultivating_project(tree.branch_a1)
     video = video_upload(project=project, actor=tree.secretary, title="示范建设微视频",
                          file=SimpleUploadedFile("v.mp4", SAMPLE.read_bytes()))
+    for name in ("request", "endorse", "approve"):  # agreed to publish: the public page plays it
+        video = video_move(video=video, name=name, actor=tree.secretary if name == "request" else tree.staff)
     Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)
     page = new_page()
     page.goto(f"/public/showcase/videos/{video.pk}/")

@@ -519,6 +519,10 @@ ROWS += [
     _r_row("cultivation:report_detail", kwargs=_r_report("submitted"), **_R_READERS),
     _r_row("cultivation:report_attachment_download", kwargs=_r_attachment, **_R_READERS),
     _r_row("cultivation:report_attachment_preview", kwargs=_r_image, **_R_READERS),
+    # 申请公开 is the secretary's; the reviewers act on their own steps, the assigned reviewer only reads.
+    _r_row("cultivation:report_attachment_publication", "post", lambda world, which: {"version": 1},
+           kwargs=lambda world, which: {**_r_image(world, which), "name": "request"}, secretary=_R_REDIRECT,
+           reviewer=_R_NOT_FOUND),
     _r_row("cultivation:report_edit", kwargs=_r_report("draft"), secretary=_R_OK),
     _r_row("cultivation:report_edit", "post", _r_edit_data, kwargs=_r_report("draft"), secretary=_R_REDIRECT),
     _r_row("cultivation:report_move", "post", lambda world, which: {"comment": "同意", "version": 1},

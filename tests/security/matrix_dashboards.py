@@ -12,7 +12,8 @@ STATISTICS = expect(OK, anonymous=LOGIN, reviewers=FORBIDDEN)
 
 
 def _video_kwargs(world, which):
-    """The micro-video of an accepted project of the `which` branch (the showcase shows accepted ones)."""
+    """The micro-video, agreed to publish, of an accepted project of the `which` branch (the showcase shows
+    accepted ones)."""
     cache = world.__dict__.setdefault("_videos", {})
     if which not in cache:
         from pathlib import Path
@@ -31,6 +32,10 @@ def _video_kwargs(world, which):
         cache[which] = video_upload(project=project, actor=secretary, title="微视频",
                                     file=SimpleUploadedFile("v.mp4", sample.read_bytes(), content_type="video/mp4"),
                                     poster=SimpleUploadedFile("封面.png", png_bytes(), content_type="image/png"))
+        from dissemination.video_publication import video_move
+
+        for name, actor in [("request", secretary), ("endorse", world.tree.staff), ("approve", world.tree.staff)]:
+            cache[which] = video_move(video=cache[which], name=name, actor=actor)  # agreed to publish
         Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)  # now on the showcase
     return {"pk": cache[which].pk}
 

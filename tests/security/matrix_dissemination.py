@@ -86,6 +86,22 @@ def _piece_data(world, which):
     return {"kind": "brief", "title": "主题党日简讯", "body": "全体党员参加。", "version": 1}
 
 
+def _video(world, which):
+    """The project's uploaded micro-video, not yet public."""
+    from dissemination.video import MicroVideo, video_upload
+
+    project = _project(world, which)
+    return MicroVideo.objects.filter(project=project).first() or video_upload(
+        project=project, actor=_secretary(world, which), title="微视频", file=_video_data(world, which)["file"])
+
+
+def _video_kwargs(name=None):
+    def kwargs(world, which):
+        _video(world, which)
+        return {"pk": _project(world, which).pk, **({"name": name} if name else {})}
+    return kwargs
+
+
 def _video_data(world, which):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -105,7 +121,11 @@ ROWS = [
     row("dissemination:piece_edit", "post", _piece_data, kwargs=_piece_kwargs(), secretary=REDIRECT),
     row("dissemination:piece_move", "post", lambda world, which: {"comment": "同意", "version": 2},
         kwargs=_move_kwargs, unit=REDIRECT, school=REDIRECT),
-    row("dissemination:video_manage", kwargs=_project_kwargs, secretary=OK),
+    # Whoever sees the project watches the video and reviews its publication there; the secretary uploads.
+    row("dissemination:video_manage", kwargs=_video_kwargs(), **READERS),
+    row("dissemination:video_stream", kwargs=_video_kwargs(), **READERS),
+    row("dissemination:video_publication", "post", lambda world, which: {"version": 1},
+        kwargs=_video_kwargs("request"), secretary=REDIRECT),
     row("dissemination:video_manage", "post", _video_data, kwargs=_project_kwargs, secretary=REDIRECT),
     row("dissemination:video_link", "post", lambda world, which: {"title": "微视频", "url": "https://www.xuexi.cn/v"},
         kwargs=_project_kwargs, secretary=REDIRECT),
