@@ -98,6 +98,21 @@ def database(sql, dbname="postgres"):
         connection.close()
 
 
+def grow_events(total):
+    """Copies of the demo's events up to `total` rows, each a minute older, in the table branches.0003 and 0005
+    read whole: the migration time at a big university's size (the rest of the migrations add columns or
+    tables, whatever the row counts)."""
+    database(f"""
+        INSERT INTO branches_event (created_at, action, object_id, object_repr, data, source, actor_id,
+                                    content_type_id)
+        SELECT e.created_at - g * interval '1 minute', e.action, e.object_id, e.object_repr, e.data, e.source,
+               e.actor_id, e.content_type_id
+        FROM branches_event e CROSS JOIN generate_series(1, {int(total)} / (SELECT count(*) FROM branches_event)) g
+    """, DATABASE)
+    database("ANALYZE branches_event", DATABASE)
+    say(f"   事件日志扩充到约 {total:,} 条（演示事件的副本），迁移用时按这一规模计")
+
+
 def environment(folder, tree):
     return {
         **os.environ,
@@ -256,6 +271,8 @@ def run(options, folder):
     began = time.monotonic()
     manage(python, old_tree, old_env, "migrate", "--noinput", "-v0")
     manage(python, old_tree, old_env, "seed_demo", "--force")
+    if options.events:
+        grow_events(options.events)
     manage(python, old_tree, old_env, "collectstatic", "--noinput", "-v0")
     manage(sys.executable, new_tree, new_env, "collectstatic", "--noinput", "-v0")
     old_log = folder / "gunicorn-old.log"
@@ -340,6 +357,8 @@ def main():
     parser.add_argument("from_revision", metavar="FROM", help="旧版本的标签或提交，如 v2026.11")
     parser.add_argument("--to", help="新版本的标签或提交（默认：当前工作目录的代码）")
     parser.add_argument("--write", action="store_true", help="把报告写进 docs/upgrades.md")
+    parser.add_argument("--events", type=int, default=0,
+                        help="迁移前把事件日志扩充到约这么多条（如 300000，一所大学几年的量），量迁移用时")
     options = parser.parse_args()
     began = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="upgrade-check-"))
