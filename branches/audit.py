@@ -99,6 +99,23 @@ def action_labels():
     return labels
 
 
+def actions_labelled_as(action):
+    """Every action shown under the same label as `action` (self.save and self.saved are both 保存自评): the
+    event filter offers each label once, and choosing it finds them all."""
+    labels = action_labels()
+    if action not in labels:
+        return [action]
+    return [other for other, label in labels.items() if label == labels[action]]
+
+
+def action_choices():
+    """(action, label) once per label, ordered by action, for the event filter."""
+    first = {}
+    for action, label in sorted(action_labels().items()):
+        first.setdefault(label, action)
+    return sorted(((action, label) for label, action in first.items()), key=lambda item: item[0])
+
+
 def action_label(action):
     return action_labels().get(action, action)
 

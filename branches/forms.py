@@ -1,6 +1,6 @@
 from django import forms
 
-from .audit import action_labels
+from .audit import action_choices
 from .enums import BranchCategory, BranchType, OrgKind
 from .inputs import DateField
 from .plain_text import PlainTextForm
@@ -53,4 +53,4 @@ class EventFilterForm(PlainTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "全部操作")] + sorted(action_labels().items(), key=lambda item: item[0])
+        self.fields["action"].choices = [("", "全部操作")] + action_choices()

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 
 from . import access
+from .audit import actions_labelled_as
 from .enums import BranchCategory, BranchType, Role
 from .models import Event
 from .rules import add_years
@@ -46,6 +47,9 @@ def branch_summary(user, *, today):
         old_enough=Count("id", filter=Q(founded_on__lte=two_years_ago)),
         full_members=Sum("full_members"),
         probationary_members=Sum("probationary_members"),
+        # The organizations the units hang under (their schools): more than one, and a unit is named
+        # with its school, as two schools each have a 机关党委.
+        schools=Count("unit__parent", distinct=True),
     )
     labels = dict(BranchCategory.choices)
     order = list(labels)
@@ -57,7 +61,7 @@ def branch_summary(user, *, today):
         key=lambda row: order.index(row["category"]) if row["category"] in order else len(order),
     )
     by_unit = list(
-        branches.values("unit_id", "unit__name")
+        branches.values("unit_id", "unit__name", "unit__parent__name")
         .annotate(
             count=Count("id"),
             faculty=Count("id", filter=Q(branch_type=BranchType.FACULTY)),
@@ -68,8 +72,16 @@ def branch_summary(user, *, today):
     )
     # A province's staff see every school's 二级党组织 (4,000 at a hundred universities): the home shows the
     # largest and sends the rest to the organization list, whose unit filter reaches each of them.
+    if totals["schools"] > 1:
+        for row in by_unit:
+            row["unit__name"] = unit_name(row["unit__name"], row["unit__parent__name"])
     return {"totals": totals, "by_category": by_category, "by_unit": by_unit[:UNIT_ROWS],
-            "more_units": len(by_unit) > UNIT_ROWS}
+            "more_units": len(by_unit) > UNIT_ROWS, "many_schools": totals["schools"] > 1}
+
+
+def unit_name(name, school_name):
+    """A unit as named where two schools meet: "中原师范学院 机关党委"."""
+    return f"{school_name} {name}" if name and school_name else name
 
 
 def events_for(target):
@@ -87,7 +99,7 @@ def event_list(user, *, action="", actor="", q="", date_from=None, date_to=None)
     if not user.is_superuser:
         queryset = queryset.within([a.organization.path for a in access.assignments(user) if a.role == Role.ORG_STAFF])
     if action:
-        queryset = queryset.filter(action=action)
+        queryset = queryset.filter(action__in=actions_labelled_as(action))
     if actor:
         queryset = queryset.filter(actor__username=actor)
     if q:

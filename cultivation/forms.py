@@ -10,7 +10,7 @@ from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
-from . import selectors, services, workflow
+from . import levels, selectors, services, workflow
 from .enums import Grade, Level, Phase, ProjectState
 from .models import AcceptanceRecord, Batch, FinalDeliverable, Notice, Project
 from .models.notices import NoticeKind, ObjectionOutcome
@@ -410,7 +410,15 @@ class ScreeningFilterForm(PlainTextForm):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).order_by("code")
+        # The recommenders: a school's 二级党组织, or the schools recommending into a province's batch.
+        if batch.level == Level.SCHOOL:
+            self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).order_by("code")
+        else:
+            self.fields["unit"].queryset = selectors.quota_units(batch)
+        self.fields["state"].choices = [(value, levels.state_label(value, batch.level) if value else label)
+                                        for value, label in self.fields["state"].choices]
+        recommender = levels.recommender(batch.level)
+        self.fields["unit"].label, self.fields["unit"].empty_label = recommender, f"全部{recommender}"
 
 
 class ObjectionFilterForm(PlainTextForm):

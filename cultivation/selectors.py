@@ -5,6 +5,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
 from branches import access
 from branches.models import Organization
 
+from . import levels
 from .enums import CULTIVATED_STATES, NOMINATED_STATES, Level, ProjectState
 from .models import Batch, FeaturedActivity, Notice, NoticeItem, NoticeRevision, Objection, Project, UnitQuota
 
@@ -49,7 +50,7 @@ def state_counts(user, batch):
     """(state, label, count) of the projects of the batch the user may see, in one query."""
     rows = projects_for(user).filter(batch=batch).order_by().values("state").annotate(n=Count("id"))
     counts = {row["state"]: row["n"] for row in rows}
-    return [(state, state.label, counts[state]) for state in ProjectState if counts.get(state)]
+    return [(state, levels.state_label(state, batch.level), counts[state]) for state in ProjectState if counts.get(state)]
 
 
 LEVEL_ORDER = Case(When(batch__level=Level.SCHOOL, then=0), When(batch__level=Level.PROVINCE, then=1), default=2,

@@ -20,6 +20,7 @@ from transitions import engine
 from transitions.refusals import MoveRefused, Offender
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Level, Phase, ProjectState
+from .levels import move_label
 from .models import (
     AcceptanceRecord, Batch, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice,
     Objection, Project, UnitQuota, WindowExtension,
@@ -352,9 +353,11 @@ def audience(project, actors):
 
 
 def _message(project, change):
-    label = change.move.label
-    body = f"“{project.batch.name}”中{project.organization.name}的申报已{label}。" + (
-        f"原因：{change.reason}" if change.reason else "")
+    label = move_label(change.move, project.batch.level)
+    # The branch leads (a name starting with 中 after "“…”中" read 中中); after 认定 it is a 培育项目.
+    subject = "申报" if change.move.phase in (Phase.SELECTION, Phase.RECOGNITION) else "培育项目"
+    body = f"{project.organization.name}在“{project.batch.name}”中的{subject}：{label}。" + (
+        f"原因：{change.reason.rstrip('。.')}。" if change.reason else "")
     return f"{project.organization.name}：{label}", body, project_url(project)
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from branches.selectors import unit_name
 from cultivation.enums import CULTIVATED_STATES
 from cultivation.models import (
     ActivityProgress, Batch, Exemplar, FeaturedActivity, Outcome, ProgressReport, Project, Publication, Spending,
@@ -122,9 +123,11 @@ def _grouped(queryset, *, by, prefix, year_expr, year, **sums):
     if year is not None:
         queryset = queryset.filter(stat_year=year)
     key, label, sort = _group_fields(by, prefix)
-    names = list(dict.fromkeys([key, label, sort]))
+    # A unit's school: where two schools meet, each with a 机关党委, the unit is named with it.
+    school = f"{prefix}organization__unit__parent__name" if by == "unit" else None
+    names = list(dict.fromkeys([key, label, sort, *([school] if school else [])]))
     rows = queryset.order_by().values(*names).annotate(**sums)
-    return [(row[key], row[label], row[sort], {name: row[name] for name in sums}) for row in rows]
+    return [(row[key], row[label], row[sort], row.get(school), {name: row[name] for name in sums}) for row in rows]
 
 
 def _year_of(lookup):
@@ -172,12 +175,17 @@ def statistics(user, *, by="unit", batches=None, year=None):
         _grouped(Spending.objects.filter(activity__project__in=project_ids), by=by, prefix="activity__project__",
                  year_expr=_year_of("spent_on"), year=year, spent=Sum("amount")),
     ]
-    groups = {}
+    groups, schools = {}, {}
     for rows in sources:
-        for key, label, sort, values in rows:
+        for key, label, sort, school, values in rows:
             group = groups.setdefault(key, Group(key=key, label=_label(by, label), sort=sort))
+            schools[key] = school
             for name, value in values.items():
                 group.values[name] = group.values.get(name, zero(name)) + (value or zero(name))
+    if len(set(schools.values()) - {None}) > 1:
+        for group in groups.values():
+            if group.key is not None:
+                group.label = unit_name(group.label, schools[group.key])
     for group in groups.values():
         _derive(group.values)
     pending = sum(group.values.pop("pending", 0) for group in groups.values())

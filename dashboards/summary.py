@@ -4,6 +4,7 @@ funding, grades and highlights. A constant number of queries whatever the size o
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cultivation import levels
 from cultivation.enums import ProjectState
 from cultivation.models import Batch, Outcome, Project
 
@@ -35,7 +36,8 @@ def batch_summary(user, batch, *, today=None):
         "today": today,
         "phase": batch.phase_on(today),
         "finished": batch.is_finished(today),
-        "states": [(state.label, by_state[state]) for state in ProjectState if by_state.get(state)],
+        "states": [(levels.state_label(state, batch.level), by_state[state])
+                   for state in ProjectState if by_state.get(state)],
         "project_total": sum(by_state.values()),
         "table": table,
         "grades": statistics.grade_distribution(counted),

@@ -72,7 +72,9 @@ class PieceFeed(Feed):
         return list(selectors.published_pieces()[:FEED_SIZE])
 
     def item_title(self, item):
-        return f"{item.project.organization.name}：{item.title}"
+        branch = item.project.organization.name
+        # A 纪实报道's title usually starts with the branch already: name it once.
+        return item.title if item.title.startswith(branch) else f"{branch}：{item.title}"
 
     def item_description(self, item):
         return f"【{item.get_kind_display()}】{item.project.organization.name} · " + Truncator(item.body).chars(200)

@@ -67,7 +67,7 @@ def filter_options():
     """(batches, units) that have a showcased project, for the index's filters: two queries."""
     batches = list(Batch.objects.filter(pk__in=showcased_projects().values("batch_id")).order_by("-year", "-id"))
     units = list(Organization.objects.filter(pk__in=showcased_projects().values("organization__unit_id"))
-                 .order_by("code"))
+                 .select_related("parent").order_by("code"))
     return batches, units
 
 

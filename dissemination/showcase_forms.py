@@ -8,6 +8,7 @@ from django import forms
 
 from branches.enums import BranchCategory
 from branches.plain_text import PlainTextForm
+from branches.selectors import unit_name
 
 from .showcase import SEARCH_MAX_LENGTH
 
@@ -27,7 +28,10 @@ class ShowcaseFilterForm(PlainTextForm):
         self.fields["batch"].choices = [("", "全部批次")] + [(batch.pk, batch.name) for batch in batches]
         years = sorted({batch.year for batch in batches}, reverse=True)
         self.fields["year"].choices = [("", "全部年度")] + [(year, f"{year}年") for year in years]
-        self.fields["unit"].choices = [("", "全部二级党组织")] + [(unit.pk, unit.name) for unit in units]
+        # Where two schools meet, each with its 机关党委, a unit is named with its school.
+        many_schools = len({unit.parent_id for unit in units}) > 1
+        self.fields["unit"].choices = [("", "全部二级党组织")] + [
+            (unit.pk, unit_name(unit.name, unit.parent.name if many_schools and unit.parent else "")) for unit in units]
 
     def filters(self):
         """The selector's keyword arguments from the fields that are valid; an invalid one is left out."""

@@ -598,6 +598,12 @@ def self_evaluation_save(*, round_, project, actor, narrative, values, submit=Fa
 
 # ---- conflicts -------------------------------------------------------------------------------
 
+def conflict_notice_body(reason, withdrawn):
+    """The reason as one sentence (its own full stop is not doubled), then what staff must do, if anything."""
+    body = f"原因：{reason.rstrip('。.！!；;，, ')}。"
+    return body + (f"已撤回相关评审任务 {withdrawn} 个，请补充分配。" if withdrawn else "")
+
+
 @transaction.atomic
 def conflict_declare(*, reviewer, organization, reason, actor):
     """A reviewer (or staff for them) declares a conflict; their live sheets in open rounds for any
@@ -635,5 +641,5 @@ def conflict_declare(*, reviewer, organization, reason, actor):
     # Who hears of it: the 组织部 over the organization and over each round it withdrew sheets from.
     staff = {u.pk: u for owner in [organization, *{s.round.batch.owner for s in affected}] for u in organizers(owner)}
     notify([u for u in staff.values() if u.pk != actor.pk], title=f"{person(reviewer)}申报回避{organization.name}",
-           body=f"原因：{reason}。已撤回相关评审任务 {len(affected)} 个，请补充分配。", url="/evaluations/rounds/")
+           body=conflict_notice_body(reason, len(affected)), url="/evaluations/rounds/")
     return declaration

@@ -10,7 +10,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from branches.audit import log_event
-from cultivation.enums import CULTIVATED_STATES, Actor, ProjectState
+from cultivation.enums import CULTIVATED_STATES, Actor, Phase, ProjectState
 from cultivation.models import ProgressReport, Project
 from cultivation.reports.enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATES
 from cultivation.workflow import actor_roles, audience
@@ -121,7 +121,9 @@ def _check_task(book, task):
     _clean(task, exclude=["book"])
     start, end = book.project.batch.window("cultivation")[0], book.project.batch.harvest_end
     if not start <= task.due <= end:
-        raise MoveRefused(f"完成时限须在培育期内（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")
+        # The span covers 培育, 中期评估 and 收获推广, so it is named by its ends, not as "培育期".
+        raise MoveRefused(f"完成时限须在{Phase.CULTIVATION.label}开始至{Phase.HARVEST.label}结束之间"
+                          f"（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")
 
 
 @transaction.atomic

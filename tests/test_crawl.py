@@ -141,3 +141,55 @@ def test_the_crawl_catches_what_it_is_for(rf):
     assert "x.y" in problems[1] and "excellent" in problems[2]
 
 
+
+
+# Phrases that name the school level (issue 24, item 10): on a page of a batch above a school, and on
+# pages that belong to no batch, the province's staff must not read them.
+SCHOOL_ONLY = ("待学校筛选", "推荐报送党委组织部", "退回二级党组织", "待二级党组织推荐", "党委组织部开始筛选")
+NEVER_ABOVE_A_SCHOOL = ("全校党支部概况",)
+BATCH_VIEWS = {"cultivation:batch_detail", "cultivation:nominations", "cultivation:screening",
+               "cultivation:compare", "cultivation:recommend_up", "cultivation:batch_quota"}
+PROJECT_VIEWS = {"cultivation:project_detail"}
+
+
+def level_of_page(url):
+    """The level of the batch a page belongs to, or None for a page of no single batch."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from cultivation.models import Batch, Project
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if match.view_name in BATCH_VIEWS:
+        return Batch.objects.filter(pk=match.kwargs["pk"]).values_list("level", flat=True).first()
+    if match.view_name in PROJECT_VIEWS:
+        return Project.objects.filter(pk=match.kwargs["pk"]).values_list("batch__level", flat=True).first()
+    return None
+
+
+def test_the_province_crawled_reads_no_school_words(demo, db, client, loud_templates):
+    pages = [page for page in crawl_as(client, "province") if page.is_html and page.html]
+    levels = {page.url: level_of_page(page.url) for page in pages}
+    assert "province" in levels.values(), "the crawl reached no page of the province's batch"
+    problems = []
+    for page in pages:
+        text = visible_text(page.html)
+        phrases = NEVER_ABOVE_A_SCHOOL + (SCHOOL_ONLY if levels[page.url] == "province" else ())
+        found = [phrase for phrase in phrases if phrase in text]
+        if found:
+            problems.append(f"{page.url}: {found}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_of_the_demo_doubles_a_full_stop(demo, db, client, loud_templates):
+    problems = []
+    for username in ["staff", "province", "secretary"]:
+        client.logout()
+        for page in crawl_as(client, username):
+            if page.is_html and "。。" in visible_text(page.html):
+                problems.append(f"{username} {page.url}")
+    assert not problems, "\n".join(problems)

@@ -1,6 +1,8 @@
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 
+from .. import levels
+
 register = template.Library()
 
 
@@ -14,3 +16,25 @@ def related_or_none(obj, name):
         return getattr(obj, name)
     except ObjectDoesNotExist:
         return None
+
+
+@register.filter
+def state_label(project):
+    """The project's state as its batch's level says it (`cultivation.levels`); the batch is loaded with
+    the project wherever a list shows states."""
+    return levels.state_label(project.state, project.batch.level)
+
+
+@register.filter
+def organizer_of(batch):
+    return levels.organizer(batch.level)
+
+
+@register.filter
+def recommender_of(batch):
+    return levels.recommender(batch.level)
+
+
+@register.filter
+def move_label(move, project):
+    return levels.move_label(move, project.batch.level)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from branches import access
 from branches.enums import Role
 
-from .. import selectors, workflow
+from .. import levels, selectors, workflow
 from ..enums import ProjectState
 from ..models import Batch
 
@@ -57,7 +57,7 @@ def staff_panel(request):
     for batch in batches:
         batch.current_phase = batch.phase_on(today)
         batch.finished = batch.is_finished(today)
-        batch.state_counts = [(ProjectState(state).label, counts.get(batch.pk, {}).get(state))
+        batch.state_counts = [(levels.state_label(state, batch.level), counts.get(batch.pk, {}).get(state))
                               for state in ProjectState if counts.get(batch.pk, {}).get(state)]
     pending = selectors.staff_notices(user).filter(pending__gt=0)
     return {"template": "cultivation/includes/home_staff.html", "staff_batches": batches,

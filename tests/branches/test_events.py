@@ -84,3 +84,18 @@ def test_the_admin_shows_the_tree_path_and_saves_through_the_services(client_for
     assert moved.unit == tree.unit_a and moved.name == "乙一党支部（调整）"
     assert Event.objects.filter(action="organization.updated", actor=tree.staff, object_id=str(moved.pk)).exists()
     assert client.get(reverse("admin:branches_roleassignment_changelist")).status_code == 200
+
+
+def test_the_event_filter_offers_each_label_once_and_finds_every_action_under_it(client_for, tree):
+    # self.save and self.saved are both 保存自评 (issue 24, item 17): one choice, and it finds both.
+    from branches.audit import log_event
+    from branches.forms import EventFilterForm
+
+    labels = [label for _, label in EventFilterForm().fields["action"].choices]
+    assert len(labels) == len(set(labels)) and "保存自评" in labels
+    for action in ("self.save", "self.saved", "self.submit"):
+        log_event(actor=tree.staff, action=action, target=tree.branch_a1)
+    value = dict((label, value) for value, label in EventFilterForm().fields["action"].choices)["保存自评"]
+    page = client_for(tree.staff).get(reverse("branches:event_list"), {"action": value})
+    assert page.status_code == 200
+    assert sorted(event.action for event in page.context["page"]) == ["self.save", "self.saved"]

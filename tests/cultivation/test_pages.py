@@ -57,6 +57,33 @@ def test_the_batch_page_shows_timeline_phase_and_progress(tree, client):
     assert "style=" not in page and "<script>" not in page
 
 
+def test_no_date_breaks_inside_a_phase_card(tree, client):
+    # "2026-12-\n31" on a narrow phase card (issue 24, item 17): every date of the timeline is kept whole.
+    import re
+
+    batch = batch_in("cultivation")
+    client.force_login(tree.secretary)
+    page = client.get(reverse("cultivation:batch_detail", args=[batch.pk])).content.decode()
+    timeline = page.split('data-testid="timeline"')[1].split("</ol>")[0]
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", timeline)
+    assert len(dates) == 10
+    assert len(re.findall(r'<span class="text-nowrap">\d{4}-\d{2}-\d{2}</span>', timeline)) == 10
+
+
+def test_withdrawing_an_application_is_a_quiet_button_beside_submitting_it(tree, client):
+    # 提交申报 and 撤回申报 were identical red buttons (issue 24, item 17).
+    import re
+
+    tree.branch_a1.declares_no_violation = tree.branch_a1.declares_no_conduct_issue = True
+    tree.branch_a1.declares_no_safety_risk = True
+    tree.branch_a1.save()
+    project = ProjectFactory(organization=tree.branch_a1, batch=batch_in("selection"))
+    client.force_login(tree.secretary)
+    page = client.get(reverse("cultivation:project_detail", args=[project.pk])).content.decode()
+    buttons = dict((label, cls) for cls, label in re.findall(r'<button type="submit" class="btn btn-sm ([^"]+)"[^>]*>(提交申报|撤回申报)</button>', page))
+    assert buttons == {"提交申报": "btn-party", "撤回申报": "btn-outline-secondary"}
+
+
 def test_quotas_are_set_shown_and_enforced_when_forwarding(tree, client):
     batch = batch_in("selection")
     client.force_login(tree.staff)

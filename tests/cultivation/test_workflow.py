@@ -166,3 +166,19 @@ def test_a_benchmark_unit_is_applied_for_by_its_own_staff(tree, client_for):
     assert response.status_code == 302 and project.organization == tree.unit_a
     assert workflow.project_submit(project=project, actor=tree.unit_staff).state == ProjectState.SUBMITTED
     assert client_for(tree.secretary).get(reverse("cultivation:project_start", args=[batch.pk])).status_code == 403
+
+
+def test_a_move_notice_names_the_branch_as_its_subject_and_never_doubles_zhong(tree):
+    # "“…”中中医儿科…的申报已通过验收": the batch's 中 ran into a name starting with 中, and an accepted
+    # project is no longer an application.
+    from types import SimpleNamespace
+
+    from tests.factories import BranchFactory
+
+    branch = BranchFactory(name="中医儿科教研室党支部", parent=tree.unit_a)
+    project = ProjectFactory(organization=branch)
+    title, body, _ = workflow._message(project, SimpleNamespace(move=MOVES["accept"], reason=""))
+    assert "中中" not in body and body.startswith("中医儿科教研室党支部")
+    assert "申报已通过验收" not in body and "培育项目" in body and "通过验收" in body
+    _, body, _ = workflow._message(project, SimpleNamespace(move=MOVES["return_application"], reason="材料不全。"))
+    assert "的申报" in body and "原因：材料不全。" in body and "。。" not in body

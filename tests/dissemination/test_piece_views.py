@@ -155,6 +155,14 @@ def test_feed_is_atom_of_the_approved_pieces_newest_first(tree, client):
     assert "未审核的稿件" not in response.content.decode()
 
 
+def test_a_feed_title_names_the_branch_once(tree, client):
+    # A 纪实报道's title already starts with the branch's name: no second prefix (issue 24, item 17).
+    approved(tree, title=f"{tree.branch_a1.name}：把支部建在学科上")
+    root = ET.fromstring(client.get(reverse("showcase:feed")).content)
+    titles = [entry.find(f"{ATOM}title").text for entry in root.findall(f"{ATOM}entry")]
+    assert titles == [f"{tree.branch_a1.name}：把支部建在学科上"]
+
+
 def _elements_a_reader_renders(text_construct):
     """The HTML elements a feed reader builds from an Atom text construct (RFC 4287 3.1): "html" is markup
     escaped once, "xhtml" a div of elements, "text" (the default) plain text with none."""

@@ -195,3 +195,19 @@ def test_automatic_assignment_skips_a_reviewer_who_serves_the_branch_in_another_
     panel_a = set(ScoreSheet.objects.filter(project=panel.project_a).values_list("reviewer__username", flat=True))
     assert panel_a == {"reviewer", "expert_c2"}
     assert [(p.pk, n) for p, n in shortfalls] == [(panel.project_a.pk, 1)]
+
+
+def test_the_conflict_notice_reads_well_with_and_without_withdrawn_sheets(panel):
+    # A reason ending in its own full stop must not be doubled; with nothing withdrawn, no "0 个".
+    services.conflict_declare(reviewer=panel.reviewer_c, organization=panel.tree.unit_b, reason="本人曾任该院党委委员。",
+                              actor=panel.reviewer_c)
+    bodies = list(Notification.objects.values_list("body", flat=True))
+    assert bodies and all("。。" not in body and " 0 个" not in body and "补充分配" not in body for body in bodies)
+    Notification.objects.all().delete()
+    services.assignment_add(round_=panel.round, project=panel.project_a, reviewer=panel.reviewer_c,
+                            actor=panel.tree.staff)
+    Notification.objects.all().delete()
+    services.conflict_declare(reviewer=panel.reviewer_c, organization=panel.tree.branch_a1, reason="近亲属在该支部",
+                              actor=panel.reviewer_c)
+    bodies = list(Notification.objects.values_list("body", flat=True))
+    assert bodies and all("原因：近亲属在该支部。已撤回相关评审任务 1 个，请补充分配。" == body for body in bodies)

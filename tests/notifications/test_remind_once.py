@@ -55,7 +55,8 @@ def test_send_reminders_runs_every_job_of_the_setting_and_adds_up(settings):
     COUNTED.clear()
     out = io.StringIO()
     call_command("send_reminders", "--date", "2019-07-26", "--days-before", "5", stdout=out)
-    assert out.getvalue().strip() == "已发送 4 条报告期提醒，跳过 2 条（已由其他进程发送）"
+    # The jobs remind of reports and of task-book tasks alike: the count is of 到期提醒 (issue 24, item 17).
+    assert out.getvalue().strip() == "已发送 4 条到期提醒，跳过 2 条（已由其他进程发送）"
     assert [(day.isoformat(), days) for day, days in COUNTED] == [("2019-07-26", 5)] * 2
 
 

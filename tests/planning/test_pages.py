@@ -96,7 +96,7 @@ def test_bad_roadmap_input_is_refused_in_chinese(tree, client_for, post, message
 
 @pytest.mark.parametrize("change, message", [
     ({"due": "1999-01-01"}, "日期超出范围"),
-    ({"due": "2001-01-01"}, "完成时限须在培育期内"),
+    ({"due": "2001-01-01"}, "完成时限须在培育开始至收获推广结束之间"),
     ({"due": "明天"}, "完成时限"),
     ({"owner_name": ""}, "责任人"),
     ({"outcome_type": "nonsense"}, "对应成果类型"),

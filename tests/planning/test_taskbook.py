@@ -95,9 +95,11 @@ def test_taskbook_refusals_are_chinese(tree):
     book = services.taskbook_edit(book=book, actor=tree.secretary, roadmap="目标")
     with pytest.raises(MoveRefused, match="至少要有一项任务"):
         services.taskbook_move(book=book, name="submit", actor=tree.secretary)
-    with pytest.raises(MoveRefused, match="完成时限须在培育期内"):
+    # The span runs from 培育 to the end of 收获推广 (issue 24, item 17): it is not called 培育期.
+    with pytest.raises(MoveRefused, match="完成时限须在培育开始至收获推广结束之间") as refused:
         services.task_add(book=book, actor=tree.secretary, title="任务", owner_name="王五",
                           due=datetime.date(1999, 1, 1))
+    assert f"{mine.batch.harvest_end:%Y年%m月%d日}" in str(refused.value) and "培育期" not in str(refused.value)
     with pytest.raises(MoveRefused):
         services.task_add(book=book, actor=tree.secretary, title="", owner_name="", due=mine.batch.cultivation_start)
     with pytest.raises(MoveRefused, match="已在别处被修改"):

@@ -37,4 +37,4 @@ class Command(BaseCommand):
                     total[name] += result[name]
         finally:
             reset_source(token)
-        self.stdout.write(f"已发送 {total['sent']} 条报告期提醒，跳过 {total['skipped']} 条（已由其他进程发送）")
+        self.stdout.write(f"已发送 {total['sent']} 条到期提醒，跳过 {total['skipped']} 条（已由其他进程发送）")
