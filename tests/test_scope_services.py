@@ -37,6 +37,7 @@ NO_USER_COMMANDS = {
     "branches.restore": "restores a backup on the server",
     "branches.seed_demo": "builds the demo world",
     "branches.import_organizations": "imports a roster for the whole tree (roster.check/apply with actor None)",
+    "branches.migrate": "Django's migrate, giving way to the pages of the release still serving",
     "cultivation.make_thumbnails": "makes thumbnails of stored images",
     "notifications.send_outbox": "sends queued mail",
     "notifications.send_reminders": "sends the due reminders of settings.REMINDER_JOBS",
