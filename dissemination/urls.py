@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<id:pk>/video/", piece_views.video_manage, name="video_manage"),
     path("projects/<id:pk>/video/link/", piece_views.video_link_set, name="video_link"),
     path("pieces/review/", piece_views.piece_queue, name="piece_queue"),
+    path("pieces/review/export/", piece_views.piece_queue_export, name="piece_queue_export"),
     path("pieces/<id:pk>/", piece_views.piece_detail, name="piece_detail"),
     path("pieces/<id:pk>/edit/", piece_views.piece_edit, name="piece_edit"),
     path("pieces/<id:pk>/move/<slug:name>/", piece_views.piece_move, name="piece_move"),
