@@ -140,7 +140,8 @@ class RoundSettingsForm(PlainTextModelForm):
                 self.add_error("excellent_min", problem)
         batch = cleaned.get("batch") or (self.instance.batch if self.instance.batch_id else None)
         rubric = cleaned.get("rubric")
-        refusal = batch and rubric and rules.rubric_refusal(rubric, batch)
+        chosen = rubric is not None and rubric.pk != self.instance.rubric_id  # as the service checks it
+        refusal = batch and chosen and rules.rubric_refusal(rubric, batch)
         if refusal:
             self.add_error("rubric", refusal)
         return cleaned

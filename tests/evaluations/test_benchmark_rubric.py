@@ -52,6 +52,12 @@ def test_a_benchmark_round_cannot_be_switched_to_the_seven(tree):
     assert Round.objects.get(pk=round_.pk).rubric.batch_kind == BatchKind.BENCHMARK_UNIT
 
 
+def test_a_round_made_before_the_rule_keeps_its_other_settings_editable(tree):
+    round_ = RoundFactory(batch=BatchFactory(kind=BatchKind.BENCHMARK_UNIT))  # the 七个有力, as before the fix
+    later = timezone.localdate() + datetime.timedelta(days=60)
+    assert services.round_update(round_=round_, actor=tree.staff, deadline=later).deadline == later
+
+
 def test_the_round_form_says_why_the_rubric_does_not_fit(tree, client_for):
     batch = BatchFactory(kind=BatchKind.BENCHMARK_UNIT)
     data = {**settings(seven_capabilities()), "batch": batch.pk, "phase": "midterm"}
