@@ -1,6 +1,21 @@
-"""The columns of cultivation's 导出 Excel: projects, screening, nominations, notices, objections."""
+"""The columns of cultivation's 导出 Excel: batches, projects, screening, nominations, notices, objections."""
 
 from branches.exports import Column, display, local, related
+
+
+def batch_columns(today):
+    return [
+        Column("批次", related("name"), 36),
+        Column("主办单位", related("owner.name"), 24),
+        Column("项目类型", display("kind"), 16),
+        Column("级别", display("level")),
+        Column("年度", related("year", None)),
+        Column("当前阶段", lambda b: b.phase_text(today), 12),
+        Column("选苗开始", related("selection_start", None), 12),
+        Column("选苗结束", related("selection_end", None), 12),
+        Column("相关项目", related("project_count", 0)),
+    ]
+
 
 PROJECT_COLUMNS = [
     Column("培育单位", related("organization.name"), 30),

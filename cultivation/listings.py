@@ -19,6 +19,11 @@ class Listing:
     items: object
 
 
+def batches(user, params=None):
+    """Every batch the user may see, with its projects in the user's scope (no filter form)."""
+    return Listing(None, selectors.batch_list(user))
+
+
 def projects(user, params):
     form = ProjectFilterForm(params or None, user=user)
     return Listing(form, selectors.project_list(user, **filters_of(form)))

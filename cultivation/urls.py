@@ -8,6 +8,7 @@ app_name = "cultivation"
 
 urlpatterns = [
     path("batches/", batches.batch_list, name="batch_list"),
+    path("batches/export/", batches.batch_export, name="batch_export"),
     path("batches/new/", batches.batch_create, name="batch_create"),
     path("batches/<id:pk>/", batches.batch_detail, name="batch_detail"),
     path("batches/<id:pk>/edit/", batches.batch_edit, name="batch_edit"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from branches import access
 from branches.audit import action_label
+from branches.exports import xlsx_response
 from branches.models import Event
 from branches.pagination import paginate, query_without_page
 from cultivation.enums import Actor
@@ -22,7 +23,7 @@ from cultivation.workflow import actor_roles
 from transitions.views import run as _run
 
 from . import pieces as piece_services
-from . import selectors, video_publication
+from . import exports, listings, selectors, video_publication
 from .enums import PIECE_MOVES, PIECE_PROJECT_STATES, VIDEO_PUBLICATION_MOVES
 from .forms import MoveForm, PieceForm, VideoLinkForm, VideoUploadForm, error_text
 from .showcase import SHOWCASED_STATES
@@ -173,7 +174,16 @@ def piece_queue(request):
     if not selectors.is_reviewer_staff(request.user):
         access.refuse(request.user, "piece review queue", not_found=False)
     return render(request, "dissemination/pieces/piece_queue.html", {
-        "page": paginate(request, selectors.review_queue(request.user)), "query": query_without_page(request)})
+        "page": paginate(request, listings.piece_queue(request.user).items), "query": query_without_page(request)})
+
+
+@login_required
+@require_GET
+def piece_queue_export(request):
+    if not selectors.is_reviewer_staff(request.user):
+        access.refuse(request.user, "piece review queue", not_found=False)
+    return xlsx_response(name="待审核宣传稿件", columns=exports.PIECE_QUEUE_COLUMNS,
+                         items=listings.piece_queue(request.user).items, request=request)
 
 
 # ---- the branch's micro-video ----------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/<id:pk>/video/publication/<slug:name>/", piece_views.video_publication_move,
          name="video_publication"),
     path("pieces/review/", piece_views.piece_queue, name="piece_queue"),
+    path("pieces/review/export/", piece_views.piece_queue_export, name="piece_queue_export"),
     path("pieces/<id:pk>/", piece_views.piece_detail, name="piece_detail"),
     path("pieces/<id:pk>/edit/", piece_views.piece_edit, name="piece_edit"),
     path("pieces/<id:pk>/move/<slug:name>/", piece_views.piece_move, name="piece_move"),

@@ -34,7 +34,8 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Rubric)
 class RubricAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "version", "criteria_count", "used", "created_at"]
+    list_display = ["name", "code", "version", "batch_kind", "criteria_count", "used", "created_at"]
+    list_filter = ["batch_kind"]
     search_fields = ["name", "code"]
     inlines = [CriterionInline]
     actions = ["revise"]

@@ -1,4 +1,4 @@
-"""Demo evaluations, built after cultivation's demo: the 特色要求 added to the rubric, reviewers from
+"""Demo evaluations, built after cultivation's demo, judged by the 七个有力 with their 特色要求; reviewers from
 several units, a finished batch's mid-term and acceptance rounds scored and published, and an open
 mid-term round in which the demo `reviewer` still has projects to score. Everything goes through the
 services, so the demo obeys the 回避 rule like real data."""
@@ -16,24 +16,9 @@ from branches.services import role_grant
 from transitions.refusals import MoveRefused
 
 from . import selectors, services
-from .enums import BranchKind, Method, RoundPhase
-from .seed_rubric import seven_capabilities
+from .enums import Method, RoundPhase
+from .seed_rubric import with_featured_requirements
 
-FEATURED = [
-    (BranchKind.BUSINESS, "党建与业务融合", 20,
-     "在人才培养、科学研究、队伍建设、文化传承创新或学业成长等方面取得明显进步或较大突破；党支部提供坚实的组织基础和精神力量，"
-     "党员在其中发挥主导或带头作用。"),
-    (BranchKind.BUSINESS, "课程思政", 10,
-     "推进课程思政，将优秀中华传统文化、民族思想道德、中医药文化融入课程思政，提高课程思政的质量。"),
-    (BranchKind.SERVICE, "作风建设", 20,
-     "强化全心全意为人民服务的宗旨意识，改进工作作风，建立良好的党群关系；在急难险重任务中发挥战斗堡垒作用。"),
-    (BranchKind.SERVICE, "服务保障", 10,
-     "在窗口服务、设施保障、技术支持等方面广受好评；探索“简政放权、放管结合、优化服务”的实现途径。"),
-    (BranchKind.STUDENT, "学习先锋", 15,
-     "引导、鼓励、组织学生党员争做学习先锋，模范遵守学业规定，积极参与学业辅导，参加“学生竞赛月”等实操活动并获得优异成绩。"),
-    (BranchKind.STUDENT, "志愿服务与特色品牌", 15,
-     "扎实开展学生党员先锋工程，以志愿服务、社会实践、红色“1+1”等活动打造特色品牌；严把发展质量，改善学生党员结构比例。"),
-]
 REVIEWERS = [
     ("reviewer2", "基础医学院 钱教授", "基础医学院"),
     ("reviewer3", "中药学院 孙教授", "中药学院"),
@@ -50,11 +35,7 @@ def build(context):
     batches, projects = context.get("batches") or {}, context.get("projects") or {}
     staff = context["users"]["staff"]
     rng = random.Random(20201231)
-    rubric = seven_capabilities()
-    for order, (kind, name, maximum, description) in enumerate(FEATURED, start=8):
-        services.criterion_save(actor=staff, rubric=rubric, order=order, group="特色要求", name=name,
-                                description=description, max_score=Decimal(maximum), weight=Decimal(1),
-                                branch_kind=kind)
+    rubric = with_featured_requirements()  # shipped by a data migration (seed 002's 特色要求)
     reviewers = [context["users"]["reviewer"]] + _reviewers(context)
     services.conflict_declare(reviewer=reviewers[1], organization=context["units"]["中医学院"],
                               reason="本人在中医学院兼任教研室副主任", actor=reviewers[1])

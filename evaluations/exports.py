@@ -1,6 +1,19 @@
-"""The columns of the 导出 Excel of a round's results (staff) and of the published results a branch reads."""
+"""The columns of the 导出 Excel of the rounds, of a round's results (staff) and of the published results a
+branch reads."""
 
-from branches.exports import Column, related
+from branches.exports import Column, display, related
+
+ROUND_COLUMNS = [
+    Column("名称", related("name"), 30),
+    Column("批次", related("batch.name"), 30),
+    Column("主办单位", related("batch.owner.name"), 24),
+    Column("类型", display("phase")),
+    Column("评分细则", lambda r: str(r.rubric), 30),
+    Column("截止日期", related("deadline", None), 12),
+    Column("状态", display("state"), 16),
+    Column("已提交评分表", related("sheet_done", 0)),
+    Column("评分表", related("sheet_total", 0)),
+]
 
 
 def round_result_columns(round_):

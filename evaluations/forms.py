@@ -11,7 +11,7 @@ from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 from cultivation.models import Batch
 
-from . import scoring
+from . import rules, scoring
 from .enums import RoundPhase
 from .models import Round, Rubric
 
@@ -112,6 +112,8 @@ class RoundSettingsForm(PlainTextModelForm):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["rubric"].queryset = Rubric.objects.order_by("code", "-version")
+        # Which batches each rubric judges, so staff see before saving why a 标杆院系 round takes only some.
+        self.fields["rubric"].label_from_instance = lambda rubric: f"{rubric}（{rubric.get_batch_kind_display()}）"
         for name in ("excellent_min", "good_min", "pass_min"):
             self.fields[name].error_messages.update(NUMBER_MESSAGES)
             self.fields[name].widget.attrs.update(min=0, max=100, step="0.01")
@@ -136,6 +138,12 @@ class RoundSettingsForm(PlainTextModelForm):
         if all(value is not None for value in values):
             for problem in scoring.Thresholds(*values).problems():
                 self.add_error("excellent_min", problem)
+        batch = cleaned.get("batch") or (self.instance.batch if self.instance.batch_id else None)
+        rubric = cleaned.get("rubric")
+        chosen = rubric is not None and rubric.pk != self.instance.rubric_id  # as the service checks it
+        refusal = batch and chosen and rules.rubric_refusal(rubric, batch)
+        if refusal:
+            self.add_error("rubric", refusal)
         return cleaned
 
     def _post_clean(self):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from cultivation.enums import Grade
+from cultivation.enums import BatchKind, Grade
 
 from . import scoring
 from .enums import BranchKind, Method, RoundPhase, RoundState, SelfState, SheetState
@@ -30,6 +30,10 @@ class Rubric(models.Model):
     version = models.PositiveSmallIntegerField("版本", default=1)
     name = models.CharField("名称", max_length=100)
     description = models.TextField("说明", blank=True, max_length=3000)
+    # Which batches it judges: 标杆院系 by their own standard (the “五个到位”), never by a branch rubric.
+    batch_kind = models.CharField("适用项目类型", max_length=20, choices=BatchKind.choices,
+                                  default=BatchKind.MODEL_BRANCH, db_default=BatchKind.MODEL_BRANCH,
+                                  help_text="标杆院系批次的评估轮次只能选用“标杆院系”的评分细则（五个到位）")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
                                    related_name="+", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -51,7 +55,7 @@ class Rubric(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and self.is_used():
-            stored = Rubric.objects.filter(pk=self.pk).values("code", "version", "name", "description").first()
+            stored = Rubric.objects.filter(pk=self.pk).values("code", "version", "name", "description", "batch_kind").first()
             if stored and any(stored[f] != getattr(self, f) for f in stored):
                 raise RubricLocked(USED_MESSAGE)
         super().save(*args, **kwargs)

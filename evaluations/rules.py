@@ -20,9 +20,24 @@ from django.db.models import Exists, OuterRef, Q
 from branches import access
 from branches.enums import OrgKind, Role
 from branches.models import Organization, holds_q, in_subtree, subtree_q
-from cultivation.enums import Level
+from cultivation.enums import BatchKind, Level
 
 from .models import ConflictDeclaration, Round
+
+
+def rubric_refusal(rubric, batch):
+    """Why `rubric` may not judge the rounds of `batch`, or None. 标杆院系 are judged by the “五个到位”: the
+    seven branch criteria would silently apply to a 二级党组织 (it has no kind of branch), so a 标杆院系 batch
+    takes only a rubric marked for it, and such a rubric judges nothing else. A studio is a branch's, judged
+    as branches are, unless a rubric is marked for studios."""
+    if batch.kind == BatchKind.BENCHMARK_UNIT and rubric.batch_kind != BatchKind.BENCHMARK_UNIT:
+        return (f"标杆院系按“五个到位”评估：评分细则“{rubric}”适用于{rubric.get_batch_kind_display()}，"
+                f"请选择适用于标杆院系的评分细则（没有时请先在后台录入）")
+    if batch.kind != BatchKind.BENCHMARK_UNIT and rubric.batch_kind == BatchKind.BENCHMARK_UNIT:
+        return f"评分细则“{rubric}”适用于标杆院系（五个到位），不能用于{batch.get_kind_display()}批次，请另选评分细则"
+    if batch.kind == BatchKind.MODEL_BRANCH and rubric.batch_kind == BatchKind.STUDIO:
+        return f"评分细则“{rubric}”适用于{rubric.get_batch_kind_display()}，不能用于样板党支部批次，请另选评分细则"
+    return None
 
 
 def reviewer_units(user):

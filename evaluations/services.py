@@ -93,7 +93,7 @@ def rubric_revise(*, rubric, actor):
     _require_staff(actor)
     latest = Rubric.objects.select_for_update().filter(code=rubric.code).aggregate(v=Max("version"))["v"] or 0
     copy = Rubric.objects.create(code=rubric.code, version=latest + 1, name=rubric.name,
-                                 description=rubric.description, created_by=actor)
+                                 description=rubric.description, batch_kind=rubric.batch_kind, created_by=actor)
     Criterion.objects.bulk_create(
         Criterion(rubric=copy, order=c.order, group=c.group, name=c.name, description=c.description,
                   max_score=c.max_score, weight=c.weight, branch_kind=c.branch_kind)
@@ -131,12 +131,16 @@ def _clean(obj, exclude=None):
 
 # ---- rounds ----------------------------------------------------------------------------------
 
-def _check_round_settings(round_, *, today, deadline_changed=True):
-    """What the model cannot know by itself: dates against today, a rubric with criteria."""
+def _check_round_settings(round_, *, today, deadline_changed=True, rubric_chosen=True):
+    """What the model cannot know by itself: dates against today, a rubric with criteria that serves the batch."""
     if deadline_changed and round_.deadline is not None and round_.deadline < today:
         raise MoveRefused(f"评分截止日期不能早于今天（{today:%Y年%m月%d日}）")
     if round_.rubric_id and not Criterion.objects.filter(rubric_id=round_.rubric_id).exists():
         raise MoveRefused(f"评分细则“{round_.rubric}”还没有评分指标，请先在后台添加指标或选择其他细则")
+    # Only a rubric being chosen is checked: a round already judged by another keeps its settings editable.
+    refusal = rubric_chosen and round_.rubric_id and rules.rubric_refusal(round_.rubric, round_.batch)
+    if refusal:
+        raise MoveRefused(refusal)
 
 
 def settings_warnings(round_):
@@ -215,7 +219,8 @@ def round_update(*, round_, actor, expected_version=None, today=None, **fields):
     if not changes:
         return locked
     _clean(locked)
-    _check_round_settings(locked, today=today or timezone.localdate(), deadline_changed="deadline" in changed_names)
+    _check_round_settings(locked, today=today or timezone.localdate(), deadline_changed="deadline" in changed_names,
+                          rubric_chosen="rubric" in changed_names)
     changed = Round.objects.filter(pk=locked.pk, version=locked.version, state=RoundState.OPEN).update(
         version=F("version") + 1, **{name: getattr(locked, name) for name in fields})
     if not changed:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/export/", views.branch_results_export, name="branch_results_export"),
     path("rounds/<id:round_pk>/projects/<id:project_pk>/result/", views.branch_result, name="branch_result"),
     path("rounds/", views.round_list, name="round_list"),
+    path("rounds/export/", views.round_list_export, name="round_list_export"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<id:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<id:pk>/edit/", views.round_edit, name="round_edit"),

@@ -24,7 +24,7 @@ from cultivation import workflow
 from cultivation.reports import selectors as report_selectors
 from transitions.refusals import MoveRefused
 
-from . import exports, rules, scoring, selectors, services, sheets
+from . import exports, listings, rules, scoring, selectors, services, sheets
 from .enums import RoundState, SheetState
 from .forms import (AssignForm, ConflictForm, ImportForm, PublishForm, ReasonForm, RoundCloseForm, RoundForm,
                     RoundReopenForm, RoundSettingsForm, SelfEvaluationForm, SheetForm)
@@ -236,7 +236,15 @@ def branch_result(request, round_pk, project_pk):
 @login_required
 def round_list(request):
     access.require_org_staff(request.user)
-    return render(request, "evaluations/round_list.html", {"page": paginate(request, selectors.round_list(request.user))})
+    return render(request, "evaluations/round_list.html", {"page": paginate(request, listings.rounds(request.user).items)})
+
+
+@login_required
+@require_GET
+def round_list_export(request):
+    access.require_org_staff(request.user)
+    return xlsx_response(name="评估轮次", columns=exports.ROUND_COLUMNS, items=listings.rounds(request.user).items,
+                         request=request)
 
 
 @login_required

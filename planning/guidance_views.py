@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
+from branches.exports import xlsx_response
 from branches.pagination import paginate, query_without_page
 from cultivation.enums import Actor
 from cultivation.models import Project
@@ -18,7 +19,7 @@ from cultivation.workflow import actor_roles
 from transitions.views import run as _run
 
 from . import guidance as services
-from . import selectors
+from . import exports, listings, selectors
 from .guidance_enums import DIFFICULTY_MOVES
 from .guidance_forms import CommendationForm, DifficultyForm, GuidanceForm, ReplyForm, error_text
 
@@ -116,9 +117,17 @@ def commendation_list(request):
     access.require_org_staff(request.user)
     form = CommendationForm(projects=selectors.commendable_projects(request.user))
     return render(request, "planning/guidance/commendation_list.html", {
-        "page": paginate(request, selectors.managed_commendations(request.user)),
+        "page": paginate(request, listings.commendations(request.user).items),
         "query": query_without_page(request), "form": form,
     })
+
+
+@login_required
+@require_GET
+def commendation_export(request):
+    access.require_org_staff(request.user)
+    return xlsx_response(name="表彰奖励", columns=exports.COMMENDATION_COLUMNS,
+                         items=listings.commendations(request.user).items, request=request)
 
 
 @login_required

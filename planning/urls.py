@@ -8,6 +8,7 @@ app_name = "planning"
 
 urlpatterns = [
     path("taskbooks/", views.review_queue, name="review_queue"),
+    path("taskbooks/export/", views.review_queue_export, name="review_queue_export"),
     path("projects/<id:pk>/taskbook/", views.project_taskbook, name="project_taskbook"),
     path("projects/<id:pk>/taskbook/start/", views.taskbook_start, name="taskbook_start"),
     path("taskbooks/<id:pk>/", views.taskbook_detail, name="taskbook_detail"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("projects/<id:pk>/difficulties/", guidance_views.difficulty_raise, name="difficulty_raise"),
     path("difficulties/<id:pk>/<slug:name>/", guidance_views.difficulty_move, name="difficulty_move"),
     path("commendations/", guidance_views.commendation_list, name="commendation_list"),
+    path("commendations/export/", guidance_views.commendation_export, name="commendation_export"),
     path("commendations/add/", guidance_views.commendation_add, name="commendation_add"),
     path("commendations/<id:pk>/publish/", guidance_views.commendation_publish, name="commendation_publish"),
     path("commendations/<id:pk>/unpublish/", guidance_views.commendation_unpublish, name="commendation_unpublish"),

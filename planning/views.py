@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.audit import action_label
-from branches.inputs import query_choice
+from branches.exports import xlsx_response
 from branches.models import Event
 from branches.pagination import paginate
 from cultivation.enums import Actor
@@ -24,7 +24,7 @@ from cultivation.reports.enums import EDITABLE_REPORT_STATES, OPEN_PROJECT_STATE
 from cultivation.workflow import actor_roles
 from transitions.views import run as _run
 
-from . import selectors, services
+from . import exports, listings, selectors, services
 from .enums import EDITABLE_TASKBOOK_STATES, TASKBOOK_MOVES, TaskBookState
 from .forms import MoveForm, RemoveForm, RoadmapForm, StartForm, TaskForm, TaskProgressForm, error_text
 
@@ -119,17 +119,28 @@ def taskbook_detail(request, pk):
 @require_GET
 def review_queue(request):
     """Books waiting on the user: 二级党组织 staff review them, 组织部 staff confirm them."""
-    tabs = selectors.queue_tabs(request.user)
-    if not tabs:
-        access.refuse(request.user, "task book queue", not_found=False)
-    # 组织部 staff open on what waits for their confirmation; an unknown tab reads as the default.
-    tab = query_choice(request, "tab", tabs, default=tabs[-1])
-    counts = selectors.queue_counts(request.user, tabs)
+    listing = _queue_listing(request)
+    counts = selectors.queue_counts(request.user, listing.tabs)
     return render(request, "planning/review_queue.html", {
-        "tab": tab, "tab_label": selectors.QUEUE_TABS[tab],
-        "tab_links": [(key, selectors.QUEUE_TABS[key], counts[key]) for key in tabs],
-        "page": paginate(request, selectors.queue(request.user, tab)),
+        "tab": listing.tab, "tab_label": selectors.QUEUE_TABS[listing.tab],
+        "tab_links": [(key, selectors.QUEUE_TABS[key], counts[key]) for key in listing.tabs],
+        "page": paginate(request, listing.items),
     })
+
+
+@login_required
+@require_GET
+def review_queue_export(request):
+    listing = _queue_listing(request)
+    return xlsx_response(name=f"任务书审核-{selectors.QUEUE_TABS[listing.tab]}", columns=exports.QUEUE_COLUMNS,
+                         items=listing.items, request=request)
+
+
+def _queue_listing(request):
+    listing = listings.taskbook_queue(request.user, request.GET)
+    if not listing.tabs:
+        access.refuse(request.user, "task book queue", not_found=False)
+    return listing
 
 
 # ---- writing ---------------------------------------------------------------------------------

@@ -93,6 +93,13 @@ class Batch(models.Model):
     def is_finished(self, day):
         return day > self.harvest_end
 
+    def phase_text(self, day):
+        """The batch's phase on `day` as the batch list and its export say it."""
+        if self.is_finished(day):
+            return "已结束"
+        phase = self.phase_on(day)
+        return phase.label if phase else "未开始"
+
     def progress_percent(self, day):
         total = (self.harvest_end - self.selection_start).days or 1
         done = (min(max(day, self.selection_start), self.harvest_end) - self.selection_start).days

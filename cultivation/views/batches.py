@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.enums import Role
+from branches.exports import xlsx_response
 from branches.pagination import paginate
 from transitions.refusals import MoveRefused
 
-from .. import batch_dates, selectors, services, workflow
+from .. import batch_dates, exports, listings, selectors, services, workflow
 from ..enums import Phase, ProjectState
 from ..forms import BatchEditForm, BatchForm, RecommendUpForm, UnitQuotaForm
 from ..models import Notice, Project
@@ -21,13 +22,21 @@ from .common import batch_or_404, form_errors, managed_batch_or_404, require_sta
 
 @login_required
 def batch_list(request):
-    page = paginate(request, selectors.batch_list(request.user))
+    page = paginate(request, listings.batches(request.user).items)
     today = timezone.localdate()
     for batch in page:
         batch.current_phase = batch.phase_on(today)
         batch.finished = batch.is_finished(today)
     return render(request, "cultivation/batch_list.html", {
         "page": page, "today": today, "can_create": access.is_org_staff(request.user)})
+
+
+@login_required
+@require_GET
+def batch_export(request):
+    listing = listings.batches(request.user)
+    return xlsx_response(name="培育批次", columns=exports.batch_columns(timezone.localdate()), items=listing.items,
+                         request=request)
 
 
 def _save(request, form, batch=None):

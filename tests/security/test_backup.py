@@ -185,8 +185,8 @@ def test_transient_files_are_left_out(site, media_root, tmp_path):
 
 def seed_like_migrate():
     """What `migrate` writes into an empty database besides bookkeeping: the 七个有力 rubric."""
-    seven = importlib.import_module("evaluations.migrations.0002_seven_capabilities")
-    seven.load(django_apps, None)
+    for name in ("0002_seven_capabilities", "0004_featured_requirements"):
+        importlib.import_module(f"evaluations.migrations.{name}").load(django_apps, None)
 
 
 def drop_every_table():

@@ -33,8 +33,9 @@ from .backup import (
 # Filled by `migrate` on any installation, so they do not make a database "not empty".
 BOOKKEEPING_TABLES = {"django_migrations", "django_content_type", "auth_permission", "django_session"}
 # What `migrate` itself puts into an empty database (evaluations/migrations/0002_seven_capabilities: the
-# 七个有力 rubric): a new installation holds exactly these rows, and they are no reason to ask for --force.
-SEEDED_BY_MIGRATE = {"evaluations_rubric": 1, "evaluations_criterion": 7}
+# 七个有力 rubric; 0004_featured_requirements: its version with the six 特色要求): a new installation holds
+# exactly these rows, and they are no reason to ask for --force.
+SEEDED_BY_MIGRATE = {"evaluations_rubric": 2, "evaluations_criterion": 7 + 7 + 6}
 # Drops every table and view of the schema the dump restores into, whatever a later release added and
 # whatever depends on what: --clean only drops what the dump itself holds, and stops at a newer table's
 # foreign key into one of them. Run in the same transaction as the restore.
