@@ -4,7 +4,7 @@ from django import forms
 
 from branches import access
 from branches.enums import OWNER_KINDS, BranchCategory, BranchType
-from branches.inputs import DateField, VersionField, date_formfield
+from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
@@ -140,6 +140,11 @@ class RecommendForm(VersionForm):
     rank = forms.IntegerField(label="推荐排序", min_value=1, max_value=999, required=False)
     recommendation = forms.CharField(label="推荐意见", max_length=2000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NominationRowForm(RecommendForm):
+    """One row of the nominations page, which posts to the page itself so a refused row comes back as typed."""
+    project = IdField(label="申报")
 
 
 class ScreeningNoteForm(VersionForm):

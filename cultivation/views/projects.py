@@ -14,6 +14,7 @@ from branches.inputs import STALE_PAGE, posted_next, posted_version, pressed
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
+from transitions.views import run as run_service
 
 from .. import exports, listings, selectors, services, workflow
 from ..enums import CULTIVATED_STATES, EDITABLE_STATES, MOVES, Actor, BatchKind, Phase, ProjectState, moves_from
@@ -216,6 +217,21 @@ def project_move(request, pk, name):
     return back(request, project)
 
 
+def recommend(request, project, form, *, keep=False):
+    """Save a valid RecommendForm's rank and 推荐意见 (forwarding them with 推荐报送). True when done; a
+    refusal is put on the form when `keep` (the page shows it again), else flashed."""
+    nominate = pressed(request, "nominate")
+    ok = run_service(request, lambda: services.project_recommend(
+        project=project, actor=request.user, rank=form.cleaned_data["rank"],
+        recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],
+        nominate=nominate),
+        f"已推荐报送：{project.organization.name}" if nominate
+        else f"已保存{project.organization.name}的推荐排序与推荐意见", form=form if keep else None)
+    if ok and nominate:
+        warn_elsewhere(request, project)
+    return ok
+
+
 @login_required
 @require_POST
 def project_recommend(request, pk):
@@ -223,15 +239,7 @@ def project_recommend(request, pk):
     require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
     form = RecommendForm(request.POST)
     if form.is_valid():
-        nominate = pressed(request, "nominate")
-        _, ok = run(request, lambda: services.project_recommend(
-            project=project, actor=request.user, rank=form.cleaned_data["rank"],
-            recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],
-            nominate=nominate),
-            success=f"已推荐报送：{project.organization.name}" if nominate
-            else f"已保存{project.organization.name}的推荐排序与推荐意见")
-        if ok and nominate:
-            warn_elsewhere(request, project)
+        recommend(request, project, form)
     else:
         messages.error(request, form_errors(form))
     return back(request, project)

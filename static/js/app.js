@@ -146,3 +146,11 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
     }
   }, true);
 })();
+// A form shown again after a refusal keeps what was typed, its errors beside the fields; bring the first
+// error into view, since the form may be far down the page (添加任务 under the task table).
+(function () {
+  var error = document.querySelector("form .is-invalid, form .invalid-feedback, form .alert-danger");
+  if (!error) { return; }
+  error.scrollIntoView({ block: "center" });
+  if (error.matches("input, select, textarea")) { error.focus({ preventScroll: true }); }
+})();
