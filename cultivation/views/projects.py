@@ -14,7 +14,6 @@ from branches.inputs import STALE_PAGE, posted_next, posted_version, pressed
 from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 from branches.selectors import events_for
-from transitions.views import run as run_service
 
 from .. import exports, listings, selectors, services, workflow
 from ..enums import CULTIVATED_STATES, EDITABLE_STATES, MOVES, Actor, BatchKind, Phase, ProjectState, moves_from
@@ -217,16 +216,16 @@ def project_move(request, pk, name):
     return back(request, project)
 
 
-def recommend(request, project, form, *, keep=False):
-    """Save a valid RecommendForm's rank and 推荐意见 (forwarding them with 推荐报送). True when done; a
-    refusal is put on the form when `keep` (the page shows it again), else flashed."""
+def recommend(request, project, form):
+    """Save a valid RecommendForm's rank and 推荐意见 (forwarding them with 推荐报送); a refusal is flashed,
+    naming any nomination it concerns. True when done."""
     nominate = pressed(request, "nominate")
-    ok = run_service(request, lambda: services.project_recommend(
+    _, ok = run(request, lambda: services.project_recommend(
         project=project, actor=request.user, rank=form.cleaned_data["rank"],
         recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],
         nominate=nominate),
-        f"已推荐报送：{project.organization.name}" if nominate
-        else f"已保存{project.organization.name}的推荐排序与推荐意见", form=form if keep else None)
+        success=f"已推荐报送：{project.organization.name}" if nominate
+        else f"已保存{project.organization.name}的推荐排序与推荐意见")
     if ok and nominate:
         warn_elsewhere(request, project)
     return ok

@@ -64,7 +64,7 @@ def _recommend_row(request, batch):
         access.refuse(request.user, f"nomination {project_id} of batch {batch.pk}")
     require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
     form.project_pk = project.pk
-    if valid and recommend(request, project, form, keep=True):
+    if valid and recommend(request, project, form):
         return None
     return form
 
