@@ -5,7 +5,7 @@ from django import forms
 from branches import access
 from branches.enums import OWNER_KINDS, BranchCategory, BranchType
 from branches.forms import DecisionField
-from branches.inputs import DateField, VersionField, date_formfield
+from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.models import Organization
 from branches.plain_text import PlainTextForm, PlainTextModelForm
 
@@ -175,6 +175,11 @@ class RecommendForm(VersionForm):
             if refused is not None:
                 raise forms.ValidationError(refused.text)
         return rank
+
+
+class NominationRowForm(RecommendForm):
+    """One row of the nominations page, which posts to the page itself so a refused row comes back as typed."""
+    project = IdField(label="申报")
 
 
 class ScreeningNoteForm(VersionForm):

@@ -84,6 +84,13 @@ def queue_next(request):
     return redirect("evaluations:sheet", round_pk=sheet.round_id, project_pk=sheet.project_id)
 
 
+def _next_sheet_line(following):
+    if following is None:
+        return "您的评审任务已全部完成，感谢！"
+    state = "草稿，尚未提交" if following.state == SheetState.DRAFT else "尚未评分"
+    return f"下一份待评：{following.project.organization.name}（{state}），点击“评下一个”继续。"
+
+
 @login_required
 def sheet(request, round_pk, project_pk):
     """The score sheet beside the project's materials. 404 unless it is the user's own, unconflicted."""
@@ -110,11 +117,10 @@ def sheet(request, round_pk, project_pk):
                 flash_refusal(request, refused)
             else:
                 if submit:
-                    messages.success(request, f"已提交对{sheet.project.organization.name}的评分")
-                    following = selectors.next_sheet(request.user, after=sheet)
-                    if following is not None:
-                        return redirect("evaluations:sheet", round_pk=following.round_id,
-                                        project_pk=following.project_id)
+                    # Back to the reviewer's list, told what was done and what comes next in that sheet's own
+                    # state: opening the next sheet here showed its draft warning under this success.
+                    messages.success(request, f"已提交对{sheet.project.organization.name}的评分。"
+                                     + _next_sheet_line(selectors.next_sheet(request.user, after=sheet)))
                     return redirect("evaluations:queue")
                 messages.success(request, "草稿已保存")
                 return redirect("evaluations:sheet", round_pk=round_pk, project_pk=project_pk)

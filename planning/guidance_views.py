@@ -45,8 +45,13 @@ def _back(project, anchor=""):
 @login_required
 @require_GET
 def guidance_project(request, pk):
+    return _guidance_page(request, _project_or_404(request.user, pk))
+
+
+def _guidance_page(request, project, *, guidance_form=None, difficulty_form=None):
+    """The project's guidance page; `guidance_form`, `difficulty_form`: a refused form, shown again with
+    what was typed and its errors."""
     user = request.user
-    project = _project_or_404(user, pk)
     roles = actor_roles(user, project)
     guided = project.state in services.GUIDED_STATES
     difficulties = selectors.difficulties_of(project)
@@ -55,8 +60,8 @@ def guidance_project(request, pk):
     return render(request, "planning/guidance/project.html", {
         "project": project, "guided": guided,
         "guidance": selectors.guidance_of(project), "difficulties": difficulties,
-        "guidance_form": GuidanceForm() if guided and services.guiding_side(user, project) else None,
-        "difficulty_form": DifficultyForm() if guided and Actor.SECRETARY in roles else None,
+        "guidance_form": (guidance_form or GuidanceForm()) if guided and services.guiding_side(user, project) else None,
+        "difficulty_form": (difficulty_form or DifficultyForm()) if guided and Actor.SECRETARY in roles else None,
         "answering_level": Actor(services.answering_level(project)).label if guided and Actor.SECRETARY in roles
         else "",
     })
@@ -69,12 +74,10 @@ def guidance_add(request, pk):
     if services.guiding_side(request.user, project) is None:
         access.refuse(request.user, f"guidance of project {pk} by a non-guide", not_found=False)
     form = GuidanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, error_text(form))
+    if form.is_valid() and _run(request, lambda: services.guidance_record(
+            project=project, actor=request.user, **form.cleaned_data), "已记录跟踪指导", form=form):
         return _back(project, "guidance")
-    _run(request, lambda: services.guidance_record(project=project, actor=request.user, **form.cleaned_data),
-         "已记录跟踪指导")
-    return _back(project, "guidance")
+    return _refused_page(request, project, form, guidance_form=form)
 
 
 @login_required
@@ -84,12 +87,18 @@ def difficulty_raise(request, pk):
     if Actor.SECRETARY not in actor_roles(request.user, project):
         access.refuse(request.user, f"difficulty of project {pk} by a non-secretary", not_found=False)
     form = DifficultyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, error_text(form))
+    if form.is_valid() and _run(request, lambda: services.difficulty_raise(
+            project=project, actor=request.user, **form.cleaned_data), "已提出困难和问题", form=form):
         return _back(project, "difficulties")
-    _run(request, lambda: services.difficulty_raise(project=project, actor=request.user, **form.cleaned_data),
-         "已提出困难和问题")
-    return _back(project, "difficulties")
+    return _refused_page(request, project, form, difficulty_form=form)
+
+
+def _refused_page(request, project, form, **forms):
+    """The page again with the refused form as typed; when the project no longer takes the form (it left
+    培育, say), its reason is flashed, there being no form to show it beside."""
+    if project.state not in services.GUIDED_STATES:
+        messages.error(request, error_text(form))
+    return _guidance_page(request, project, **forms)
 
 
 @login_required

@@ -45,4 +45,6 @@ def report_panel(request, report):
     if not moved and not can_move:
         return None
     return {"template": "planning/includes/report_panel.html", "task_moves": moved, "task_moves_report": report,
-            "task_moves_editable": can_move}
+            "task_moves_editable": can_move,
+            # A report saved once has a draft to come back to: the hint to save first is then noise.
+            "task_moves_saved": report.version > 1}

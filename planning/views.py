@@ -67,9 +67,10 @@ def _history(book):
     return events
 
 
-def _page(request, project, book, versions):
+def _page(request, project, book, versions, *, roadmap_form=None, task_form=None):
     """The task book page: `book` is the version shown (None when the project has none yet), `versions`
-    every version of the project's book, newest first."""
+    every version of the project's book, newest first. `roadmap_form`, `task_form`: a refused form, shown
+    again with what was typed and its errors."""
     user = request.user
     if book is not None:
         book = next(v for v in versions if v.pk == book.pk)
@@ -90,9 +91,12 @@ def _page(request, project, book, versions):
         "history": _history(book) if book is not None else [],
         "start_form": StartForm(), "today": today,
     }
+    if not editable and (roadmap_form or task_form):
+        # Refused because the version can no longer be edited: no form to show the reason beside.
+        messages.error(request, error_text(roadmap_form or task_form))
     if editable:
-        context["roadmap_form"] = RoadmapForm(instance=book, initial={"version": book.version})
-        context["task_form"] = TaskForm(initial={"version": book.version})
+        context["roadmap_form"] = roadmap_form or RoadmapForm(instance=book, initial={"version": book.version})
+        context["task_form"] = task_form or TaskForm(initial={"version": book.version})
     return render(request, "planning/taskbook_detail.html", context)
 
 
@@ -173,14 +177,26 @@ def taskbook_edit(request, pk):
     book = _book(request.user, pk)
     _secretary_only(request.user, book.project, f"editing task book {pk}")
     form = RoadmapForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-    else:
-        _run(request, lambda: services.taskbook_edit(book=book, actor=request.user,
-                                                     roadmap=form.cleaned_data["roadmap"],
-                                                     expected_version=form.cleaned_data["version"]),
-             success="已保存路线图")
-    return _to_book(book, "roadmap")
+    if form.is_valid() and _run(request, lambda: services.taskbook_edit(
+            book=book, actor=request.user, roadmap=form.cleaned_data["roadmap"],
+            expected_version=form.cleaned_data["version"]), success="已保存路线图", form=form):
+        return _to_book(book, "roadmap")
+    # Refused: the page again, the roadmap as typed beside its error.
+    return _page(request, book.project, book, selectors.taskbooks_of(book.project),
+                 roadmap_form=_again(request, form, book))
+
+
+def _again(request, form, book):
+    """A refused form, to be shown again as typed. The errors of its hidden version field have no place on
+    the page, so they are flashed; and it carries the version now current, as a reloaded page would, so
+    that sending it again after reading the error is not refused once more as stale."""
+    hidden = [str(error) for name, errors in form.errors.items()
+              if name in form.fields and form.fields[name].widget.is_hidden for error in errors]
+    if hidden:
+        messages.error(request, "；".join(hidden))
+    form.data = form.data.copy()
+    form.data["version"] = book.version
+    return form
 
 
 @login_required
@@ -189,14 +205,13 @@ def task_add(request, pk):
     book = _book(request.user, pk)
     _secretary_only(request.user, book.project, f"adding a task to {pk}")
     form = TaskForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"任务未添加：{error_text(form)}")
-    else:
-        _run(request, lambda: services.task_add(book=book, actor=request.user,
-                                                expected_version=form.cleaned_data["version"],
-                                                **form.fields_for_service()),
-             success="已添加任务")
-    return _to_book(book, "tasks")
+    if form.is_valid() and _run(request, lambda: services.task_add(
+            book=book, actor=request.user, expected_version=form.cleaned_data["version"],
+            **form.fields_for_service()), success="已添加任务", form=form):
+        return _to_book(book, "tasks")
+    # Refused: the page again with every field as typed and the errors beside them, not a message at the top.
+    return _page(request, book.project, book, selectors.taskbooks_of(book.project),
+                 task_form=_again(request, form, book))
 
 
 def _task(user, pk):

@@ -216,6 +216,21 @@ def project_move(request, pk, name):
     return back(request, project)
 
 
+def recommend(request, project, form):
+    """Save a valid RecommendForm's rank and 推荐意见 (forwarding them with 推荐报送); a refusal is flashed,
+    naming any nomination it concerns. True when done."""
+    nominate = pressed(request, "nominate")
+    _, ok = run(request, lambda: services.project_recommend(
+        project=project, actor=request.user, rank=form.cleaned_data["rank"],
+        recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],
+        nominate=nominate),
+        success=f"已推荐报送：{project.organization.name}" if nominate
+        else f"已保存{project.organization.name}的推荐排序与推荐意见")
+    if ok and nominate:
+        warn_elsewhere(request, project)
+    return ok
+
+
 @login_required
 @require_POST
 def project_recommend(request, pk):
@@ -223,15 +238,7 @@ def project_recommend(request, pk):
     require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
     form = RecommendForm(request.POST, project=project)
     if form.is_valid():
-        nominate = pressed(request, "nominate")
-        _, ok = run(request, lambda: services.project_recommend(
-            project=project, actor=request.user, rank=form.cleaned_data["rank"],
-            recommendation=form.cleaned_data["recommendation"], expected_version=form.cleaned_data["version"],
-            nominate=nominate),
-            success=f"已推荐报送：{project.organization.name}" if nominate
-            else f"已保存{project.organization.name}的推荐排序与推荐意见")
-        if ok and nominate:
-            warn_elsewhere(request, project)
+        recommend(request, project, form)
     else:
         messages.error(request, form_errors(form))
     return back(request, project)

@@ -1,8 +1,9 @@
 """选苗 and 认定: the 二级党组织's nominations, the school's screening and side-by-side comparison."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,10 +15,11 @@ from branches.pagination import paginate, query_without_page
 from branches.rules import eligibility_problems
 
 from .. import exports, listings, selectors, services
-from ..enums import ProjectState
-from ..forms import MoveForm
+from ..enums import Actor, ProjectState
+from ..forms import MoveForm, NominationRowForm
 from ..models import Project
-from .common import batch_or_404, managed_batch_or_404, require_staff
+from .common import batch_or_404, form_errors, managed_batch_or_404, require_roles, require_staff
+from .projects import recommend
 
 COMPARE_MAX = 4
 
@@ -28,14 +30,44 @@ def nominations(request, pk):
     if not (access.has_role(user, Role.UNIT_STAFF) or access.is_org_staff(user)):
         access.refuse(user, f"nominations of batch {pk}", not_found=False)
     batch = batch_or_404(user, pk)
+    refused = None
+    if request.method == "POST":
+        # A row's rank and 推荐意见 are posted here, so a refused row is shown again as typed.
+        refused = _recommend_row(request, batch)
+        if refused is None:
+            return redirect(request.get_full_path())
     page = paginate(request, listings.nominations(user, batch).items)
     elsewhere = selectors.elsewhere_by_organization(page, batch)
     for project in page:
         project.recommend_open = services.recommendation_open(project)
         project.elsewhere = elsewhere.get(project.organization_id, [])
+        project.recommend_form = refused if refused is not None and refused.project_pk == project.pk else \
+            NominationRowForm(initial={"project": project.pk, "rank": project.nomination_rank,
+                                       "recommendation": project.recommendation})
     return render(request, "cultivation/nominations.html", {
         "batch": batch, "page": page, "quotas": selectors.unit_quotas(user, batch),
         "move_form": MoveForm(), "today": timezone.localdate()})
+
+
+def _recommend_row(request, batch):
+    """Save one row of the nominations page: None when saved, else the bound form to show again (its
+    `project_pk` names the row)."""
+    form = NominationRowForm(request.POST)
+    form.project_pk = None
+    form.is_valid()
+    project_id = form.cleaned_data.get("project")
+    if project_id is None:  # no row to show it on
+        messages.error(request, form_errors(form))
+        return form
+    project = listings.nominations(request.user, batch).items.filter(pk=project_id).first()
+    if project is None:
+        access.refuse(request.user, f"nomination {project_id} of batch {batch.pk}")
+    require_roles(request.user, project, {Actor.UNIT, Actor.SCHOOL})
+    form = NominationRowForm(request.POST, project=project)  # again, now that the rank can be checked for its row
+    form.project_pk = project.pk
+    if form.is_valid() and recommend(request, project, form):
+        return None
+    return form
 
 
 def quota_use(batch):

@@ -11,7 +11,10 @@ document.querySelectorAll("[data-width]").forEach(function (el) {
 document.querySelectorAll("form[data-once]").forEach(function (form) {
   form.addEventListener("submit", function () {
     window.setTimeout(function () {
-      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+      // form.elements also holds the buttons placed outside the form that name it (form="…").
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.tagName === "BUTTON" && el.type === "submit") { el.disabled = true; }
+      });
     }, 0);
   });
 });
@@ -103,18 +106,32 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
 // (a project's 整改情况 per item, the evidence forms of a 培育记录) would drop what was typed in
 // the other forms when one is sent; ask first. Runs in the capture phase, before data-once.
 (function () {
+  // What each field shows when the page has loaded. Comparing with defaultValue/defaultSelected
+  // would count a select with no option marked selected as edited: the browser shows its first
+  // option, which is not marked as default. So each field is compared with its own snapshot.
+  function state(el) {
+    if (el.type === "file") { return el.files && el.files.length ? "files:" + el.files.length : ""; }
+    if (el.type === "checkbox" || el.type === "radio") { return String(el.checked); }
+    if (el.tagName === "SELECT") {
+      return Array.prototype.filter.call(el.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; }).join("\n");
+    }
+    return typeof el.value === "string" ? el.value : "";
+  }
+  function counts(el) {
+    // Unnamed fields (the filter box of a long list) send nothing, so nothing of theirs is lost.
+    return el.name && !el.disabled && el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
+  }
+  var loaded = new WeakMap();
+  document.querySelectorAll("form[method=post]").forEach(function (form) {
+    Array.prototype.forEach.call(form.elements, function (el) { loaded.set(el, state(el)); });
+  });
   function edited(form) {
     return Array.prototype.some.call(form.elements, function (el) {
-      // Unnamed fields (the filter box of a long list) send nothing, so nothing of theirs is lost.
-      if (!el.name || el.disabled || el.type === "hidden" || el.type === "submit" || el.type === "button") {
-        return false;
-      }
-      if (el.type === "file") { return el.files && el.files.length > 0; }
-      if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
-      if (el.tagName === "SELECT") {
-        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
-      }
-      return typeof el.value === "string" && el.value !== el.defaultValue;
+      if (!counts(el)) { return false; }
+      // A field added after load started empty (or unchecked).
+      var initial = loaded.has(el) ? loaded.get(el) : (el.type === "checkbox" || el.type === "radio" ? "false" : "");
+      return state(el) !== initial;
     });
   }
   document.addEventListener("submit", function (event) {
@@ -128,4 +145,12 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
       event.stopImmediatePropagation();
     }
   }, true);
+})();
+// A form shown again after a refusal keeps what was typed, its errors beside the fields; bring the first
+// error into view, since the form may be far down the page (添加任务 under the task table).
+(function () {
+  var error = document.querySelector("form .is-invalid, form .invalid-feedback, form .alert-danger");
+  if (!error) { return; }
+  error.scrollIntoView({ block: "center" });
+  if (error.matches("input, select, textarea")) { error.focus({ preventScroll: true }); }
 })();

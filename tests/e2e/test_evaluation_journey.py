@@ -120,12 +120,13 @@ def test_reviewer_scores_staff_publish_and_the_public_reads_the_results(scene, n
     assert page.locator("input[data-score]").nth(1).input_value() == "8.5"
     assert page.get_by_test_id("running-total").inner_text() == "26.5"
 
-    # Then every criterion and comment, and submit: the next unscored project opens.
+    # Then every criterion and comment, and submit: back to the queue, told what was done and what is next.
     for index in range(3):
         page.locator("input[data-score]").nth(index).fill("")
     score_project(page, SCORES_A, submit=True)
-    page.wait_for_url(f"**/rounds/{round_.pk}/projects/{project_b.pk}/score/")
+    page.wait_for_url("**/evaluations/")
     assert page.get_by_text("已提交对甲一党支部的评分").is_visible()
+    assert page.get_by_text("下一份待评：甲二党支部（尚未评分）").is_visible()
     sheet_a = ScoreSheet.objects.get(round=round_, project=project_a, reviewer=tree.reviewer)
     assert sheet_a.state == SheetState.SUBMITTED and str(sheet_a.total) == "61.00"
     assert sheet_a.scores.filter(comment="第7项落实到位").exists()

@@ -108,7 +108,7 @@ def test_a_closed_round_locks_every_sheet(panel, sheet):
         services.sheet_save(sheet=sheet, actor=panel.reviewer_b, values={})
 
 
-def test_the_page_saves_a_draft_then_submits_and_opens_the_next(panel, sheet, client_for):
+def test_the_page_saves_a_draft_then_submits_and_returns_to_the_queue(panel, sheet, client_for):
     second = services.assignment_add(round_=panel.round, project=panel.project_b, reviewer=panel.reviewer_c,
                                      actor=panel.tree.staff)
     services.assignment_add(round_=panel.round, project=panel.project_b, reviewer=panel.reviewer_a,
@@ -124,7 +124,9 @@ def test_the_page_saves_a_draft_then_submits_and_opens_the_next(panel, sheet, cl
     assert mine.state == SheetState.DRAFT
     data.update(version=mine.version, action="submit")
     response = client.post(url(mine), data)
-    assert response.url == url(second)  # the next unscored project opens
+    # Back to the reviewer's list, which names the next project to score (the queue leads on from there).
+    assert response.url == reverse("evaluations:queue")
+    assert client.get(reverse("evaluations:queue_next")).url == url(second)
     mine.refresh_from_db()
     assert mine.state == SheetState.SUBMITTED and mine.comment == "总体扎实"
 
@@ -195,3 +197,31 @@ def test_a_comment_with_an_escape_is_refused_and_nothing_changes(panel, sheet, c
     stored = ScoreSheet.objects.get(pk=sheet.pk)
     assert stored.state == SheetState.ASSIGNED and stored.comment == "" and stored.version == sheet.version
     assert not Score.objects.exists()
+
+
+def test_after_submitting_the_reviewer_reads_what_happened_and_what_is_next(panel, sheet, client_for):
+    """Not another project's draft under the success message: the queue, saying which sheet was submitted
+    and which is next, with that sheet's own state."""
+    following = services.assignment_add(round_=panel.round, project=panel.project_b, reviewer=panel.reviewer_c,
+                                        actor=panel.tree.staff)
+    services.sheet_save(sheet=following, actor=panel.reviewer_c, values={})  # a draft begun earlier
+    mine = services.assignment_add(round_=panel.round, project=panel.project_a, reviewer=panel.reviewer_c,
+                                   actor=panel.tree.staff)
+    data = {f"score_{pk}": value for pk, (value, _) in full_scores(panel.round, panel.project_a, 8).items()}
+    data.update(version=mine.version, comment="总体扎实", action="submit")
+    response = client_for(panel.reviewer_c).post(url(mine), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("evaluations:queue")
+    page = response.content.decode()
+    done, nxt = panel.project_a.organization.name, panel.project_b.organization.name
+    assert f"已提交对{done}的评分" in page
+    assert f"下一份待评：{nxt}（草稿，尚未提交）" in page
+    assert "评分尚未提交" not in page  # no sheet's warning beside the success message
+    assert f"评下一个：{nxt}" in page
+
+
+def test_after_the_last_submission_the_queue_says_all_are_done(panel, sheet, client_for):
+    data = {f"score_{pk}": value for pk, (value, _) in full_scores(panel.round, panel.project_a, 8).items()}
+    data.update(version=sheet.version, comment="总体扎实", action="submit")
+    response = client_for(panel.reviewer_b).post(url(sheet), data, follow=True)
+    page = response.content.decode()
+    assert f"已提交对{panel.project_a.organization.name}的评分" in page and "评审任务已全部完成" in page
