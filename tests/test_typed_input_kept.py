@@ -97,7 +97,7 @@ CASES = [
     (nominations, "recommendation", "", "推荐报送须填写推荐意见"),       # refused by the service
     (nominations, "rank", "0", "推荐排序"),                              # refused by the form
     (task_add, "due", "明天", "完成时限"),
-    (task_add, "due", "2001-01-01", "完成时限须在培育期内"),
+    (task_add, "due", "2001-01-01", "完成时限须在培育开始至收获推广结束之间"),
     (task_add, "owner_name", "", "责任人"),
     (guidance_add, "held_on", TOMORROW, "指导日期不能晚于今天"),
     (guidance_add, "held_on", "2999-01-01", "日期超出范围"),

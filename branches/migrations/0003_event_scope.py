@@ -33,10 +33,16 @@ def give_scopes(apps, schema_editor):
             by_scope.setdefault(scope_of(target)[:255], []).append(str(pk))
         for scope, object_ids in by_scope.items():
             if scope:
-                Event.objects.filter(content_type=content_type, object_id__in=object_ids).update(scope=scope)
+                Event.objects.filter(content_type=content_type, object_id__in=object_ids, scope="").update(scope=scope)
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the column comes at once (a constant DEFAULT rewrites nothing), then each scope's
+    # UPDATE commits by itself. In one transaction the ALTER's lock on the event table was held through the
+    # whole backfill, and every page of the serving release that shows a history waited for it (a page
+    # timed out with 300,000 events in `make upgrade-check --events`). The backfill only fills empty
+    # scopes, so it can run again.
+    atomic = False
     dependencies = [("branches", "0002_ministry_kind"), ("cultivation", "0012_batch_owner"),
                     ("evaluations", "0002_seven_capabilities"), ("contenttypes", "0002_remove_content_type_name")]
 
