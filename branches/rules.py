@@ -31,9 +31,3 @@ def eligibility_problems(branch, *, deadline=None):
     if not branch.declares_no_safety_risk:
         problems.append("未声明无安全稳定风险因素")
     return problems
-
-
-def is_eligible(branch, *, deadline=None):
-    return not eligibility_problems(branch, deadline=deadline)
-
-

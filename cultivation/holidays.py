@@ -89,8 +89,3 @@ def add_working_days(start, days):
             if counted >= days:
                 return day
         day += datetime.timedelta(days=1)
-
-
-def years_known():
-    """Every year a period may be counted in: the package's and those staff entered by hand."""
-    return sorted(OFFICIAL_YEARS | set(HolidayYear.objects.values_list("year", flat=True)))

@@ -4,7 +4,6 @@ the transition engine (`transitions.engine.run`) through `MACHINE`; the named fu
 what views and the admin call.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -435,10 +434,3 @@ def extend_window(*, project, phase, until, reason, actor):
     notify(audience(project, [Actor.SECRETARY, Actor.UNIT]), title=f"{project.organization.name}：{Phase(phase).label}阶段延期",
            body=f"{Phase(phase).label}阶段截止日期延长至{until:%Y年%m月%d日}。原因：{reason}", url=project_url(project))
     return extension
-
-
-def validation_message(error):
-    """A ValidationError's messages as one Chinese sentence, for flashing."""
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error)

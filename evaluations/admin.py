@@ -57,11 +57,7 @@ class RubricAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or not obj.is_used())
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.save()
-        log_event(actor=request.user, action="rubric.updated" if change else "rubric.created", target=obj,
-                  data={"修改": "、".join(form.changed_data)})
+        services.rubric_save(actor=request.user, rubric=obj, changed=form.changed_data)
 
     def save_formset(self, request, form, formset, change):
         try:

@@ -90,10 +90,6 @@ ROUND_MOVES = {
 }
 
 
-def sheet_moves_from(state):
-    return [move for move in SHEET_MOVES.values() if state in move.sources]
-
-
 D = SelfState
 SELF_MOVES = {
     move.name: move

@@ -1,8 +1,6 @@
 """Forms. Scores are typed as text and parsed by `scoring.parse_score`, the same function the
 services and the Excel import use, so every path gives the same Chinese message."""
 
-import datetime
-
 from django import forms
 from django.core.validators import MinValueValidator
 
@@ -234,7 +232,3 @@ class ConflictForm(PlainTextForm):
         # Typed text filters the ~280 names, which hides the tree; each branch names its parent.
         self.fields["organization"].label_from_instance = (
             lambda org: f"{org.name}（{org.parent.name}）" if org.parent_id and org.parent.parent_id else org.name)
-
-
-def default_notice_start(today):
-    return today + datetime.timedelta(days=1)

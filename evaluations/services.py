@@ -78,12 +78,15 @@ def _lock_round(round_):
 # ---- rubrics ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def rubric_create(*, actor, code, name, description=""):
+def rubric_save(*, actor, rubric, changed=()):
+    """A rubric added or edited in the admin (its criteria are the admin's inline, frozen once used)."""
     _require_staff(actor)
-    rubric = Rubric(code=code, name=name, description=description, version=1, created_by=actor)
-    _clean(rubric, exclude=["created_by"])
+    created = rubric.pk is None
+    if created:
+        rubric.created_by = actor
     rubric.save()
-    log_event(actor=actor, action="rubric.created", target=rubric, data={"编号": code})
+    log_event(actor=actor, action="rubric.created" if created else "rubric.updated", target=rubric,
+              data={"修改": "、".join(changed)})
     return rubric
 
 

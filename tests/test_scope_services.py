@@ -23,7 +23,7 @@ NO_SCOPE = {
     "transitions.engine.problem": "a question (may this move be made?), writes nothing",
     "cultivation.workflow.move_problem": "the same question for a project",
     "evaluations.services.workflow_problems": "the same question for a round's results",
-    "evaluations.services.rubric_create": "a rubric (七个有力 评分细则) is shared by every school, owned by none",
+    "evaluations.services.rubric_save": "a rubric (七个有力 评分细则) is shared by every school, owned by none",
     "evaluations.services.rubric_revise": "the same: a new version of a shared rubric",
     "evaluations.services.criterion_save": "the same: a criterion of a shared rubric",
     "evaluations.admin.RubricAdmin.save_model": "the shared rubric, in the admin (superusers only)",

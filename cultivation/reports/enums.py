@@ -51,10 +51,6 @@ HANDED_IN_STATES = {R.SUBMITTED, R.ENDORSED, R.ACCEPTED}
 OPEN_PROJECT_STATES = {ProjectState.RECOGNIZED, ProjectState.MIDTERM_SUBMITTED, ProjectState.RECTIFYING}
 
 
-def report_moves_from(state):
-    return [move for move in REPORT_MOVES.values() if state in move.sources]
-
-
 class Channel(models.TextChoices):
     CAMPUS_NEWS = "campus_news", "数字校园新闻"
     WECHAT_GROUP = "wechat_group", "微信群"

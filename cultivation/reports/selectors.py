@@ -22,7 +22,7 @@ from ..models import (
     Project, Publication, Spending,
 )
 from .enums import (
-    EDITABLE_REPORT_STATES, HANDED_IN_STATES, OPEN_PROJECT_STATES, Channel, OutcomeType, ReportState,
+    HANDED_IN_STATES, OPEN_PROJECT_STATES, Channel, OutcomeType, ReportState,
 )
 
 # A report in these states settles its period: it is neither due nor overdue any more (Period.status).
@@ -526,7 +526,3 @@ def activity_progress(report):
     recorded = {row.activity_id: row for row in ActivityProgress.objects.filter(report=report)}
     return [(activity, recorded.get(activity.pk))
             for activity in FeaturedActivity.objects.filter(project_id=report.project_id).order_by("order", "pk")]
-
-
-def editable_reports(project):
-    return ProgressReport.objects.filter(project=project, state__in=EDITABLE_REPORT_STATES).order_by("period_due")

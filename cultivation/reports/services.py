@@ -47,12 +47,6 @@ def project_reports_url(project):
     return f"/cultivation/projects/{project.pk}/reports/"
 
 
-def report_refusals(user, report, name):
-    """Why the user may not make the move now (an empty list when they may)."""
-    refused = engine.refusal(MACHINE, user, report, name)
-    return [refused.message] if refused else []
-
-
 def allowed_report_moves(user, report):
     return engine.allowed(MACHINE, user, report)
 
