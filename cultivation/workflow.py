@@ -36,7 +36,10 @@ def offender(project, detail=""):
 
 def applicant_organizations(user, batch):
     """The organizations the user applies for in a batch: their branches as 支部书记, or, for
-    标杆院系, the 二级党组织 where they are staff."""
+    标杆院系, the 二级党组织 where they are staff. None in a batch above a school: there the level
+    below recommends (`recommends_into`, `LADDER_ROUTE`), nobody applies directly."""
+    if batch.level != Level.SCHOOL:
+        return []
     if batch.kind == BatchKind.BENCHMARK_UNIT:
         candidates = [org for org in access.organizations_for(user, Role.UNIT_STAFF) if org.is_secondary]
     else:
@@ -54,6 +57,16 @@ def recommender_of(batch, organization):
     if batch.owner_id not in path[:-1]:
         return None
     return Organization.objects.get(pk=path[path.index(batch.owner_id) + 1])
+
+
+# How an organization gets into a batch above a school: said where the route starts (the batch page, the
+# home page) and by the refusal of anyone who tries to apply there directly.
+LADDER_ROUTE = {
+    Level.PROVINCE: "省级批次不由党支部直接申报：由各高校党委组织部从本校已确定为培育对象或已通过验收的样板党支部中择优推荐"
+                    "（批次页“推荐本单位样板党支部”），申报书与培育记录随推荐带入。",
+    Level.NATIONAL: "国家级批次不由党支部直接申报：由各省委教育工委从本省已确定为培育对象或已通过验收的样板党支部中择优推荐"
+                    "（批次页“推荐本单位样板党支部”），申报书与培育记录随推荐带入。",
+}
 
 
 def recommends_into(user, batch):
@@ -213,16 +226,32 @@ def elsewhere_warning(organization, batch):
     return MoveRefused("注意：该组织在其他批次也有申报或培育项目：", offenders=[elsewhere_offender(p) for p in others])
 
 
-def check_one_project_per_branch(organization, batch):
-    """Refuse when the batch allows one project per branch and the organization is being cultivated in
-    another batch of the same kind and level (a higher level's batch is the ladder, not a second place)."""
+def cultivated_projects(organizations):
+    """The organizations' projects in cultivation, with their batches: what the one-project rule weighs,
+    read once for a page that asks it of several batches."""
+    return list(Project.objects.filter(organization__in=organizations, state__in=IN_CULTIVATION_STATES)
+                .select_related("batch", "organization").order_by("batch__selection_start", "id"))
+
+
+def one_project_refusal(organization, batch, cultivated):
+    """The one-project rule, on projects already read (`cultivated_projects`): the refusal when the batch
+    allows one project per branch and the organization is being cultivated in another batch of the same
+    kind and level (a higher level's batch is the ladder, not a second place); None otherwise."""
     if not batch.one_project_per_branch:
-        return
-    blocking = [p for p in projects_elsewhere([organization], batch)
-                if p.state in IN_CULTIVATION_STATES and p.batch.level == batch.level]
-    if blocking:
-        raise MoveRefused(f"“{batch.name}”规定每个组织只能有一个在培项目，{organization.name}已在其他批次列入培育：",
-                          offenders=[elsewhere_offender(p) for p in blocking])
+        return None
+    blocking = [p for p in cultivated if p.organization_id == organization.pk and p.batch_id != batch.pk
+                and p.batch.kind == batch.kind and p.batch.level == batch.level]
+    if not blocking:
+        return None
+    return MoveRefused(f"“{batch.name}”规定每个组织只能有一个在培项目，{organization.name}已在其他批次列入培育：",
+                       offenders=[elsewhere_offender(p) for p in blocking])
+
+
+def check_one_project_per_branch(organization, batch):
+    """Refuse a step the one-project rule forbids (saving an application, submitting, nominating, ...)."""
+    refused = one_project_refusal(organization, batch, cultivated_projects([organization]))
+    if refused is not None:
+        raise refused
 
 
 def _guard_one_project_per_branch(project, change):
