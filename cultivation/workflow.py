@@ -4,6 +4,8 @@ the transition engine (`transitions.engine.run`) through `MACHINE`; the named fu
 what views and the admin call.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +22,7 @@ from transitions import engine
 from transitions.refusals import MoveRefused, Offender
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Level, Phase, ProjectState
+from .holidays import working_days_left
 from .models import (
     AcceptanceRecord, Batch, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice,
     Objection, Project, UnitQuota, WindowExtension,
@@ -258,14 +261,34 @@ def _guard_one_project_per_branch(project, change):
     check_one_project_per_branch(project.organization, project.batch)
 
 
-def _guard_recognize(project, change):
+def recognition_notices(project):
     # A withdrawn notice, or one a correction took the project out of, precedes no decision.
-    notices = list(Notice.objects.filter(items__project=project, items__removed_in__isnull=True,
-                                         kind="recognition", withdrawn_at__isnull=True))
+    return list(Notice.objects.filter(items__project=project, items__removed_in__isnull=True,
+                                      kind="recognition", withdrawn_at__isnull=True))
+
+
+def notice_wait(notices, today):
+    """What 确定为培育对象 waits for while a 拟认定公示 runs, in words (its last day and the working days
+    left), or "" when none of the notices is still running."""
+    running = [notice for notice in notices if notice.ends_on >= today]
+    if not running:
+        return ""
+    end = max(notice.ends_on for notice in running)
+    return (f"拟认定公示期至{end:%Y年%m月%d日}，还有{working_days_left(today, end)}个工作日；"
+            f"期满后（{end + timedelta(days=1):%Y年%m月%d日}起）才能确定为培育对象")
+
+
+def recognition_wait(project, today):
+    """Why 确定为培育对象 must wait for the project's 公示, or "": for the page, before the button."""
+    return notice_wait(recognition_notices(project), today)
+
+
+def _guard_recognize(project, change):
+    notices = recognition_notices(project)
     if not notices:
         raise MoveRefused("须先发布拟认定公示，公示期满后才能确定为培育对象")
-    if any(notice.ends_on >= change.today for notice in notices):
-        raise MoveRefused("公示期尚未结束，不能确定为培育对象")
+    if wait := notice_wait(notices, change.today):
+        raise MoveRefused(f"{wait}，现在还不能确定为培育对象")
     pending = Objection.objects.filter(notice__in=notices, answered_at__isnull=True).filter(
         item__project=project) | Objection.objects.filter(notice__in=notices, answered_at__isnull=True,
                                                             item__isnull=True)

@@ -120,6 +120,7 @@ def batch_detail(request, pk):
         context["quota_form"] = UnitQuotaForm(batch=batch)
         context["notices"] = Notice.objects.filter(batch=batch).order_by("-starts_on", "-id")
         context["shortlisted"] = Project.objects.filter(batch=batch, state=ProjectState.SHORTLISTED).count()
+        context["recognition_wait"] = selectors.recognition_wait(batch, today)
     return render(request, "cultivation/batch_detail.html", context)
 
 

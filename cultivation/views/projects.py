@@ -55,6 +55,9 @@ def move_panel(user, project, today):
         if not roles & set(move.actors):
             continue
         refused = workflow.refusals(user, project, move.name, today=today)
+        if not refused and move.name == "recognize":
+            # The button would only meet the 公示's refusal: say until when, where the button would be.
+            refused = [wait] if (wait := workflow.recognition_wait(project, today)) else []
         panel.append({"move": move, "refused": refused[0] if refused else "",
                       "grade": move.name in GRADE_FIELDS})
     return panel
