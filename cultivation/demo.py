@@ -11,7 +11,11 @@ its batch is in on the day the demo is built, whatever day that is:
 - recognition (第一批“双带头人”教师党支部书记工作室): today falls in its 认定 window; the shortlist is in a
   公示 open today, with an objection waiting for an answer; one nomination not recognized;
 - selection (第四批样板党支部): open for application; drafts, submissions and recommended nominations,
-  the demo secretary's branch not yet among them so the secretary can start one.
+  the demo secretary's branch not yet among them so the secretary can start one (the batch only warns
+  of a branch cultivated in another, as the secretary's is in 第三批);
+- school_decision (学生党支部专项): in 认定, its 拟认定公示 ended before today without objection, three
+  shortlisted branches for the 组织部 to 确定为培育对象 at once; the province's pilot does the same at
+  province level (province_decision_batch).
 
 The second, smaller university under the same province (branches/demo.py) runs a batch of its own,
 open for application, with a few applications, so that its 组织部 (`staff2`) has something to run
@@ -386,9 +390,13 @@ def build(context):
     recognition_projects, _ = builder.run(recognition, plan, notice_day=today - days(2), pending_objection=faculty[0],
                                           pending_objection_day=today)
 
+    # The fourth batch only warns about a branch cultivated in the third (it may carry its work on), so
+    # the demo secretary, whose branch is a third-batch target, can apply as the README says.
     selection = batch(
         name="第四批“样板党支部”培育工程", year=(today + days(56)).year, nomination_deadline=today + days(20),
-        description="面向全校党支部开展第四批培育对象选苗，各二级党组织请按名额推荐。",
+        one_project_per_branch=False,
+        description="面向全校党支部开展第四批培育对象选苗，各二级党组织请按名额推荐。"
+                    "已在第三批培育的党支部也可申报，系统会提示其培育情况，由学校党委统筹。",
         **windows((today - days(20), today + days(24)), (today + days(25), today + days(55)),
                   (today + days(56), today + days(600)), (today + days(601), today + days(631)),
                   (today + days(632), today + days(800))))
@@ -433,7 +441,78 @@ def build(context):
     if context.get("second_school") is not None:
         second_school_batch(context)
         province_batch(context)
+    # Built last, with draws of their own, so that every batch above is what it was before them.
+    builder.rng = random.Random(20250601)
+    school_decision_batch(context, builder)
+    if context.get("second_school") is not None:
+        province_decision_batch(context)
     return context
+
+
+def notice_day_ended_before(today, working_days):
+    """The latest day a 公示 of `working_days` working days could start and have ended before today."""
+    day = today - days(1)
+    while notices.notice_end(day, working_days) >= today:
+        day -= days(1)
+    return day
+
+
+def school_decision_batch(context, builder):
+    """A school batch in 认定 whose 拟认定公示 ended before today without objection: its three shortlisted
+    student branches wait for the 组织部 to 确定为培育对象, which it may do at once."""
+    today = context["today"]
+    batch = services.batch_create(
+        actor=context["users"]["staff"], owner=context["school"], name="“样板党支部”培育工程（学生党支部专项）",
+        year=(today - days(60)).year, nomination_deadline=today - days(33), quota_total=3, quota_faculty=0,
+        quota_student=3, description="面向学生党支部的专项培育，各二级党组织推荐基础扎实、特色鲜明的学生党支部。",
+        **windows((today - days(60), today - days(31)), (today - days(30), today + days(14)),
+                  (today + days(15), today + days(560)), (today + days(561), today + days(590)),
+                  (today + days(591), today + days(760))))
+    students = builder.eligible(batch.nomination_deadline, BranchType.STUDENT, 3)
+    projects, _ = builder.run(batch, [(branch, S.SHORTLISTED) for branch in students],
+                              notice_day=notice_day_ended_before(today, batch.notice_working_days))
+    context["batches"]["school_decision"] = batch
+    context["projects"]["school_decision"] = projects
+    return batch
+
+
+def province_decision_batch(context):
+    """The province's pilot in 认定: each school recommended one 样板党支部 (others than those in the
+    province's first batch), the province shortlisted both, and their 公示 ended before today: the
+    province's 组织部 may 确定为培育对象 at once."""
+    today = context["today"]
+    province = context["users"]["province"]
+    batch = services.batch_create(
+        actor=province, owner=context["province"], name="省级“样板党支部”培育创建（试点）", year=(today - days(60)).year,
+        nomination_deadline=today - days(33), quota_total=4, quota_faculty=2, quota_student=2,
+        description="省委教育工委先行试点：两校各推荐一个已通过验收或正在培育的样板党支部，公示期满后认定。",
+        **windows((today - days(60), today - days(31)), (today - days(30), today + days(14)),
+                  (today + days(15), today + days(560)), (today + days(561), today + days(590)),
+                  (today + days(591), today + days(760))))
+    for school in (context["school"], context["second_school"]):
+        services.unit_quota_set(actor=province, batch=batch, unit=school, quota=1)
+    in_first_batch = set(Project.objects.filter(batch=context["batches"]["province"]).values_list("organization", flat=True))
+    accepted = next(p for p in context["projects"]["finished"] if p.state == S.ACCEPTED
+                    and p.organization_id not in in_first_batch and p.organization.branch_type == BranchType.FACULTY)
+    pilot = next(p for p in context["projects"]["second_school_pilot"] if p.organization_id not in in_first_batch)
+    selection_day = batch.selection_start + days(5)
+    recommended = [
+        services.project_recommend_up(batch=batch, source=source, actor=staff, rank=1, recommendation=note,
+                                      today=selection_day)
+        for staff, source, note in [
+            (context["users"]["staff"], accepted, "该支部通过校级验收，经学校党委研究同意推荐参加省级试点。"),
+            (context["users"]["staff2"], pilot, "该支部为学校试点培育对象，同意推荐参加省级试点。")]]
+    for project in recommended:
+        workflow.move(project=project, name="shortlist", actor=province, today=batch.recognition_start + days(1))
+    notice_day = notice_day_ended_before(today, batch.notice_working_days)
+    notices.notice_publish(
+        batch=batch, kind=NoticeKind.RECOGNITION, title=f"关于{batch.name}拟认定培育对象的公示",
+        body="经各高校党委推荐、省委教育工委遴选，拟确定以下党支部为省级样板党支部培育对象，现予公示。",
+        starts_on=notice_day, items=[(p, "") for p in recommended], actor=province,
+        contact="省委教育工委组织处 电话 0371-6590xxxx", today=notice_day)
+    context["batches"]["province_decision"] = batch
+    context["projects"]["province_decision"] = list(Project.objects.filter(batch=batch))
+    return batch
 
 
 def second_school_batch(context):

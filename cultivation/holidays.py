@@ -89,3 +89,11 @@ def add_working_days(start, days):
             if counted >= days:
                 return day
         day += datetime.timedelta(days=1)
+
+
+def working_days_left(today, end):
+    """The working days from `today` (counted if working) to `end`, both included; 0 once `end` has passed."""
+    if end < today:
+        return 0
+    calendar = Calendar(today, end)
+    return sum(calendar.is_working(today + datetime.timedelta(days=n)) for n in range((end - today).days + 1))

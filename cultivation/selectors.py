@@ -7,6 +7,7 @@ from branches.models import Organization
 
 from . import levels
 from .enums import CULTIVATED_STATES, NOMINATED_STATES, Level, ProjectState
+from .workflow import notice_wait
 from .models import Batch, FeaturedActivity, Notice, NoticeItem, NoticeRevision, Objection, Project, UnitQuota
 
 SORTS = {
@@ -194,3 +195,10 @@ def elsewhere_by_organization(projects, batch):
     for other in projects_elsewhere(organizations, batch):
         found.setdefault(other.organization_id, []).append(other)
     return found
+
+
+def recognition_wait(batch, today):
+    """What 确定为培育对象 waits for in the batch, in words (its running 拟认定公示's last day and the
+    working days left), or "" when no 拟认定公示 of the batch is running."""
+    return notice_wait(Notice.objects.filter(batch=batch, kind="recognition", withdrawn_at__isnull=True,
+                                             ends_on__gte=today), today)

@@ -29,6 +29,8 @@ APPLICATION_FIELDS = ["title", "concept", "practice", "experience", "plan"]
 @transaction.atomic
 def project_create(*, batch, organization, actor, activities=(), **application):
     """A secretary (or staff above the branch) starts the branch's application in a batch."""
+    if batch.level != Level.SCHOOL:
+        raise MoveRefused(workflow.LADDER_ROUTE[batch.level])
     if not in_subtree(organization.path, batch.owner.path):
         raise MoveRefused(f"{organization.name}不在“{batch.name}”主办单位（{batch.owner.name}）的范围内，不能申报")
     project = Project(batch=batch, organization=organization, unit=workflow.recommender_of(batch, organization),

@@ -4,6 +4,8 @@ the transition engine (`transitions.engine.run`) through `MACHINE`; the named fu
 what views and the admin call.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +21,7 @@ from transitions import engine
 from transitions.refusals import MoveRefused, Offender
 
 from .enums import MOVES, NOMINATED_STATES, Actor, BatchKind, Grade, Level, Phase, ProjectState
+from .holidays import working_days_left
 from .levels import move_label
 from .models import (
     AcceptanceRecord, Batch, DeliverableKind, FeedbackItem, FinalDeliverable, FinalReport, MidtermReport, Notice,
@@ -36,7 +39,10 @@ def offender(project, detail=""):
 
 def applicant_organizations(user, batch):
     """The organizations the user applies for in a batch: their branches as 支部书记, or, for
-    标杆院系, the 二级党组织 where they are staff."""
+    标杆院系, the 二级党组织 where they are staff. None in a batch above a school: there the level
+    below recommends (`recommends_into`, `LADDER_ROUTE`), nobody applies directly."""
+    if batch.level != Level.SCHOOL:
+        return []
     if batch.kind == BatchKind.BENCHMARK_UNIT:
         candidates = [org for org in access.organizations_for(user, Role.UNIT_STAFF) if org.is_secondary]
     else:
@@ -54,6 +60,16 @@ def recommender_of(batch, organization):
     if batch.owner_id not in path[:-1]:
         return None
     return Organization.objects.get(pk=path[path.index(batch.owner_id) + 1])
+
+
+# How an organization gets into a batch above a school: said where the route starts (the batch page, the
+# home page) and by the refusal of anyone who tries to apply there directly.
+LADDER_ROUTE = {
+    Level.PROVINCE: "省级批次不由党支部直接申报：由各高校党委组织部从本校已确定为培育对象或已通过验收的样板党支部中择优推荐"
+                    "（批次页“推荐本单位样板党支部”），申报书与培育记录随推荐带入。",
+    Level.NATIONAL: "国家级批次不由党支部直接申报：由各省委教育工委从本省已确定为培育对象或已通过验收的样板党支部中择优推荐"
+                    "（批次页“推荐本单位样板党支部”），申报书与培育记录随推荐带入。",
+}
 
 
 def recommends_into(user, batch):
@@ -213,30 +229,66 @@ def elsewhere_warning(organization, batch):
     return MoveRefused("注意：该组织在其他批次也有申报或培育项目：", offenders=[elsewhere_offender(p) for p in others])
 
 
-def check_one_project_per_branch(organization, batch):
-    """Refuse when the batch allows one project per branch and the organization is being cultivated in
-    another batch of the same kind and level (a higher level's batch is the ladder, not a second place)."""
+def cultivated_projects(organizations):
+    """The organizations' projects in cultivation, with their batches: what the one-project rule weighs,
+    read once for a page that asks it of several batches."""
+    return list(Project.objects.filter(organization__in=organizations, state__in=IN_CULTIVATION_STATES)
+                .select_related("batch", "organization").order_by("batch__selection_start", "id"))
+
+
+def one_project_refusal(organization, batch, cultivated):
+    """The one-project rule, on projects already read (`cultivated_projects`): the refusal when the batch
+    allows one project per branch and the organization is being cultivated in another batch of the same
+    kind and level (a higher level's batch is the ladder, not a second place); None otherwise."""
     if not batch.one_project_per_branch:
-        return
-    blocking = [p for p in projects_elsewhere([organization], batch)
-                if p.state in IN_CULTIVATION_STATES and p.batch.level == batch.level]
-    if blocking:
-        raise MoveRefused(f"“{batch.name}”规定每个组织只能有一个在培项目，{organization.name}已在其他批次列入培育：",
-                          offenders=[elsewhere_offender(p) for p in blocking])
+        return None
+    blocking = [p for p in cultivated if p.organization_id == organization.pk and p.batch_id != batch.pk
+                and p.batch.kind == batch.kind and p.batch.level == batch.level]
+    if not blocking:
+        return None
+    return MoveRefused(f"“{batch.name}”规定每个组织只能有一个在培项目，{organization.name}已在其他批次列入培育：",
+                       offenders=[elsewhere_offender(p) for p in blocking])
+
+
+def check_one_project_per_branch(organization, batch):
+    """Refuse a step the one-project rule forbids (saving an application, submitting, nominating, ...)."""
+    refused = one_project_refusal(organization, batch, cultivated_projects([organization]))
+    if refused is not None:
+        raise refused
 
 
 def _guard_one_project_per_branch(project, change):
     check_one_project_per_branch(project.organization, project.batch)
 
 
-def _guard_recognize(project, change):
+def recognition_notices(project):
     # A withdrawn notice, or one a correction took the project out of, precedes no decision.
-    notices = list(Notice.objects.filter(items__project=project, items__removed_in__isnull=True,
-                                         kind="recognition", withdrawn_at__isnull=True))
+    return list(Notice.objects.filter(items__project=project, items__removed_in__isnull=True,
+                                      kind="recognition", withdrawn_at__isnull=True))
+
+
+def notice_wait(notices, today):
+    """What 确定为培育对象 waits for while a 拟认定公示 runs, in words (its last day and the working days
+    left), or "" when none of the notices is still running."""
+    running = [notice for notice in notices if notice.ends_on >= today]
+    if not running:
+        return ""
+    end = max(notice.ends_on for notice in running)
+    return (f"拟认定公示期至{end:%Y年%m月%d日}，还有{working_days_left(today, end)}个工作日；"
+            f"期满后（{end + timedelta(days=1):%Y年%m月%d日}起）才能确定为培育对象")
+
+
+def recognition_wait(project, today):
+    """Why 确定为培育对象 must wait for the project's 公示, or "": for the page, before the button."""
+    return notice_wait(recognition_notices(project), today)
+
+
+def _guard_recognize(project, change):
+    notices = recognition_notices(project)
     if not notices:
         raise MoveRefused("须先发布拟认定公示，公示期满后才能确定为培育对象")
-    if any(notice.ends_on >= change.today for notice in notices):
-        raise MoveRefused("公示期尚未结束，不能确定为培育对象")
+    if wait := notice_wait(notices, change.today):
+        raise MoveRefused(f"{wait}，现在还不能确定为培育对象")
     pending = Objection.objects.filter(notice__in=notices, answered_at__isnull=True).filter(
         item__project=project) | Objection.objects.filter(notice__in=notices, answered_at__isnull=True,
                                                             item__isnull=True)

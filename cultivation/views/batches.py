@@ -17,7 +17,7 @@ from .. import batch_dates, exports, listings, selectors, services, workflow
 from ..enums import Phase, ProjectState
 from ..forms import BatchEditForm, BatchForm, RecommendUpForm, UnitQuotaForm
 from ..models import Notice, Project
-from .common import batch_or_404, form_errors, managed_batch_or_404, require_staff, run
+from .common import application_openings, batch_or_404, form_errors, managed_batch_or_404, require_staff, run
 
 
 @login_required
@@ -109,15 +109,22 @@ def batch_detail(request, pk):
     my_projects = list(selectors.projects_for(user).filter(batch=batch, organization__in=secretary_of)) \
         if secretary_of else []
     start, end = batch.window(Phase.SELECTION)
+    selection_open = start <= today <= end
+    taken = {p.organization_id for p in my_projects}
+    free, refused = application_openings(batch, [org for org in secretary_of if org.pk not in taken],
+                                         workflow.cultivated_projects(secretary_of) if secretary_of else [])
     context = {
         "batch": batch, "today": today, "timeline": timeline(batch, today), "current_phase": batch.phase_on(today),
         "progress": batch.progress_percent(today), "finished": batch.is_finished(today),
         "counts": selectors.state_counts(user, batch), "is_staff": is_staff,
         "is_unit_staff": access.has_role(user, Role.UNIT_STAFF),
         "my_projects": my_projects,
-        "can_apply": bool(secretary_of) and start <= today <= end
-        and len(my_projects) < len(secretary_of),
-        "selection_open": start <= today <= end,
+        "can_apply": selection_open and bool(free),
+        # Said where 开始申报 would be, so nobody writes an application that saving would refuse.
+        "apply_refusals": refused if selection_open and not free else [],
+        "selection_open": selection_open,
+        # Above a school nobody applies: the level below recommends; said where the route starts.
+        "ladder_route": workflow.LADDER_ROUTE.get(batch.level, ""),
         # In a batch above a school, a school's 组织部 recommends its own cultivated branches.
         "can_recommend_up": workflow.recommends_into(user, batch) and start <= today <= end,
     }
@@ -128,6 +135,7 @@ def batch_detail(request, pk):
         context["quota_form"] = UnitQuotaForm(batch=batch)
         context["notices"] = Notice.objects.filter(batch=batch).order_by("-starts_on", "-id")
         context["shortlisted"] = Project.objects.filter(batch=batch, state=ProjectState.SHORTLISTED).count()
+        context["recognition_wait"] = selectors.recognition_wait(batch, today)
     return render(request, "cultivation/batch_detail.html", context)
 
 

@@ -9,7 +9,7 @@ from branches.registry import declared
 from transitions.refusals import MoveRefused
 
 from ..models import Batch, Project
-from ..workflow import actor_roles
+from ..workflow import actor_roles, one_project_refusal
 
 
 def project_or_404(user, pk, *, readable=False, related=()):
@@ -42,6 +42,20 @@ def managed_batch_or_404(user, pk):
     if batch is None:
         access.refuse(user, f"managing batch {pk}")
     return batch
+
+
+def application_openings(batch, organizations, cultivated):
+    """The organizations that may start an application in the batch, and the refusals (as messages) of
+    those that may not: the rule saving the application applies (`one_project_refusal`), asked before the
+    user writes a word. `cultivated`: `workflow.cultivated_projects` of the organizations, read once."""
+    free, refused = [], []
+    for organization in organizations:
+        refusal = one_project_refusal(organization, batch, cultivated)
+        if refusal is None:
+            free.append(organization)
+        else:
+            refused.append(refusal_message(refusal))
+    return free, refused
 
 
 def require_roles(user, project, roles):

@@ -9,6 +9,7 @@ from branches.enums import Role
 from .. import levels, selectors, workflow
 from ..enums import ProjectState
 from ..models import Batch
+from .common import application_openings
 
 PANEL_SIZE = 8
 
@@ -24,11 +25,24 @@ def secretary_panel(request):
                     .prefetch_related("extensions").order_by("-batch__selection_start", "-id")[:PANEL_SIZE])
     for project in projects:
         project.next_moves = workflow.allowed_moves(user, project, today=today)
-    open_batches = [batch for batch in Batch.objects.visible_to(user).filter(selection_start__lte=today,
-                                                                              selection_end__gte=today)
-                    if not any(p.batch_id == batch.pk for p in projects)]
+    selecting = list(Batch.objects.visible_to(user).filter(selection_start__lte=today, selection_end__gte=today)
+                     .order_by("selection_end", "id"))
+    cultivated = workflow.cultivated_projects(branches) if selecting else []
+    open_batches = []
+    for batch in selecting:
+        applicants = workflow.applicant_organizations(user, batch)
+        if not applicants or any(p.batch_id == batch.pk for p in projects):
+            continue
+        # The rule saving the application would apply, said here instead of 查看并申报.
+        free, batch.refusals = application_openings(batch, applicants, cultivated)
+        batch.can_start = bool(free)
+        open_batches.append(batch)
+    # Above a school a branch is recommended, not applying: said once where it would look for the batch.
+    ladder_batches = [batch for batch in selecting if batch.level in workflow.LADDER_ROUTE]
+    for batch in ladder_batches:
+        batch.route = workflow.LADDER_ROUTE[batch.level]
     return {"template": "cultivation/includes/home_secretary.html", "my_projects": projects,
-            "open_batches": open_batches}
+            "open_batches": open_batches, "ladder_batches": ladder_batches}
 
 
 def unit_panel(request):

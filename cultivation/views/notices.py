@@ -12,7 +12,7 @@ from branches.inputs import posted_choice, query_choice, query_flag, query_id
 from branches.pagination import paginate, query_without_page
 
 from .. import notices as notice_services
-from .. import exports, listings, selectors
+from .. import exports, listings, selectors, workflow
 from ..forms import NoticeCorrectForm, NoticeForm, NoticeWithdrawForm, ObjectionAnswerForm
 from ..models import Batch, Notice, Objection
 from ..models.notices import NoticeKind
@@ -92,7 +92,9 @@ def notice_detail(request, pk):
         "notice": notice, "items": items, "objections": objections,
         "revisions": selectors.notice_revisions(notice),
         "answer_form": ObjectionAnswerForm(), "withdraw_form": NoticeWithdrawForm(), "today": timezone.localdate(),
-        "status": notice.status_on(timezone.localdate())})
+        "status": notice.status_on(timezone.localdate()),
+        "recognition_wait": workflow.notice_wait([notice], timezone.localdate())
+        if notice.kind == NoticeKind.RECOGNITION and not notice.withdrawn_at else ""})
 
 
 @login_required

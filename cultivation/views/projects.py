@@ -23,7 +23,7 @@ from ..forms import (ApplicationForm, AttachmentForm, DeliverableForm, ExtendFor
 from ..models import Project, WindowExtension
 from ..models.reviews import ReviewStage
 from ..reports import selectors as report_selectors
-from .common import (batch_or_404, form_errors, project_or_404, project_panels, require_roles, run, to_project,
+from .common import (application_openings, batch_or_404, form_errors, project_or_404, project_panels, require_roles, run, to_project,
                      warn_elsewhere)
 
 # The steps of selection after which a branch in play in another batch is pointed out (defect 9).
@@ -55,6 +55,9 @@ def move_panel(user, project, today):
         if not roles & set(move.actors):
             continue
         refused = workflow.refusals(user, project, move.name, today=today)
+        if not refused and move.name == "recognize":
+            # The button would only meet the 公示's refusal: say until when, where the button would be.
+            refused = [wait] if (wait := workflow.recognition_wait(project, today)) else []
         panel.append({"move": move, "refused": refused[0] if refused else "",
                       "grade": move.name in GRADE_FIELDS})
     return panel
@@ -131,6 +134,9 @@ def _secretary_branches(user, batch):
 @login_required
 def project_start(request, pk):
     batch = batch_or_404(request.user, pk)
+    if batch.level in workflow.LADDER_ROUTE:
+        messages.info(request, workflow.LADDER_ROUTE[batch.level])
+        return redirect("cultivation:batch_detail", pk=batch.pk)
     if not workflow.applicant_organizations(request.user, batch):
         access.refuse(request.user, f"application in batch {pk}", not_found=False)
     today = timezone.localdate()
@@ -142,6 +148,10 @@ def project_start(request, pk):
     if not branches:
         messages.info(request, "您的党支部在本批次已有申报，请在原申报上修改")
         return redirect("cultivation:batch_detail", pk=batch.pk)
+    branches, refused = application_openings(batch, branches, workflow.cultivated_projects(branches))
+    if not branches:
+        # The rule saving would apply, said before a word of the application is written.
+        return render(request, "cultivation/project_start_refused.html", {"batch": batch, "refusals": refused})
     organizations = access.visible_organizations(request.user).filter(pk__in=[b.pk for b in branches])
     form = StartForm(request.POST or None, organizations=organizations, initial={"organization": branches[0]})
     formset = activity_formset(request.POST or None)

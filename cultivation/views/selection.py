@@ -92,7 +92,8 @@ def screening(request, pk):
         project.elsewhere = elsewhere.get(project.organization_id, [])
     return render(request, "cultivation/screening.html", {
         "batch": batch, "form": form, "page": page, "query": query_without_page(request),
-        "quota_use": quota_use(batch), "move_form": MoveForm()})
+        "quota_use": quota_use(batch), "move_form": MoveForm(),
+        "recognition_wait": selectors.recognition_wait(batch, timezone.localdate())})
 
 
 @login_required

@@ -13,6 +13,8 @@ from PIL import Image
 
 from branches.models import Organization, in_subtree
 from branches.uploads import check_upload
+from django.contrib.auth import get_user_model
+
 from cultivation.enums import Phase, ProjectState
 from cultivation.models import Attachment, Batch, Notice, Project
 from tests.demo_world import demo_fixture
@@ -83,13 +85,14 @@ def test_the_second_university_runs_a_batch_of_its_own_open_for_application(demo
 
 
 def test_the_province_batch_takes_one_recommendation_from_each_school(demo):
-    [batch] = Batch.objects.filter(owner__kind="upper")
+    [batch] = Batch.objects.filter(owner__kind="upper", selection_end__gte=demo.today)
     assert batch.level == "province" and batch.phase_on(demo.today) == P.SELECTION
     recommended = Project.objects.filter(batch=batch).select_related("unit", "source__batch")
     assert sorted(p.unit.name for p in recommended) == sorted(["北京中医药大学党委", "中原师范学院党委"])
     assert all(p.state == S.NOMINATED and p.source is not None and p.source.batch.level == "school"
                for p in recommended)
-    assert Batch.objects.filter(owner__name="北京中医药大学党委").count() == 5  # the first university's, as before
+    # The first university's five, and its 学生党支部专项 waiting for 认定.
+    assert Batch.objects.filter(owner__name="北京中医药大学党委").count() == 6
 
 
 def test_recommended_projects_carry_a_rank_and_an_opinion(demo):
@@ -131,3 +134,46 @@ def test_every_evidence_file_is_a_real_image_or_pdf(demo):
             assert content.startswith(b"%PDF-") and b"xref" in content and content.rstrip().endswith(b"%%EOF")
         checked = check_upload(SimpleUploadedFile(attachment.original_name, content))
         assert checked.content_type == attachment.content_type
+
+
+APPLICATION = {"title": "支部建在教研室上", "concept": "立意", "practice": "做法", "experience": "经验", "plan": "思路",
+               "activities-TOTAL_FORMS": "1", "activities-INITIAL_FORMS": "0", "activities-MIN_NUM_FORMS": "1",
+               "activities-MAX_NUM_FORMS": "2", "activities-0-name": "读书会", "activities-0-description": "每月一次",
+               "activities-0-planned_budget": "3000"}
+
+
+def as_user(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_the_secretary_applies_to_the_fourth_batch_as_the_readme_says(demo, client):
+    """README: 第四批正在选苗，可以新建申报. Offered on home, the batch page and the form, and saving succeeds."""
+    as_user(client, "secretary")
+    batch = Batch.objects.get(name="第四批“样板党支部”培育工程")
+    start = reverse("cultivation:project_start", args=[batch.pk])
+    home = client.get("/").content.decode()
+    assert batch.name in home and "查看并申报" in home and 'data-testid="open-batch-refused"' not in home
+    assert start in client.get(reverse("cultivation:batch_detail", args=[batch.pk])).content.decode()
+    form = client.get(start).content.decode()
+    assert 'name="title"' in form and "保存草稿" in form
+    branch = Organization.objects.get(name="中医内科学教研室党支部")
+    client.post(start, {"organization": branch.pk, **APPLICATION})
+    assert Project.objects.filter(batch=batch, organization=branch, state=S.DRAFT).exists()
+
+
+@pytest.mark.parametrize("username, level", [("staff", "school"), ("province", "province")])
+def test_a_just_ended_recognition_notice_lets_its_organizer_recognize_at_once(demo, client, username, level):
+    ended = [notice for notice in Notice.objects.filter(kind="recognition", batch__level=level,
+                                                          withdrawn_at__isnull=True).select_related("batch")
+             if notice.status_on(demo.today) == "closed" and notice.batch.phase_on(demo.today) == P.RECOGNITION]
+    assert ended, f"演示数据中没有{level}级拟认定公示刚期满、待认定的批次"
+    notice = ended[0]
+    waiting = list(Project.objects.filter(notice_items__notice=notice, state=S.SHORTLISTED))
+    assert waiting
+    as_user(client, username)
+    screening = client.get(reverse("cultivation:screening", args=[notice.batch.pk])).content.decode()
+    recognize = reverse("cultivation:project_move", args=[waiting[0].pk, "recognize"])
+    assert recognize in screening
+    client.post(recognize, {"version": waiting[0].version})
+    assert Project.objects.get(pk=waiting[0].pk).state == S.RECOGNIZED

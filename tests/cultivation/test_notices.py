@@ -164,3 +164,32 @@ def test_the_public_list_costs_the_same_queries_at_any_size(tree, client, django
         publish(tree, shortlisted(tree, branch, batch))
     with django_assert_num_queries(2):
         assert client.get(reverse("public:notice_list")).status_code == 200
+
+
+def test_recognition_waiting_on_a_notice_says_its_last_day_and_working_days_left(tree, client):
+    """The refusal and every place the 确定为培育对象 button would be name the day the 公示 ends."""
+    project = shortlisted(tree)
+    notice = publish(tree, project)
+    # Starting today, the whole period is ahead: every one of its working days is left.
+    waiting = f"拟认定公示期至{notice.ends_on:%Y年%m月%d日}，还有{project.batch.notice_working_days}个工作日"
+    recognize = reverse("cultivation:project_move", args=[project.pk, "recognize"])
+    client.force_login(tree.staff)
+    response = client.post(recognize, {"version": project.version}, follow=True)
+    assert waiting in response.content.decode()
+    assert Project.objects.get(pk=project.pk).state == ProjectState.SHORTLISTED
+    for page in [reverse("cultivation:project_detail", args=[project.pk]),
+                 reverse("cultivation:screening", args=[project.batch.pk])]:
+        content = client.get(page).content.decode()
+        assert waiting in content and recognize not in content, page
+    for page in [reverse("cultivation:notice_detail", args=[notice.pk]),
+                 reverse("cultivation:batch_detail", args=[project.batch.pk])]:
+        assert waiting in client.get(page).content.decode(), page
+
+    today = timezone.localdate()
+    Notice.objects.filter(pk=notice.pk).update(starts_on=today - datetime.timedelta(days=9),
+                                               ends_on=today - datetime.timedelta(days=1))
+    assert recognize in client.get(reverse("cultivation:screening", args=[project.batch.pk])).content.decode()
+    assert 'data-testid="recognition-ready"' in client.get(
+        reverse("cultivation:notice_detail", args=[notice.pk])).content.decode()
+    client.post(recognize, {"version": project.version})
+    assert Project.objects.get(pk=project.pk).state == ProjectState.RECOGNIZED

@@ -34,7 +34,7 @@ def test_a_branch_in_cultivation_cannot_apply_to_another_batch_that_allows_one_p
     assert batch.one_project_per_branch  # on by default
     response = client_for(tree.secretary).post(reverse("cultivation:project_start", args=[batch.pk]),
                                                {"organization": tree.branch_a1.pk, **APPLICATION}, follow=True)
-    message = flashed(response)
+    message = response.content.decode()  # the form is not offered; a stale one posted meets the same refusal
     assert "只能有一个在培项目" in message and link(elsewhere) in message and elsewhere.batch.name in message
     assert not Project.objects.filter(batch=batch).exists()
 
@@ -87,12 +87,45 @@ def test_without_the_rule_every_step_warns_and_the_pages_show_the_other_batch(tr
     assert "其他批次" in page and link(elsewhere) in page
 
 
+def test_a_refusal_the_save_would_meet_is_said_before_the_application_is_written(tree, client_for):
+    """Home, the batch page and the form itself say why, where 查看并申报 / 开始申报 / the form would be."""
+    elsewhere = cultivating_project(tree.branch_a1)
+    batch = batch_in("selection")
+    client = client_for(tree.secretary)
+    start = reverse("cultivation:project_start", args=[batch.pk])
+
+    home = client.get("/").content.decode()
+    assert batch.name in home and 'data-testid="open-batch-refused"' in home and "只能有一个在培项目" in home
+    assert "查看并申报" not in home and link(elsewhere) in home
+
+    page = client.get(reverse("cultivation:batch_detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="apply-refused"' in page and "只能有一个在培项目" in page and link(elsewhere) in page
+    assert start not in page and "开始申报" not in page
+
+    form = client.get(start)
+    assert form.status_code == 200
+    text = form.content.decode()
+    assert "只能有一个在培项目" in text and link(elsewhere) in text and elsewhere.batch.name in text
+    assert 'name="title"' not in text and "保存草稿" not in text and "符合申报基本要求" not in text
+
+
+def test_a_branch_free_to_apply_is_offered_the_form(tree, client_for):
+    batch = batch_in("selection")
+    client = client_for(tree.secretary)
+    home = client.get("/").content.decode()
+    assert 'data-testid="open-batch"' in home and "查看并申报" in home
+    assert "开始申报" in client.get(reverse("cultivation:batch_detail", args=[batch.pk])).content.decode()
+    assert 'name="title"' in client.get(reverse("cultivation:project_start", args=[batch.pk])).content.decode()
+
+
 def test_a_higher_level_batch_is_the_ladder_not_a_second_place(tree, client_for):
+    """A branch cultivated at school is recommended into the province's batch by its school: the rule of
+    one project per branch weighs batches of the same level only."""
     cultivating_project(tree.branch_a1)
+    source = Project.objects.get(organization=tree.branch_a1)
     batch = batch_in("selection", owner=province_over(tree))
-    assert batch.level == Level.PROVINCE
-    response = client_for(tree.secretary).post(reverse("cultivation:project_start", args=[batch.pk]),
-                                               {"organization": tree.branch_a1.pk, **APPLICATION}, follow=True)
-    assert Project.objects.filter(batch=batch).exists()
-    assert "其他批次也有申报或培育项目" in flashed(response)
-    assert Batch.objects.get(pk=batch.pk).one_project_per_branch
+    assert batch.level == Level.PROVINCE and batch.one_project_per_branch
+    assert workflow.one_project_refusal(tree.branch_a1, batch, workflow.cultivated_projects([tree.branch_a1])) is None
+    client_for(tree.staff).post(reverse("cultivation:recommend_up", args=[batch.pk]),
+                                {"source": source.pk, "rank": 1, "recommendation": "同意推荐"})
+    assert Project.objects.filter(batch=batch, organization=tree.branch_a1, source=source).exists()

@@ -237,7 +237,8 @@ def test_lists_cost_the_same_queries_at_any_size(tree, client, django_assert_num
     with django_assert_num_queries(8):
         assert client.get(reverse("cultivation:project_list")).status_code == 200
     # Both selection pages add one query: the branches' projects in other batches (defect 9).
-    with django_assert_num_queries(10):  # + the batch, the unit choices, the quota use, other batches
+    # Screening also reads the batch's running 拟认定公示, to say until when 确定为培育对象 waits.
+    with django_assert_num_queries(11):  # + the batch, the unit choices, the quota use, other batches, the notices
         assert client.get(reverse("cultivation:screening", args=[batch.pk])).status_code == 200
     with django_assert_num_queries(10):  # + the batch, the quotas and their use, other batches
         assert client.get(reverse("cultivation:nominations", args=[batch.pk])).status_code == 200

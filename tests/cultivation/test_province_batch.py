@@ -191,3 +191,26 @@ def test_a_province_sets_quotas_for_its_schools_not_for_their_units(world, clien
         services.unit_quota_set(actor=world.province_staff, batch=world.batch, unit=world.unit_a, quota=1)
     services.unit_quota_set(actor=world.province_staff, batch=world.batch, unit=world.second, quota=1)
     assert world.batch.unit_quotas.get().unit == world.second
+
+
+def test_one_route_into_a_province_batch_said_where_it_starts(world, client):
+    """Secretaries are not offered to apply there (home, batch page, form, service); the school's staff
+    recommend; both read the same sentence saying so."""
+    start = reverse("cultivation:project_start", args=[world.batch.pk])
+    detail = reverse("cultivation:batch_detail", args=[world.batch.pk])
+    route = workflow.LADDER_ROUTE[Level.PROVINCE]
+    client.force_login(world.secretary)
+    home = client.get("/").content.decode()
+    assert world.batch.name in home and route in home and "查看并申报" not in home
+    page = client.get(detail).content.decode()
+    assert route in page and "开始申报" not in page and start not in page
+    response = client.get(start, follow=True)
+    assert response.redirect_chain[-1][0] == detail and route in response.content.decode()
+    with pytest.raises(MoveRefused, match="不由党支部直接申报"):
+        services.project_create(batch=world.batch, organization=world.branch_a1, actor=world.secretary,
+                                title="主题", concept="立意", practice="做法", experience="经验", plan="思路")
+    assert not Project.objects.filter(batch=world.batch).exists()
+
+    client.force_login(world.staff)
+    page = client.get(detail).content.decode()
+    assert route in page and 'data-testid="recommend-up"' in page and "开始申报" not in page
