@@ -343,7 +343,7 @@ class ProjectFilterForm(PlainTextForm):
         self.fields["batch"].queryset = Batch.objects.visible_to(user)
         # Only the units the user's projects are recommended by: a dashboard's link names one of them.
         self.fields["unit"].queryset = Organization.objects.filter(
-            pk__in=Project.objects.visible_to(user).values("unit_id")).order_by("code")
+            pk__in=Project.objects.visible_to(user).values("unit_id")).in_listing_order()
 
     def active_filters(self):
         """(label, value in words) of each filter in use, for the line above the list."""
@@ -375,7 +375,7 @@ class ScreeningFilterForm(PlainTextForm):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).order_by("code")
+        self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).in_listing_order()
 
 
 class ObjectionFilterForm(PlainTextForm):

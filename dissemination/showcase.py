@@ -68,7 +68,7 @@ def filter_options():
     batches = list(Batch.objects.filter(pk__in=showcased_projects().values("batch_id"))
                    .annotate(has_booklet=Exists(accepted)).order_by("-year", "-id"))
     units = list(Organization.objects.filter(pk__in=showcased_projects().values("organization__unit_id"))
-                 .order_by("code"))
+                 .in_listing_order())
     return batches, units
 
 

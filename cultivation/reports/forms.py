@@ -177,7 +177,7 @@ class FundingFilterForm(PlainTextForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = Batch.objects.visible_to(user)
-        self.fields["unit"].queryset = access.visible_organizations(user).secondary().order_by("path")
+        self.fields["unit"].queryset = access.visible_organizations(user).secondary().in_listing_order()
 
     def active_filters(self):
         """(label, value in words) of each filter in use, for the line above the list."""
