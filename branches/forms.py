@@ -3,12 +3,12 @@ from django import forms
 from .audit import action_labels
 from .enums import BranchCategory, BranchType, OrgKind
 from .inputs import DateField
-from .plain_text import PlainTextForm
+from .plain_text import FilterForm, PlainTextForm
 
 STATUS_CHOICES = [("", "全部状态"), ("active", "正常"), ("dissolved", "已撤销")]
 
 
-class OrganizationFilterForm(PlainTextForm):
+class OrganizationFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "名称、编码或书记姓名"}))
     unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
@@ -33,7 +33,7 @@ class RosterImportForm(PlainTextForm):
     dry_run = forms.BooleanField(label="仅校验，不写入（试运行）", required=False, initial=True)
 
 
-class EventFilterForm(PlainTextForm):
+class EventFilterForm(FilterForm):
     action = forms.ChoiceField(label="操作", required=False)
     actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
     q = forms.CharField(label="对象", required=False, max_length=100)

@@ -6,7 +6,7 @@ from branches import access
 from branches.enums import OWNER_KINDS, BranchCategory, BranchType
 from branches.inputs import DateField, VersionField, date_formfield
 from branches.models import Organization
-from branches.plain_text import PlainTextForm, PlainTextModelForm
+from branches.plain_text import FilterForm, PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
 from . import selectors
@@ -327,7 +327,7 @@ class ObjectionAnswerForm(PlainTextForm):
     response = forms.CharField(label="处理情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProjectFilterForm(PlainTextForm):
+class ProjectFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "支部名称或创建主题"}))
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
@@ -362,7 +362,7 @@ def active_filters(form):
     return found
 
 
-class ScreeningFilterForm(PlainTextForm):
+class ScreeningFilterForm(FilterForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(), required=False,
                                   empty_label="全部二级党组织")
     branch_type = forms.ChoiceField(label="支部类型", required=False, choices=[("", "全部支部类型")] + BranchType.choices)
@@ -378,7 +378,7 @@ class ScreeningFilterForm(PlainTextForm):
         self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).in_listing_order()
 
 
-class ObjectionFilterForm(PlainTextForm):
+class ObjectionFilterForm(FilterForm):
     """Filters of the objections across notices; the batches and notices offered are those the user runs."""
 
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")

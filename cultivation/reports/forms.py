@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 
 from branches.inputs import DateField, IdField, VersionField, date_formfield
-from branches.plain_text import PlainTextForm, PlainTextModelForm
+from branches.plain_text import FilterForm, PlainTextForm, PlainTextModelForm
 
 from branches import access
 from branches.enums import BranchCategory
@@ -168,7 +168,7 @@ def error_text(form):
     return "；".join(parts)
 
 
-class FundingFilterForm(PlainTextForm):
+class FundingFilterForm(FilterForm):
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
     unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
     category = forms.ChoiceField(label="支部分类", required=False,
