@@ -3,7 +3,7 @@ from django import forms
 from .audit import action_choices
 from .enums import BranchCategory, BranchType, OrgKind
 from .inputs import DateField
-from .plain_text import PlainTextForm
+from .plain_text import FilterForm, PlainTextForm
 
 class DecisionField(forms.TypedChoiceField):
     """A choice that records someone's decision (a result, a conclusion, a grade): it starts at 请选择 and
@@ -19,7 +19,7 @@ class DecisionField(forms.TypedChoiceField):
 STATUS_CHOICES = [("", "全部状态"), ("active", "正常"), ("dissolved", "已撤销")]
 
 
-class OrganizationFilterForm(PlainTextForm):
+class OrganizationFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "名称、编码或书记姓名"}))
     unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
@@ -44,7 +44,7 @@ class RosterImportForm(PlainTextForm):
     dry_run = forms.BooleanField(label="仅校验，不写入（试运行）", required=False, initial=True)
 
 
-class EventFilterForm(PlainTextForm):
+class EventFilterForm(FilterForm):
     action = forms.ChoiceField(label="操作", required=False)
     actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
     q = forms.CharField(label="对象", required=False, max_length=100)

@@ -29,7 +29,15 @@ def holds_q(path):
     return StartsWith(ExpressionWrapper(path, output_field=models.CharField()), models.F("path"))
 
 
+# How organizations are listed to people (filters, statistics rows): by 组织编码. Not by path, which holds ids
+# as text ("/1/10/" sorts before "/1/9/"), nor by name, which two schools may share.
+LISTING_ORDER = ("code", "id")
+
+
 class OrganizationQuerySet(models.QuerySet):
+    def in_listing_order(self):
+        return self.order_by(*LISTING_ORDER)
+
     def branches(self):
         return self.filter(kind__in=BRANCH_KINDS)
 

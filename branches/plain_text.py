@@ -57,3 +57,20 @@ class PlainTextForm(PlainTextMixin, forms.Form):
 
 class PlainTextModelForm(PlainTextMixin, forms.ModelForm):
     pass
+
+
+class FilterForm(PlainTextForm):
+    """A list's filters, which templates render field by field ({{ form.unit }}) in a row: each widget gets
+    Bootstrap's class (a native select unstyled on a phone is tall, grey and unlike the rest), and a field
+    shown without its label is still named to a screen reader."""
+
+    WIDGET_CLASSES = ((forms.CheckboxInput, "form-check-input"), (forms.Select, "form-select"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            attrs = field.widget.attrs
+            kind = next((css for widget, css in self.WIDGET_CLASSES if isinstance(field.widget, widget)),
+                        "form-control")
+            attrs.setdefault("class", kind)
+            attrs.setdefault("aria-label", field.label)

@@ -29,7 +29,7 @@ def organization_list(user, *, unit=None, branch_type="", category="", q="", sta
 
 
 def visible_units(user):
-    return access.visible_organizations(user).secondary().order_by("path")
+    return access.visible_organizations(user).secondary().in_listing_order()
 
 
 UNIT_ROWS = 30

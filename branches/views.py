@@ -88,7 +88,7 @@ def organization_detail(request, pk):
     ancestors = (
         access.visible_organizations(request.user).filter(pk__in=organization.ancestor_ids).order_by("depth")
     )
-    children = access.visible_organizations(request.user).filter(parent=organization).order_by("code")
+    children = access.visible_organizations(request.user).filter(parent=organization).in_listing_order()
     can_declare = organization.is_branch and (
         access.is_secretary_of(request.user, organization) or access.can_manage_subtree(request.user, organization)
     )

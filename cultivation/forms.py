@@ -7,7 +7,7 @@ from branches.enums import OWNER_KINDS, BranchCategory, BranchType
 from branches.forms import DecisionField
 from branches.inputs import DateField, IdField, VersionField, date_formfield
 from branches.models import Organization
-from branches.plain_text import PlainTextForm, PlainTextModelForm
+from branches.plain_text import FilterForm, PlainTextForm, PlainTextModelForm
 
 from . import challenge as challenges
 from . import levels, selectors, services, workflow
@@ -367,7 +367,7 @@ class ObjectionAnswerForm(PlainTextForm):
     response = forms.CharField(label="处理情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProjectFilterForm(PlainTextForm):
+class ProjectFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "支部名称或创建主题"}))
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
@@ -383,7 +383,7 @@ class ProjectFilterForm(PlainTextForm):
         self.fields["batch"].queryset = Batch.objects.visible_to(user)
         # Only the units the user's projects are recommended by: a dashboard's link names one of them.
         self.fields["unit"].queryset = Organization.objects.filter(
-            pk__in=Project.objects.visible_to(user).values("unit_id")).order_by("code")
+            pk__in=Project.objects.visible_to(user).values("unit_id")).in_listing_order()
 
     def active_filters(self):
         """(label, value in words) of each filter in use, for the line above the list."""
@@ -402,7 +402,7 @@ def active_filters(form):
     return found
 
 
-class ScreeningFilterForm(PlainTextForm):
+class ScreeningFilterForm(FilterForm):
     unit = forms.ModelChoiceField(label="二级党组织", queryset=Organization.objects.none(), required=False,
                                   empty_label="全部二级党组织")
     branch_type = forms.ChoiceField(label="支部类型", required=False, choices=[("", "全部支部类型")] + BranchType.choices)
@@ -417,7 +417,7 @@ class ScreeningFilterForm(PlainTextForm):
         super().__init__(*args, **kwargs)
         # The recommenders: a school's 二级党组织, or the schools recommending into a province's batch.
         if batch.level == Level.SCHOOL:
-            self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).order_by("code")
+            self.fields["unit"].queryset = Organization.objects.secondary().within([batch.owner.path]).in_listing_order()
         else:
             self.fields["unit"].queryset = selectors.quota_units(batch)
         self.fields["state"].choices = [(value, levels.state_label(value, batch.level) if value else label)
@@ -426,7 +426,7 @@ class ScreeningFilterForm(PlainTextForm):
         self.fields["unit"].label, self.fields["unit"].empty_label = recommender, f"全部{recommender}"
 
 
-class ObjectionFilterForm(PlainTextForm):
+class ObjectionFilterForm(FilterForm):
     """Filters of the objections across notices; the batches and notices offered are those the user runs."""
 
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")

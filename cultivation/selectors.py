@@ -104,8 +104,8 @@ def quota_units(batch):
     """Who a batch's quotas are for: a school's 二级党组织; in a batch above, the organizations right
     below the owner that recommend into it (a province's schools)."""
     if batch.level == Level.SCHOOL:
-        return Organization.objects.secondary().active().within([batch.owner.path]).order_by("code")
-    return Organization.objects.filter(parent=batch.owner).active().order_by("code")
+        return Organization.objects.secondary().active().within([batch.owner.path]).in_listing_order()
+    return Organization.objects.filter(parent=batch.owner).active().in_listing_order()
 
 
 

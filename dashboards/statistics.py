@@ -108,9 +108,9 @@ def counted_projects(user):
 def _group_fields(by, prefix):
     """(key, label, sort) lookups for a row whose project is at `prefix` (e.g. "report__project__")."""
     if by == "branch":
-        return f"{prefix}organization_id", f"{prefix}organization__name", f"{prefix}organization__path"
-    if by == "unit":
-        return f"{prefix}organization__unit_id", f"{prefix}organization__unit__name", f"{prefix}organization__unit__path"
+        return f"{prefix}organization_id", f"{prefix}organization__name", f"{prefix}organization__code"
+    if by == "unit":  # rows in the organizations' listing order (branches.models.LISTING_ORDER): by code
+        return f"{prefix}organization__unit_id", f"{prefix}organization__unit__name", f"{prefix}organization__unit__code"
     if by == "batch":
         return f"{prefix}batch_id", f"{prefix}batch__name", f"{prefix}batch__year"
     return "stat_year", "stat_year", "stat_year"

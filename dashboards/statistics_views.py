@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from branches import access
+from branches.exports import Column, xlsx_response
 from branches.enums import Role
 from branches.inputs import parse_count, parse_id, query_count, query_text, query_texts, query_without
 from cultivation.models import Batch
@@ -61,8 +62,9 @@ def _sections(table, groups):
     return sections
 
 
-@login_required
-def statistics_page(request):
+def _counted(request):
+    """The statistics the query string asks for: (problems, by, year, batch, batches, table); the page and
+    its export read the same one."""
     user = request.user
     _require_statistics_role(user)
     problems = []
@@ -81,6 +83,13 @@ def statistics_page(request):
             access.refuse(user, f"statistics of batch {raw_batch[:20]}")
     batches = list(_visible_batches(user))
     table = statistics.statistics(user, by=by, batches=[batch] if batch else None, year=year)
+    return problems, by, year, batch, batches, table
+
+
+@login_required
+def statistics_page(request):
+    user = request.user
+    problems, by, year, batch, batches, table = _counted(request)
     page = Paginator(table.groups, GROUPS_PER_PAGE).get_page(query_count(request, "page"))
     managed = set(Batch.objects.managed_by(user).filter(pk__in=[b.pk for b in batches]).values_list("pk", flat=True))
     return render(request, "dashboards/statistics.html", {
@@ -89,6 +98,26 @@ def statistics_page(request):
         "sections": _sections(table, page.object_list), "counted_label": statistics.COUNTED_REPORT_LABEL,
         "managed_batches": [b for b in batches if b.pk in managed], "query": query_without(request, "page"),
     })
+
+
+def export_columns(by):
+    """One column for the grouping, then every counted column, named with its section where it has several."""
+    columns = [Column(statistics.GROUPINGS[by], lambda group: group.label, width=24)]
+    for section in statistics.SECTIONS:
+        for column in section.columns:
+            header = column.label if len(section.columns) == 1 else f"{section.title}：{column.label}"
+            columns.append(Column(f"{header}（{section.unit}）" if column.money else header,
+                                  lambda group, key=column.key: group.value(key)))
+    return columns
+
+
+@login_required
+def statistics_export(request):
+    """The statistics as the page shows them (same filters and grouping), every row, then the totals."""
+    problems, by, year, batch, batches, table = _counted(request)
+    totals = statistics.Group(key=None, label="合计", sort=None, values=table.totals)
+    name = f"培育工作统计-按{statistics.GROUPINGS[by]}" + (f"-{batch.name}" if batch else "") + (f"-{year}年" if year else "")
+    return xlsx_response(name=name, title="培育工作统计", columns=export_columns(by), items=[*table.groups, totals])
 
 
 def _years(batches):

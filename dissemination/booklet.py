@@ -17,7 +17,7 @@ from cultivation.models import Project
 from cultivation.models.reviews import DeliverableKind, FinalDeliverable
 from planning.selectors import published_commendations_of
 
-from .showcase import public_outcomes, public_pictures
+from .showcase import four_ones, public_outcomes, public_pictures
 
 
 def pieces_of(projects):
@@ -41,6 +41,7 @@ class Chapter:
     pictures: list
     pieces: list = field(default_factory=list)
     commendations: list = field(default_factory=list)
+    four_ones: list = field(default_factory=list)
 
     @property
     def heading(self):
@@ -54,8 +55,7 @@ def compile_booklet(batch):
         .prefetch_related(
             Prefetch("outcomes", queryset=public_outcomes()),
             Prefetch("attachments", queryset=public_pictures().order_by("created_at", "id"), to_attr="pictures"),
-            Prefetch("deliverables", queryset=FinalDeliverable.objects.filter(kind=DeliverableKind.EXPERIENCE),
-                     to_attr="experience_items"),
+            Prefetch("deliverables", queryset=FinalDeliverable.objects.order_by("id"), to_attr="deliverable_items"),
         )
         .order_by("unit__path", "organization__path", "id")
     )
@@ -63,13 +63,15 @@ def compile_booklet(batch):
     commendations = published_commendations_of(projects)
     chapters = []
     for number, project in enumerate(projects, start=1):
-        experiences = [(item.title, item.description) for item in project.experience_items]
+        experiences = [(item.title, item.description) for item in project.deliverable_items
+                       if item.kind == DeliverableKind.EXPERIENCE]
         if not experiences and project.experience:
             experiences = [("", project.experience)]
         summary = getattr(getattr(project, "final_report", None), "summary", "") if _has_final(project) else ""
         chapters.append(Chapter(number=number, project=project, experiences=experiences, summary=summary,
                                 outcomes=list(project.outcomes.all()), pictures=project.pictures,
-                                pieces=pieces.get(project.pk, []), commendations=commendations.get(project.pk, [])))
+                                pieces=pieces.get(project.pk, []), commendations=commendations.get(project.pk, []),
+                                four_ones=four_ones(project.deliverable_items)))
     return chapters
 
 

@@ -32,11 +32,15 @@ def booklet_docx(batch, chapters):
         if chapter.summary:
             document.add_heading("工作总结", level=2)
             document.add_paragraph(chapter.summary)
-        document.add_heading("培育成果", level=2)
-        for outcome in chapter.outcomes:
-            document.add_paragraph(f"{outcome.get_kind_display()}：{outcome.title}", style="List Bullet")
-        if not chapter.outcomes:
-            document.add_paragraph("（未登记）")
+        if chapter.four_ones:
+            document.add_heading("示范建设“四个一”", level=2)
+            for label, items in chapter.four_ones:
+                for item in items:
+                    document.add_paragraph(f"{label}：{item.title}", style="List Bullet")
+        if chapter.outcomes:
+            document.add_heading("培育成果", level=2)
+            for outcome in chapter.outcomes:
+                document.add_paragraph(f"{outcome.get_kind_display()}：{outcome.title}", style="List Bullet")
         if chapter.pictures:
             document.add_heading("图片", level=2)
             for picture in chapter.pictures:

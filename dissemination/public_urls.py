@@ -11,6 +11,7 @@ app_name = "showcase"
 urlpatterns = [
     path("", showcase_views.index, name="index"),
     path("projects/<id:pk>/", showcase_views.project_page, name="project"),
+    path("batches/<id:pk>/booklet/", showcase_views.booklet, name="booklet"),
     path("pictures/<id:pk>/", showcase_views.picture, name="picture"),
     path("videos/<id:pk>/", video_views.video_page, name="video"),
     path("videos/<id:pk>/file.mp4", video_views.video_file, name="video_file"),

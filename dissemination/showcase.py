@@ -14,7 +14,7 @@ contact details, grades or scores, review comments, objections: the pages read o
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from branches.models import Organization
 from branches.uploads import INLINE_IMAGE_TYPES
@@ -28,6 +28,11 @@ from .models import MicroVideo, PublicityPiece
 
 SHOWCASED_STATES = frozenset(CULTIVATED_STATES - {ProjectState.FAILED})
 SEARCH_MAX_LENGTH = 50
+
+
+def booklet_batches():
+    """The batches whose 成果汇编 is public: those with a project that passed acceptance."""
+    return Batch.objects.filter(pk__in=Project.objects.filter(state=ProjectState.ACCEPTED).values("batch_id"))
 
 
 def showcased_projects():
@@ -64,10 +69,13 @@ def _pictures_prefetch():
 # ---- the index ---------------------------------------------------------------------------------
 
 def filter_options():
-    """(batches, units) that have a showcased project, for the index's filters: two queries."""
-    batches = list(Batch.objects.filter(pk__in=showcased_projects().values("batch_id")).order_by("-year", "-id"))
+    """(batches, units) that have a showcased project, for the index's filters: two queries. A batch's
+    `has_booklet` says its 成果汇编 is published (a project passed acceptance), for the link to it."""
+    accepted = Project.objects.filter(batch=OuterRef("pk"), state=ProjectState.ACCEPTED)
+    batches = list(Batch.objects.filter(pk__in=showcased_projects().values("batch_id"))
+                   .annotate(has_booklet=Exists(accepted)).order_by("-year", "-id"))
     units = list(Organization.objects.filter(pk__in=showcased_projects().values("organization__unit_id"))
-                 .select_related("parent").order_by("code"))
+                 .select_related("parent").in_listing_order())
     return batches, units
 
 
@@ -111,6 +119,7 @@ class ShowcaseProject:
     pieces: list = field(default_factory=list)
     commendations: list = field(default_factory=list)
     video: MicroVideo | None = None
+    four_ones: list = field(default_factory=list)
 
     @property
     def accepted(self):
@@ -126,8 +135,7 @@ def showcase_project(pk):
             Prefetch("outcomes", queryset=public_outcomes().order_by("achieved_on", "id"),
                      to_attr="public_outcomes"),
             _pictures_prefetch(),
-            Prefetch("deliverables", queryset=FinalDeliverable.objects.filter(kind=DeliverableKind.EXPERIENCE)
-                     .order_by("id"), to_attr="experience_items"),
+            Prefetch("deliverables", queryset=FinalDeliverable.objects.order_by("id"), to_attr="deliverable_items"),
         )
         .first()
     )
@@ -135,7 +143,8 @@ def showcase_project(pk):
         return None
     accepted = project.state == ProjectState.ACCEPTED
     # Before the verdict the acceptance materials may still be returned and rewritten: not yet public.
-    experiences = [(item.title, item.description) for item in project.experience_items] if accepted else []
+    deliverables = project.deliverable_items if accepted else []
+    experiences = [(item.title, item.description) for item in deliverables if item.kind == DeliverableKind.EXPERIENCE]
     if not experiences and project.experience:
         experiences = [("", project.experience)]
     summary = _final_summary(project) if accepted else ""
@@ -143,7 +152,7 @@ def showcase_project(pk):
                            outcome_groups=_grouped(project.public_outcomes), pictures=project.public_pictures,
                            pieces=approved_pieces_of([project]).get(project.pk, []),
                            commendations=published_commendations_of([project]).get(project.pk, []),
-                           video=_public_video(project))
+                           video=_public_video(project), four_ones=four_ones(deliverables))
 
 
 def _public_video(project):
@@ -152,6 +161,13 @@ def _public_video(project):
     except Project.micro_video.RelatedObjectDoesNotExist:
         return None
     return video if video.state == PublicationState.PUBLIC else None
+
+
+def four_ones(deliverables):
+    """The "四个一" filed for acceptance, under their four kinds in order: [(label, [items])], a kind with
+    none left out. Registered as FinalDeliverable (acceptance materials), not as 培育成果 (Outcome)."""
+    return [(label, items) for kind, label in DeliverableKind.choices
+            if (items := [item for item in deliverables if item.kind == kind])]
 
 
 def _grouped(outcomes):

@@ -1,6 +1,7 @@
 """The public 成果展示平台: the index of showcased projects, a project's page, and its pictures."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from branches.access import refuse
@@ -10,6 +11,7 @@ from branches.uploads import inline_image_response
 from cultivation.reports.thumbnails import thumbnail_path
 
 from . import showcase
+from .booklet import compile_booklet
 from .showcase_forms import ShowcaseFilterForm
 
 PER_PAGE = 12
@@ -19,10 +21,13 @@ PER_PAGE = 12
 def index(request):
     batches, units = showcase.filter_options()
     form = ShowcaseFilterForm(request.GET or None, batches=batches, units=units)
-    page = paginate(request, showcase.showcase_list(**form.filters()), per_page=PER_PAGE)
+    filters = form.filters()
+    page = paginate(request, showcase.showcase_list(**filters), per_page=PER_PAGE)
+    chosen = filters.get("batch")
     return render(request, "dissemination/showcase/index.html", {
         "form": form, "page": page, "ignored": form.ignored(), "query": query_without_page(request),
-        "latest_pieces": showcase.latest_pieces()})
+        "latest_pieces": showcase.latest_pieces(),
+        "booklets": [batch for batch in batches if batch.has_booklet and chosen in (None, batch)]})
 
 
 @require_GET
@@ -31,6 +36,17 @@ def project_page(request, pk):
     if shown is None:  # a draft, a rejected or failed project, or no project: the same 404, logged
         refuse(request.user, f"showcase project {pk}")
     return render(request, "dissemination/showcase/project.html", {"shown": shown})
+
+
+@require_GET
+def booklet(request, pk):
+    """A batch's 成果汇编 for anyone, once published (a project passed acceptance); it holds only what the
+    showcase shows (booklet.py reads it through showcase.py). Otherwise the same 404 as any hidden page."""
+    batch = showcase.booklet_batches().select_related("owner").filter(pk=pk).first()
+    if batch is None:
+        refuse(request.user, f"showcase booklet of batch {pk}")
+    return render(request, "dissemination/booklet_print.html", {
+        "batch": batch, "chapters": compile_booklet(batch), "today": timezone.localdate(), "public": True})
 
 
 @require_GET

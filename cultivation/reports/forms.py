@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 
 from branches.inputs import DateField, IdField, VersionField, date_formfield
-from branches.plain_text import PlainTextForm, PlainTextModelForm
+from branches.plain_text import FilterForm, PlainTextForm, PlainTextModelForm
 
 from branches import access
 from branches.enums import BranchCategory
@@ -170,7 +170,7 @@ def error_text(form):
     return "；".join(parts)
 
 
-class FundingFilterForm(PlainTextForm):
+class FundingFilterForm(FilterForm):
     batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.none(), required=False, empty_label="全部批次")
     unit = forms.ModelChoiceField(label="二级党组织", queryset=None, required=False, empty_label="全部二级党组织")
     category = forms.ChoiceField(label="支部分类", required=False,
@@ -179,7 +179,7 @@ class FundingFilterForm(PlainTextForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = Batch.objects.visible_to(user)
-        self.fields["unit"].queryset = access.visible_organizations(user).secondary().order_by("path")
+        self.fields["unit"].queryset = access.visible_organizations(user).secondary().in_listing_order()
 
     def active_filters(self):
         """(label, value in words) of each filter in use, for the line above the list."""

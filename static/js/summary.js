@@ -1,4 +1,4 @@
-// The summary's 打印 button (no inline script: the CSP stays strict).
+// The 打印 button of printable pages (一页纸汇总, 述职评议, 成果汇编) (no inline script: the CSP stays strict).
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });

@@ -57,6 +57,14 @@ def test_the_project_partial_lists_periods_evidence_and_links(tree):
     assert "学习强国刊发支部经验" in html and "开始填写" in html  # the next period is due
 
 
+def test_the_project_partial_lists_periods_in_the_page_not_in_a_box_that_cuts_a_row(tree):
+    """Issue 24: the periods sat in a scrolling box of fixed height, which cut a row in half."""
+    project = cultivating_project(tree.branch_a1)
+    html = render_partial("cultivation/includes/project_reports.html", tree.secretary, project)
+    section = html.split('data-testid="project-reports"')[1]
+    assert 'data-testid="project-periods"' in section and "scroll-box" not in section
+
+
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_project_partial_runs_a_fixed_number_of_queries(tree, django_assert_num_queries, size):
     from cultivation.reports.selectors import periods_of

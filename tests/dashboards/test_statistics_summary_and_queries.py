@@ -30,7 +30,7 @@ def test_the_summary_shows_phase_states_counts_funding_grades_and_highlights(tre
     assert f'data-column="new_members_count">发展党员（人） <b>{expected["new_members_count"]}</b>' in counts
     assert f'data-column="publications">合计 <b>{expected["publications"]}</b>' in counts
     funding = page.split('data-testid="summary-funding"')[1].split("</p>")[0]
-    assert f'<b>{expected["allocated"]:.2f}</b>' in funding
+    assert f"<b>{expected['allocated']:,.2f}</b>" in funding
     grades = page.split('data-testid="summary-grades"')[1].split("</table>")[0]
     assert grades.split("中期评估")[1].split("</tr>")[0].count("<b>1</b>") == 3  # 优秀、良好、合格 one each
     assert "验收" in grades and "优秀 <b>1</b>" in grades.split("验收")[1]

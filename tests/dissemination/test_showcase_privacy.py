@@ -24,6 +24,7 @@ def showcase_urls(world, tree):
         yield index + params
     for project in world.shown:
         yield reverse("showcase:project", args=[project.pk])
+    yield reverse("showcase:booklet", args=[world.batch.pk])
 
 
 def test_no_showcase_page_shows_anything_private(client, tree):

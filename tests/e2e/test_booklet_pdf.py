@@ -34,6 +34,7 @@ def test_the_booklet_prints_one_chapter_per_accepted_project(world, new_page):
     page.goto(f"/dissemination/batches/{batch.pk}/booklet/")
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="生成 Word 文件").is_visible()  # the tools do not print
+    assert not page.get_by_role("button", name="打印").is_visible()
     pictures = page.locator(".booklet-chapter img")
     assert pictures.count() == len(projects)
     assert all(pictures.nth(n).evaluate("img => img.complete && img.naturalWidth > 0") for n in range(len(projects)))

@@ -95,3 +95,51 @@ def test_every_reachable_page_fits_a_phone_and_a_desktop_without_wrapping_the_na
                 screenshot(page, f"layout-{username or 'anonymous'}-{url.strip('/').replace('/', '_')[:80]}")
                 failures += [f"{username or '未登录'} {url}: {problem}" for problem in problems]
     assert not failures, "\n".join(failures)
+
+
+def test_statistics_is_one_table_at_a_time_at_both_widths(demo, new_page):
+    """Issue 24: the eight counted sections one under another made statistics 7,492 px tall at 1280 px and
+    11,156 px on a phone; behind tabs the page shows one, and each tab shows its own."""
+    page = new_page()
+    login(page, "staff")
+    page.goto("/dashboards/statistics/")
+    for width, most in [(1280, 2600), (375, 4200)]:
+        page.set_viewport_size({"width": width, "height": 800})
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        assert height < most, f"{width}px: {height}px"
+    page.get_by_role("tab", name="经费").click()
+    assert page.locator("[data-testid=section-funding]").is_visible()
+    assert not page.locator("[data-testid=section-projects]").is_visible()
+    screenshot(page, "statistics-375")
+
+
+def test_worklists_show_their_actions_and_styled_filters_on_a_phone(transactional_db, new_page):
+    """Issue 24: on 筛选推荐名单 and 申报与推荐 the 办理 column was off-screen to the right with no hint, beside
+    rows made tall by its forms; the filters were unstyled native selects. On a phone each row is a card
+    with its actions in it."""
+    from cultivation.enums import ProjectState
+    from cultivation.models import Project
+    from tests.cultivation.helpers import batch_in
+    from tests.factories import ProjectFactory, Tree
+
+    tree = Tree()
+    batch = batch_in("selection")
+    nominated = ProjectFactory(organization=tree.branch_a1, batch=batch)
+    submitted = ProjectFactory(organization=tree.branch_a2, batch=batch)
+    Project.objects.filter(pk=nominated.pk).update(state=ProjectState.NOMINATED, nomination_rank=1,
+                                                   recommendation="同意推荐")
+    Project.objects.filter(pk=submitted.pk).update(state=ProjectState.SUBMITTED)
+    for username, url, button in [("staff", f"/cultivation/batches/{batch.pk}/screening/", "列入拟认定名单"),
+                                  ("unit", f"/cultivation/batches/{batch.pk}/nominations/", "退回修改")]:
+        page = new_page()
+        login(page, username)
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(url)
+        action = page.get_by_role("button", name=button)
+        action.scroll_into_view_if_needed()
+        box = action.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, (url, box)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= 375"), url
+        for select in page.locator("main form[method=get] select").all():
+            assert "form-select" in select.get_attribute("class"), url
+        screenshot(page, f"worklist-375-{username}")

@@ -36,3 +36,21 @@ def test_showcase_fits_a_phone(transactional_db, new_page, tmp_path):
     assert page.locator("[data-testid=showcase-pictures] img").first.evaluate("img => img.naturalWidth") > 0
     assert scanned(page, tmp_path, "project") == [page.url]
     screenshot(page, "showcase-project-390")
+
+
+def test_a_page_of_cards_without_pictures_stays_short_on_a_phone(transactional_db, new_page):
+    """Issue 24: a card without a picture is text only, so a full page of twelve is not a long column of
+    empty 暂无图片 boxes (it was about 13,300 px at 375 px)."""
+    from cultivation.models import Attachment
+    from tests.dissemination.booklet_helpers import accepted_projects
+
+    accepted_projects(Tree(), 12)
+    Attachment.objects.all().delete()
+    page = new_page()
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto("/public/showcase/")
+    assert page.locator("[data-testid=showcase-card]").count() == 12
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    screenshot(page, "showcase-index-375-no-pictures")
+    assert height < 3600, height

@@ -55,6 +55,7 @@ ROWS = [
     Row("dashboards:home", SIGNED_IN),
     Row("dashboards:statistics", STATISTICS),
     Row("dashboards:statistics_compare", STATISTICS),
+    Row("dashboards:statistics_export", STATISTICS),
     Row("dashboards:batch", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_batch_kwargs("cultivation")),
     Row("dashboards:batch_summary", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_batch_kwargs("cultivation")),
     Row("dissemination:booklet", own=BATCH_STAFF, foreign=BATCH_STAFF, kwargs=_batch_kwargs("harvest")),

@@ -44,6 +44,21 @@ def _batch(world):
     return world._showcase_batch
 
 
+def _published_batch(world, which):
+    """The showcase batch, once `which` branch's project in it passed acceptance: its booklet is public."""
+    _showcased(world, which)
+    return _batch(world)
+
+
+def _unpublished_batch(world):
+    """A batch with nothing accepted: its booklet is not published."""
+    if not hasattr(world, "_unpublished_batch"):
+        from tests.factories import cultivating_batch
+
+        world._unpublished_batch = cultivating_batch()
+    return world._unpublished_batch
+
+
 ROWS = [
     Row("showcase:index", PUBLIC),
     Row("showcase:project", own=PUBLIC, foreign=PUBLIC, kwargs=lambda w, which: {"pk": _showcased(w, which)[0].pk}),
@@ -52,4 +67,7 @@ ROWS = [
     Row("showcase:picture", own=PUBLIC, foreign=PUBLIC, kwargs=lambda w, which: {"pk": _showcased(w, which)[1].pk}),
     Row("showcase:picture", own=NOBODY, foreign=NOBODY, kwargs=lambda w, which: {"pk": _hidden(w, which)[1].pk},
         label="hidden"),
+    Row("showcase:booklet", own=PUBLIC, foreign=PUBLIC, kwargs=lambda w, which: {"pk": _published_batch(w, which).pk}),
+    Row("showcase:booklet", own=NOBODY, foreign=NOBODY, kwargs=lambda w, which: {"pk": _unpublished_batch(w).pk},
+        label="unpublished"),
 ]
