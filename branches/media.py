@@ -93,7 +93,7 @@ def delete(name):
         default_storage.delete(name)  # a missing file is no error, in either storage
 
 
-def redirect(name, *, content_type, download_name=None):
+def redirect(name, *, content_type, download_name=None, inline=False):
     """The answer to an authorised request for an object in the bucket: a redirect to a presigned URL.
 
     The URL itself makes the store answer with the recorded type and, for a download, with the Chinese name
@@ -101,5 +101,6 @@ def redirect(name, *, content_type, download_name=None):
     """
     parameters = {"ResponseContentType": content_type}
     if download_name:
-        parameters["ResponseContentDisposition"] = f"attachment; filename*=UTF-8''{quote(download_name)}"
+        how = "inline" if inline else "attachment"  # inline: a PDF opens in the browser's own viewer
+        parameters["ResponseContentDisposition"] = f"{how}; filename*=UTF-8''{quote(download_name)}"
     return HttpResponseRedirect(default_storage.url(checked_name(name), parameters=parameters))

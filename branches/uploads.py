@@ -438,7 +438,8 @@ def inline_pdf_response(path, *, download_name):
         if not media.head(path, 5).startswith(b"%PDF-"):
             logger.error("attachment %r is not the PDF it was recorded as", path)
             raise Http404("文件不存在或已被删除")
-        return media.redirect(path, content_type=pdf_type)
+        return media.redirect(path, content_type=pdf_type, inline=True,
+                              download_name=_safe_download_name(download_name, PurePosixPath(str(path))))
     root = Path(settings.MEDIA_ROOT).resolve()
     full = (root / str(path)).resolve()
     if root not in full.parents or not full.is_file() or full.suffix.lower() != ".pdf":

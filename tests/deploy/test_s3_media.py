@@ -17,6 +17,7 @@ from django.urls import reverse
 from PIL import Image
 
 from cultivation.enums import ProjectState
+from cultivation.reports.enums import PublicationState
 from cultivation.models import Attachment, Project
 from cultivation.reports.thumbnails import thumbnail_path
 from tests.factories import cultivating_project
@@ -96,7 +97,8 @@ def test_an_attachment_goes_to_the_bucket_and_comes_back_through_a_presigned_url
     body, headers = fetch(location)
     assert body == data
     assert headers["Content-Type"] == "application/pdf"
-    assert "attachment" in headers["Content-Disposition"] and "%E5%AD%A6%E4%B9%A0" in headers["Content-Disposition"]
+    # A PDF opens in the browser's viewer, under its Chinese name.
+    assert "inline" in headers["Content-Disposition"] and "%E5%AD%A6%E4%B9%A0" in headers["Content-Disposition"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -127,6 +129,7 @@ def test_a_picture_previews_and_gets_its_thumbnail_in_the_bucket(tree, client_fo
     assert body == data and headers["Content-Type"] == "image/png"
 
     Project.objects.filter(pk=project.pk).update(state=ProjectState.ACCEPTED)
+    Attachment.objects.filter(pk=attachment.pk).update(state=PublicationState.PUBLIC)  # reviewed for publication
     small = client_for(tree.unit_staff).get(reverse("showcase:picture", args=[attachment.pk]) + "?size=small")
     body, headers = fetch(small["Location"])
     with Image.open(io.BytesIO(body)) as image:

@@ -100,6 +100,10 @@ def test_untouched_forms_send_without_a_warning_and_an_edit_still_warns(demo, ne
             own = button.locator("xpath=ancestor::form").locator("textarea[required], input[required]")
             for index in range(own.count()):
                 own.nth(index).fill("已核对")
+            # A decision never comes preselected (核查结论): the person chooses one.
+            decisions = button.locator("xpath=ancestor::form").locator("select[required]")
+            for index in range(decisions.count()):
+                decisions.nth(index).select_option(index=1)
             button.click()
             assert sent(page) == 1, (url, name)
         # Then every form of the page, one after another, still untouched.

@@ -241,6 +241,7 @@ def _same(answers):
 
 ROWS += [
     _Row("cultivation:batch_list", _expect(_OK, anonymous=_LOGIN)),
+    _Row("cultivation:batch_export", _expect(_OK, anonymous=_LOGIN)),
     _Row("cultivation:batch_create", STAFF_ONLY),
     _Row("cultivation:batch_create", STAFF_POST, method="post", data=_batch_data),
     _project_row("cultivation:batch_detail", _same(_expect(_OK, anonymous=_LOGIN)), _batch_kwargs("selection")),

@@ -132,6 +132,8 @@ ROWS = [
     # The queue is for 二级党组织 and 组织部 staff; secretaries and reviewers review nothing.
     Row("dissemination:piece_queue", expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK, unit_staff=OK,
                                             other_unit_staff=OK)),
+    Row("dissemination:piece_queue_export", expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK, unit_staff=OK,
+                                                   other_unit_staff=OK)),
     # The public side: an approved piece, its chosen picture and the feed, for anyone.
     Row("showcase:piece", own=ANYONE, foreign=ANYONE, kwargs=_piece_kwargs("submit", "endorse", "approve")),
     Row("showcase:piece_picture", own=ANYONE, foreign=ANYONE, kwargs=_published_picture),

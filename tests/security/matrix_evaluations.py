@@ -231,6 +231,7 @@ ROWS = [
     Row("evaluations:branch_result", own=expect(NOT_FOUND, anonymous=LOGIN),
         foreign=expect(NOT_FOUND, anonymous=LOGIN), kwargs=project_kwargs, label="unpublished"),
     Row("evaluations:round_list", STAFF_PAGE),
+    Row("evaluations:round_list_export", STAFF_PAGE),
     Row("evaluations:round_create", STAFF_PAGE),
     Row("evaluations:round_create", STAFF_POST, method="post", data=round_create_data),
     Row("evaluations:round_edit", own=STAFF_PAGE, foreign=STAFF_PAGE, kwargs=round_kwargs),

@@ -102,6 +102,7 @@ ROWS = [
     Row("planning:difficulty_move", **_both(secretary=REDIRECT, unit=REDIRECT, school=REDIRECT),
         kwargs=_difficulty_kwargs("close"), method="post", data=_reply_data, label="close"),
     Row("planning:commendation_list", expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)),
+    Row("planning:commendation_export", expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK)),
     Row("planning:commendation_add", ORG_STAFF_ONLY, method="post", data=_commendation_data),
     Row("planning:commendation_publish", ORG_STAFF_ONLY, ORG_STAFF_ONLY, kwargs=_commendation_kwargs(False),
         method="post"),

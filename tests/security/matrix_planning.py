@@ -71,6 +71,7 @@ REVIEW_STAFF = expect(FORBIDDEN, anonymous=LOGIN, org_staff=OK, unit_staff=OK, o
 
 ROWS = [
     Row("planning:review_queue", REVIEW_STAFF),
+    Row("planning:review_queue_export", REVIEW_STAFF),
     _row("planning:project_taskbook", kwargs=_project_kwargs, **READERS),
     _row("planning:taskbook_detail", kwargs=_book_kwargs("submitted"), **READERS),
     _row("planning:taskbook_start", "post", kwargs=_project_kwargs, secretary=REDIRECT),
